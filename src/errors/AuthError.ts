@@ -1,0 +1,67 @@
+/**
+ * Every failure this library raises on purpose. Switch on `code`, never on
+ * `message`: messages are for humans and may change.
+ */
+export type AuthErrorCode =
+  /** The config object or an option is missing or malformed; `message` names the field. */
+  | 'InvalidConfig'
+  /** `AUTH_SECRET` / `runtimeOptions.secret` is missing or too short. */
+  | 'InvalidSecret'
+  /** OpenID discovery or the IdP's JWKS could not be fetched or made no sense. */
+  | 'DiscoveryFailed'
+  /** The operation's context handle was used after its operation settled, or never existed. */
+  | 'ContextDestroyed'
+  /** There is no signed-in user in this context. */
+  | 'UserUnAuthenticated'
+  /** Next.js forbids writing cookies here (server components). */
+  | 'CookiesReadOnly'
+  /** A token failed verification (signature, issuer, audience, use, algorithm, expiry). */
+  | 'TokenInvalid'
+  /** The IdP's userinfo endpoint refused or failed. */
+  | 'UserInfoFailed'
+  /** The OAuth transaction or callback was rejected (state, PKCE, nonce, issuer, IdP error). */
+  | 'OAuthCallbackFailed'
+  /** The refresh token was rejected by the IdP (`invalid_grant`, revoked, expired). */
+  | 'RefreshTokenRejected'
+  /** The IdP could not be reached or answered with a server error; retrying may succeed. */
+  | 'IdpUnavailable';
+
+/**
+ * The one error class of next-server-auth.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await getCurrentUser(ctx);
+ * } catch (err) {
+ *   if (err instanceof AuthError && err.code === 'UserUnAuthenticated') redirect('/api/auth/sign-in');
+ *   throw err;
+ * }
+ * ```
+ */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  readonly code: AuthErrorCode;
+
+  constructor(code: AuthErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * True when `err` is an {@link AuthError}, optionally with the given code.
+ * Works across bundles where `instanceof` may not (Next.js duplicates modules
+ * between the edge and node bundles).
+ *
+ * @example
+ * ```ts
+ * if (isAuthError(err, 'UserUnAuthenticated')) return Response.json({ error: 'signed out' }, { status: 401 });
+ * ```
+ */
+export function isAuthError(err: unknown, code?: AuthErrorCode): err is AuthError {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; code?: unknown };
+  if (e.name !== 'AuthError' || typeof e.code !== 'string') return false;
+  return code === undefined || e.code === code;
+}
