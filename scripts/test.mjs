@@ -1,0 +1,27 @@
+// `npm test`: type check, lint, unit + integration tests (Vitest), then the
+// Playwright end-to-end suite. Stops at the first failing step.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+
+const steps = [
+  ['type check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['lint', 'npx', ['eslint', '--max-warnings', '0', '.']],
+  ['build', 'npm', ['run', 'build', '--silent']],
+  ['unit + integration (vitest)', 'npx', ['vitest', 'run']],
+];
+const hasSpecs = existsSync('e2e') && readdirSync('e2e', { recursive: true }).some((f) => String(f).endsWith('.spec.ts'));
+if (hasSpecs) steps.push(['end-to-end (playwright)', 'node', ['scripts/e2e.mjs']]);
+
+const started = Date.now();
+for (const [name, cmd, args] of steps) {
+  console.log(`\n[test] ── ${name} ──`);
+  const t0 = Date.now();
+  const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    console.error(`[test] ✗ ${name} failed (exit ${result.status ?? result.signal}) after ${seconds}s`);
+    process.exit(result.status || 1);
+  }
+  console.log(`[test] ✓ ${name} (${seconds}s)`);
+}
+console.log(`\n[test] all steps passed in ${((Date.now() - started) / 1000).toFixed(0)}s`);

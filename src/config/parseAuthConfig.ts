@@ -1,0 +1,22 @@
+import type { AmplifyOutputs, AuthConfigInput, OidcProviderConfig, ResolvedAuthConfig } from './types.js';
+import { invalidConfig } from './invalidConfig.js';
+import { parseAmplifyOutputs } from './parseAmplifyOutputs.js';
+import { parseOidcConfig } from './parseOidcConfig.js';
+
+/**
+ * Validates the config once, at start-up. Throws `AuthError('InvalidConfig')`
+ * naming the first bad field.
+ *
+ * @example
+ * ```ts
+ * import outputs from './amplify_outputs.json';
+ * const config = parseAuthConfig(outputs, 'https://app.example.com');
+ * config.issuer; // 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc123'
+ * ```
+ */
+export function parseAuthConfig(input: AuthConfigInput, origin: string): ResolvedAuthConfig {
+  if (typeof input !== 'object' || input === null) throw invalidConfig('config', 'must be amplify_outputs.json contents or { oidc: {...} }');
+  if ('oidc' in input && input.oidc !== undefined) return parseOidcConfig(input as OidcProviderConfig, origin);
+  if ('auth' in input) return parseAmplifyOutputs(input as AmplifyOutputs, origin);
+  throw invalidConfig('config', 'must have an "auth" section (amplify_outputs.json) or an "oidc" section');
+}

@@ -1,0 +1,114 @@
+import { AuthError } from '../errors/AuthError.js';
+import { invalidConfig } from './invalidConfig.js';
+import type { ResolvedRuntimeOptions, RuntimeOptions } from './runtimeOptions.js';
+
+const DEV_SECRET = 'next-server-auth:development-only-secret:do-not-use-in-production';
+const DEV_ORIGIN = 'http://localhost:3000';
+const ASYMMETRIC = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
+const COOKIE_NAME = /^[A-Za-z0-9!#$&'*+.^_`|~-]+$/;
+
+type Env = Record<string, string | undefined>;
+
+function resolveSecrets(secret: RuntimeOptions['secret'], env: Env, production: boolean, warn: (m: string) => void): Record<string, string> {
+  const given = secret ?? env.AUTH_SECRET;
+  if (given === undefined || given === '') {
+    // `next build` evaluates route modules with NODE_ENV=production but serves nothing.
+    if (production && env.NEXT_PHASE !== 'phase-production-build') {
+      throw new AuthError('InvalidSecret', 'AUTH_SECRET is not set: set it (at least 32 random characters) or pass runtimeOptions.secret');
+    }
+    warn('next-server-auth: AUTH_SECRET is not set; using a fixed development secret. Never deploy like this.');
+    return { 1: DEV_SECRET };
+  }
+  const map: Record<string, string> = typeof given === 'string' ? { 1: given } : Object.fromEntries(Object.entries(given));
+  const ids = Object.keys(map);
+  if (ids.length === 0) throw new AuthError('InvalidSecret', 'runtimeOptions.secret: the secret map is empty');
+  for (const id of ids) {
+    if (!/^\d+$/.test(id)) throw new AuthError('InvalidSecret', `runtimeOptions.secret: key ${JSON.stringify(id)} must be a number (highest seals)`);
+    const value = map[id];
+    if (typeof value !== 'string' || value.length < 32) {
+      throw new AuthError('InvalidSecret', `${secret === undefined ? 'AUTH_SECRET' : `runtimeOptions.secret[${id}]`} must be at least 32 characters`);
+    }
+  }
+  return map;
+}
+
+function resolveOrigin(origin: string | undefined, env: Env, production: boolean, warn: (m: string) => void): string {
+  const given = origin ?? env.AUTH_ORIGIN;
+  if (given === undefined || given === '') {
+    if (production && env.NEXT_PHASE !== 'phase-production-build') {
+      throw invalidConfig('runtimeOptions.origin', 'is required in production (or set AUTH_ORIGIN), e.g. https://app.example.com');
+    }
+    warn(`next-server-auth: AUTH_ORIGIN is not set; assuming ${DEV_ORIGIN}.`);
+    return DEV_ORIGIN;
+  }
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    throw invalidConfig('runtimeOptions.origin', `is not an absolute URL: ${JSON.stringify(given)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidConfig('runtimeOptions.origin', 'must be http(s)');
+  if (url.pathname !== '/' || url.search || url.hash || url.username) {
+    throw invalidConfig('runtimeOptions.origin', `must be an origin only, like https://app.example.com (got ${JSON.stringify(given)})`);
+  }
+  return url.origin;
+}
+
+/**
+ * Applies defaults and validates `runtimeOptions`, reading `AUTH_SECRET` and
+ * `AUTH_ORIGIN` from `env` when not given.
+ *
+ * @example
+ * ```ts
+ * const options = resolveRuntimeOptions({ origin: 'https://app.example.com' }, process.env);
+ * options.secure; // true
+ * ```
+ */
+export function resolveRuntimeOptions(
+  options: RuntimeOptions = {},
+  env: Env = process.env,
+  warn: (message: string) => void = (m) => console.warn(m),
+): ResolvedRuntimeOptions {
+  const production = env.NODE_ENV === 'production';
+  const secrets = resolveSecrets(options.secret, env, production, warn);
+  const origin = resolveOrigin(options.origin, env, production, warn);
+  const c = options.cookies ?? {};
+  if (c.sameSite !== undefined && !['lax', 'strict', 'none'].includes(c.sameSite)) {
+    throw invalidConfig('runtimeOptions.cookies.sameSite', 'must be "lax", "strict" or "none"');
+  }
+  const secure = origin.startsWith('https:');
+  if (c.sameSite === 'none' && !secure) throw invalidConfig('runtimeOptions.cookies.sameSite', '"none" requires an https origin');
+  if (c.maxAge !== undefined && (!Number.isInteger(c.maxAge) || c.maxAge <= 0)) {
+    throw invalidConfig('runtimeOptions.cookies.maxAge', 'must be a positive integer (seconds)');
+  }
+  if (c.name !== undefined && !COOKIE_NAME.test(c.name)) throw invalidConfig('runtimeOptions.cookies.name', 'must be a cookie-name token');
+  if (c.domain !== undefined && (typeof c.domain !== 'string' || !/^\.?[a-z0-9.-]+$/i.test(c.domain))) {
+    throw invalidConfig('runtimeOptions.cookies.domain', 'must be a host name');
+  }
+  const algorithms = options.tokens?.algorithms ?? [...ASYMMETRIC].filter((a) => a !== 'Ed25519');
+  for (const alg of algorithms) {
+    if (!ASYMMETRIC.has(alg)) throw invalidConfig('runtimeOptions.tokens.algorithms', `may only list asymmetric algorithms (got ${JSON.stringify(alg)})`);
+  }
+  const clockSkew = options.tokens?.clockSkew ?? 30;
+  if (!Number.isFinite(clockSkew) || clockSkew < 0 || clockSkew > 300) {
+    throw invalidConfig('runtimeOptions.tokens.clockSkew', 'must be between 0 and 300 seconds');
+  }
+  const cacheSize = options.session?.cacheSize ?? 10_000;
+  if (!Number.isInteger(cacheSize) || cacheSize < 0) throw invalidConfig('runtimeOptions.session.cacheSize', 'must be a non-negative integer');
+  const httpTimeoutMs = options.httpTimeoutMs ?? 5000;
+  if (!Number.isFinite(httpTimeoutMs) || httpTimeoutMs <= 0) throw invalidConfig('runtimeOptions.httpTimeoutMs', 'must be a positive number');
+  return {
+    secrets,
+    origin,
+    secure,
+    cookies: {
+      ...(c.domain ? { domain: c.domain } : {}),
+      sameSite: c.sameSite ?? 'lax',
+      maxAge: c.maxAge ?? 30 * 24 * 3600,
+      name: c.name ?? 'nsa.session',
+    },
+    session: { verifyOnRead: options.session?.verifyOnRead ?? false, cacheSize },
+    tokens: { clockSkew, algorithms },
+    httpTimeoutMs,
+  };
+}

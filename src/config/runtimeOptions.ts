@@ -1,0 +1,51 @@
+/** Options of `createServerRunner({ runtimeOptions })`. Every field has a safe default. */
+export interface RuntimeOptions {
+  /**
+   * Secret(s) sealing the session cookie, at least 32 characters. A map
+   * `{ 1: 'old', 2: 'new' }` rotates: the highest id seals, all unseal.
+   * @default process.env.AUTH_SECRET (a fixed development secret, with a warning, outside production)
+   */
+  secret?: string | Record<string | number, string>;
+  /**
+   * The app's public origin. Redirect URLs and cookie security derive from it,
+   * never from request headers (Host / X-Forwarded-* are attacker-controlled).
+   * @default process.env.AUTH_ORIGIN (`http://localhost:3000`, with a warning, outside production)
+   */
+  origin?: string;
+  cookies?: {
+    /** @default undefined (host-only; the `__Host-` prefix is used on https) */
+    domain?: string;
+    /** @default 'lax' */
+    sameSite?: 'lax' | 'strict' | 'none';
+    /** Session cookie lifetime in seconds. @default 2592000 (30 days) */
+    maxAge?: number;
+    /** Base name of the session cookie. @default 'nsa.session' */
+    name?: string;
+  };
+  session?: {
+    /** Verify token signatures on every read, not only when tokens enter the session. @default false */
+    verifyOnRead?: boolean;
+    /** How many decoded sessions a process keeps, keyed by cookie value. @default 10000 */
+    cacheSize?: number;
+  };
+  tokens?: {
+    /** Tolerated clock difference with the IdP, seconds. @default 30 */
+    clockSkew?: number;
+    /** Accepted JWS algorithms (asymmetric only). @default ['RS256','RS384','RS512','PS256','PS384','PS512','ES256','ES384','ES512','EdDSA'] */
+    algorithms?: string[];
+  };
+  /** Timeout for every request to the IdP, milliseconds. @default 5000 */
+  httpTimeoutMs?: number;
+}
+
+/** Runtime options after defaults and validation. */
+export interface ResolvedRuntimeOptions {
+  secrets: Record<string, string>;
+  origin: string;
+  /** True when `origin` is https: Secure cookies and the `__Host-` prefix. */
+  secure: boolean;
+  cookies: { domain?: string; sameSite: 'lax' | 'strict' | 'none'; maxAge: number; name: string };
+  session: { verifyOnRead: boolean; cacheSize: number };
+  tokens: { clockSkew: number; algorithms: string[] };
+  httpTimeoutMs: number;
+}

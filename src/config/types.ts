@@ -1,0 +1,84 @@
+/** The `auth` section of Amplify Gen 2's `amplify_outputs.json` (the fields this library reads). */
+export interface AmplifyAuthOutputs {
+  user_pool_id: string;
+  aws_region: string;
+  user_pool_client_id: string;
+  oauth?: {
+    domain: string;
+    scopes: string[];
+    redirect_sign_in_uri: string[];
+    redirect_sign_out_uri: string[];
+    response_type: 'code' | 'token';
+    identity_providers?: string[];
+  };
+  /** Present in outputs but unused on the server. */
+  [other: string]: unknown;
+}
+
+/** The contents of `amplify_outputs.json`. */
+export interface AmplifyOutputs {
+  version?: string;
+  auth: AmplifyAuthOutputs;
+  [other: string]: unknown;
+}
+
+/** A plain OpenID Connect provider, resolved by discovery. */
+export interface OidcProviderConfig {
+  oidc: {
+    /** The issuer; its `/.well-known/openid-configuration` is fetched once and cached. */
+    issuer: string;
+    clientId: string;
+    /** For confidential clients (sent with HTTP Basic). Omit for a public client (PKCE only). */
+    clientSecret?: string;
+    /** @default ['openid', 'email', 'profile'] */
+    scopes?: string[];
+    /** Absolute callback URL(s); the one on `origin` is used. @default `${origin}/api/auth/sign-in-callback` */
+    redirectSignIn?: string | string[];
+    /** Absolute post-logout URL(s); the one on `origin` is used. @default `${origin}/api/auth/sign-out-callback` */
+    redirectSignOut?: string | string[];
+    /**
+     * `'cognito'`: Cognito-shaped tokens (`token_use`, `client_id`, `cognito:groups`) and
+     * Cognito's `/logout?client_id&logout_uri`. `'generic'`: standard OIDC.
+     * @default 'cognito' when the issuer is a Cognito user pool, else 'generic'
+     */
+    flavor?: 'cognito' | 'generic';
+    /** Claim holding group names. @default 'cognito:groups' for Cognito, else 'groups' */
+    groupsClaim?: string;
+    /** Extra accepted `aud` values for access tokens of generic providers. */
+    accessTokenAudience?: string | string[];
+  };
+}
+
+/** What `createServerRunner({ config })` accepts. */
+export type AuthConfigInput = AmplifyOutputs | OidcProviderConfig;
+
+/** The IdP endpoints the library talks to. */
+export interface AuthEndpoints {
+  authorization: string;
+  token: string;
+  jwks: string;
+  userinfo?: string;
+  revocation?: string;
+  /** OIDC RP-initiated logout. */
+  endSession?: string;
+  /** Cognito hosted UI `/logout` (takes `client_id` and `logout_uri`). */
+  cognitoLogout?: string;
+  /** Cognito hosted UI `/signup`. */
+  signUp?: string;
+}
+
+/** Config after validation: everything needed at runtime, nothing optional that has a default. */
+export interface ResolvedAuthConfig {
+  flavor: 'cognito' | 'generic';
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  scopes: string[];
+  redirectSignIn: string;
+  redirectSignOut: string;
+  identityProviders: string[];
+  groupsClaim: string;
+  accessTokenAudience: string[];
+  /** Known without discovery (Cognito); otherwise discovered on first use. */
+  endpoints?: AuthEndpoints;
+}

@@ -1,0 +1,78 @@
+import { createEndpointResolver } from './config/createEndpointResolver.js';
+import { parseAuthConfig } from './config/parseAuthConfig.js';
+import { resolveRuntimeOptions } from './config/resolveRuntimeOptions.js';
+import type { RuntimeOptions } from './config/runtimeOptions.js';
+import type { AuthConfigInput } from './config/types.js';
+import type { AuthRuntime } from './context/AuthRuntime.js';
+import { createRunWithServerContext } from './context/createRunWithServerContext.js';
+import type { RunWithServerContext } from './context/createRunWithServerContext.js';
+import { createSealedCodec } from './session/createSealedCodec.js';
+import { createSessionCache } from './session/SessionCache.js';
+import { createTokenVerifier } from './tokens/createTokenVerifier.js';
+
+export interface ServerRunnerInput {
+  /** The contents of `amplify_outputs.json`, or `{ oidc: { issuer, clientId, ... } }`. */
+  config: AuthConfigInput;
+  runtimeOptions?: RuntimeOptions;
+}
+
+export interface ServerRunner {
+  runWithServerContext: RunWithServerContext;
+}
+
+/**
+ * The composition root: validates config once (throwing `InvalidConfig` /
+ * `InvalidSecret` naming the bad field) and wires the layers together.
+ * Call it once per app, at module scope of an `auth.ts`.
+ *
+ * @example
+ * ```ts
+ * // auth.ts
+ * import { createServerRunner } from 'next-server-auth';
+ * import outputs from './amplify_outputs.json';
+ * export const { runWithServerContext } = createServerRunner({ config: outputs });
+ * ```
+ */
+export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput): ServerRunner {
+  const runtime = createAuthRuntime(config, runtimeOptions);
+  return { runWithServerContext: createRunWithServerContext(runtime) };
+}
+
+/** Builds the shared runtime of one runner (exported for the routes and guard layers and tests). */
+export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?: RuntimeOptions, env?: Record<string, string | undefined>): AuthRuntime {
+  const options = resolveRuntimeOptions(runtimeOptions, env);
+  const config = parseAuthConfig(configInput, options.origin);
+  const endpoints = createEndpointResolver(config, { timeoutMs: options.httpTimeoutMs });
+  const verifier = createTokenVerifier({
+    issuer: config.issuer,
+    clientId: config.clientId,
+    flavor: config.flavor,
+    jwksUri: async () => (await endpoints()).jwks,
+    algorithms: options.tokens.algorithms,
+    clockSkew: options.tokens.clockSkew,
+    accessTokenAudience: config.accessTokenAudience,
+    timeoutMs: options.httpTimeoutMs,
+  });
+  const { secure } = options;
+  const { domain, sameSite, maxAge, name } = options.cookies;
+  // __Host- pins the cookie to this exact host (no Domain, Path=/, Secure);
+  // with a Domain only __Secure- is allowed.
+  const cookieName = secure ? `${domain ? '__Secure-' : '__Host-'}${name}` : name;
+  const codec = createSealedCodec({
+    cookieName,
+    secrets: options.secrets,
+    cookieOptions: { httpOnly: true, secure, sameSite, path: '/', maxAge, ...(domain ? { domain } : {}) },
+    cache: createSessionCache(options.session.cacheSize),
+    ...(options.session.verifyOnRead
+      ? {
+          verifyOnRead: async (session) => {
+            await Promise.all([
+              verifier.verifyIdToken(session.tokens.idToken, { ignoreExpiry: true }),
+              verifier.verifyAccessToken(session.tokens.accessToken, { ignoreExpiry: true }),
+            ]);
+          },
+        }
+      : {}),
+  });
+  return { config, options, endpoints, verifier, codec };
+}

@@ -1,0 +1,10 @@
+export { createServerRunner } from './createServerRunner.js';
+export type { ServerRunner, ServerRunnerInput } from './createServerRunner.js';
+export { AuthError, isAuthError } from './errors/AuthError.js';
+export type { AuthErrorCode } from './errors/AuthError.js';
+export type { AmplifyOutputs, AmplifyAuthOutputs, OidcProviderConfig, AuthConfigInput } from './config/types.js';
+export type { RuntimeOptions } from './config/runtimeOptions.js';
+export type { NextServerContext } from './context/NextServerContext.js';
+export type { ContextSpec } from './context/ContextSpec.js';
+export type { RunWithServerContext, RunWithServerContextInput } from './context/createRunWithServerContext.js';
+export type { JWT } from './tokens/JWT.js';

@@ -1,0 +1,22 @@
+import { AuthError } from '../errors/AuthError.js';
+import { decodeJWT } from '../tokens/decodeJWT.js';
+import type { Session } from './Session.js';
+import type { TokenSet } from './TokenSet.js';
+
+/**
+ * Decodes a token set into a {@link Session}. Throws `TokenInvalid` when a
+ * token is not a JWT or the access token has no `exp`.
+ *
+ * @example
+ * ```ts
+ * const session = toSession({ idToken, accessToken, refreshToken });
+ * session.expiresAt > Date.now();
+ * ```
+ */
+export function toSession(tokens: TokenSet): Session {
+  const idToken = decodeJWT(tokens.idToken);
+  const accessToken = decodeJWT(tokens.accessToken);
+  const exp = accessToken.payload.exp;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new AuthError('TokenInvalid', 'Access token has no exp');
+  return { tokens, idToken, accessToken, expiresAt: exp * 1000 };
+}

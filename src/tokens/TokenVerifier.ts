@@ -1,0 +1,15 @@
+import type { JWT } from './JWT.js';
+
+/** Verifies tokens issued to this app by the configured IdP. */
+export interface TokenVerifier {
+  /**
+   * Signature, `iss`, `aud` (and `azp`), `token_use: 'id'` when present, `exp`
+   * with skew, and `nonce` when given.
+   */
+  verifyIdToken(token: string, options?: { nonce?: string; ignoreExpiry?: boolean }): Promise<JWT>;
+  /**
+   * Signature, `iss`, `client_id` (Cognito) or `aud`, `token_use: 'access'`
+   * when present (required for Cognito), `exp` with skew.
+   */
+  verifyAccessToken(token: string, options?: { ignoreExpiry?: boolean }): Promise<JWT>;
+}

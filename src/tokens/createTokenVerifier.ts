@@ -1,0 +1,112 @@
+import { createRemoteJWKSet, decodeJwt, jwtVerify, errors } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import { AuthError } from '../errors/AuthError.js';
+import type { JWT } from './JWT.js';
+import type { TokenVerifier } from './TokenVerifier.js';
+
+export interface TokenVerifierOptions {
+  issuer: string;
+  clientId: string;
+  flavor: 'cognito' | 'generic';
+  /** Resolved lazily: for discovered providers the JWKS URI is only known after discovery. */
+  jwksUri: () => Promise<string>;
+  algorithms: string[];
+  /** Seconds. */
+  clockSkew: number;
+  /** Extra accepted `aud` values for access tokens. */
+  accessTokenAudience?: string[];
+  /** Milliseconds for a JWKS fetch. */
+  timeoutMs: number;
+  /** For tests: a key set instead of the remote JWKS. */
+  keySet?: JWTVerifyGetKey;
+}
+
+function invalid(message: string, cause?: unknown): AuthError {
+  return new AuthError('TokenInvalid', message, cause === undefined ? undefined : { cause });
+}
+
+function describe(err: unknown): string {
+  if (err instanceof errors.JOSEError) return err.code;
+  return 'verification failed';
+}
+
+/**
+ * Builds a verifier with one cached remote JWKS (jose refetches it only for
+ * an unknown `kid`, rate-limited), so verification never costs a request per
+ * token.
+ *
+ * @example
+ * ```ts
+ * const verifier = createTokenVerifier({ issuer, clientId, flavor: 'cognito',
+ *   jwksUri: async () => `${issuer}/.well-known/jwks.json`, algorithms: ['RS256'], clockSkew: 30, timeoutMs: 5000 });
+ * const id = await verifier.verifyIdToken(idToken, { nonce });
+ * ```
+ */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  let keySet: Promise<JWTVerifyGetKey> | undefined = options.keySet ? Promise.resolve(options.keySet) : undefined;
+  const getKeySet = (): Promise<JWTVerifyGetKey> => {
+    keySet ??= options.jwksUri().then(
+      (uri) => createRemoteJWKSet(new URL(uri), { timeoutDuration: options.timeoutMs, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }),
+      (err: unknown) => {
+        keySet = undefined;
+        throw err;
+      },
+    );
+    return keySet;
+  };
+
+  async function verify(token: string, ignoreExpiry: boolean, audience?: string): Promise<JWTPayload> {
+    if (typeof token !== 'string' || token.length === 0) throw invalid('Token missing');
+    const keys = await getKeySet();
+    let currentDate: Date | undefined;
+    if (ignoreExpiry) {
+      // Expiry is the caller's business (it refreshes); pin "now" to issuance so
+      // jose checks everything else. An unparsable token fails below anyway.
+      try {
+        const iat = decodeJwt(token).iat;
+        if (typeof iat === 'number') currentDate = new Date(iat * 1000);
+      } catch {
+        /* jwtVerify reports it */
+      }
+    }
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: options.issuer,
+        algorithms: options.algorithms,
+        clockTolerance: options.clockSkew,
+        requiredClaims: ['exp', 'iat', 'sub'],
+        ...(audience ? { audience } : {}),
+        ...(currentDate ? { currentDate } : {}),
+      });
+      return payload;
+    } catch (err) {
+      if (err instanceof AuthError) throw err;
+      throw invalid(`Token rejected: ${describe(err)}`, err);
+    }
+  }
+
+  return {
+    async verifyIdToken(token, { nonce, ignoreExpiry = false } = {}) {
+      const payload = await verify(token, ignoreExpiry, options.clientId);
+      if (payload.token_use !== undefined && payload.token_use !== 'id') throw invalid('ID token has token_use other than "id"');
+      if (options.flavor === 'cognito' && payload.token_use !== 'id') throw invalid('Cognito ID token lacks token_use "id"');
+      const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      if (aud.length > 1 && payload.azp !== options.clientId) throw invalid('ID token azp does not name this client');
+      if (nonce !== undefined && payload.nonce !== nonce) throw invalid('ID token nonce mismatch');
+      return { payload: payload as JWT['payload'], toString: () => token };
+    },
+    async verifyAccessToken(token, { ignoreExpiry = false } = {}) {
+      const payload = await verify(token, ignoreExpiry);
+      if (options.flavor === 'cognito' && payload.token_use !== 'access') throw invalid('Cognito access token lacks token_use "access"');
+      if (payload.token_use !== undefined && payload.token_use !== 'access') throw invalid('Access token has token_use other than "access"');
+      if (payload.client_id !== undefined) {
+        if (payload.client_id !== options.clientId) throw invalid('Access token client_id is not this client');
+      } else {
+        const accepted = [options.clientId, ...(options.accessTokenAudience ?? [])];
+        const aud = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+        if (!aud.some((a) => accepted.includes(a))) throw invalid('Access token has neither this client_id nor an accepted aud');
+      }
+      return { payload: payload as JWT['payload'], toString: () => token };
+    },
+  };
+}
