@@ -6,6 +6,8 @@ import type { AuthConfigInput } from './config/types.js';
 import type { AuthRuntime } from './context/AuthRuntime.js';
 import { createRunWithServerContext } from './context/createRunWithServerContext.js';
 import type { RunWithServerContext } from './context/createRunWithServerContext.js';
+import { createAuthGuardFor } from './guard/createAuthGuard.js';
+import { createAuthRouteHandlersFor } from './routes/createAuthRouteHandlers.js';
 import { createSealedCodec } from './session/createSealedCodec.js';
 import { createSessionCache } from './session/SessionCache.js';
 import { createTokenVerifier } from './tokens/createTokenVerifier.js';
@@ -18,6 +20,8 @@ export interface ServerRunnerInput {
 
 export interface ServerRunner {
   runWithServerContext: RunWithServerContext;
+  createAuthRouteHandlers: ReturnType<typeof createAuthRouteHandlersFor>;
+  createAuthGuard: ReturnType<typeof createAuthGuardFor>;
 }
 
 /**
@@ -30,12 +34,16 @@ export interface ServerRunner {
  * // auth.ts
  * import { createServerRunner } from 'next-server-auth';
  * import outputs from './amplify_outputs.json';
- * export const { runWithServerContext } = createServerRunner({ config: outputs });
+ * export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard } = createServerRunner({ config: outputs });
  * ```
  */
 export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput): ServerRunner {
   const runtime = createAuthRuntime(config, runtimeOptions);
-  return { runWithServerContext: createRunWithServerContext(runtime) };
+  return {
+    runWithServerContext: createRunWithServerContext(runtime),
+    createAuthRouteHandlers: createAuthRouteHandlersFor(runtime),
+    createAuthGuard: createAuthGuardFor(runtime),
+  };
 }
 
 /** Builds the shared runtime of one runner (exported for the routes and guard layers and tests). */
@@ -74,5 +82,13 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
         }
       : {}),
   });
-  return { config, options, endpoints, verifier, codec };
+  const transactions = {
+    prefix: secure ? '__Host-nsa.tx' : 'nsa.tx',
+    secrets: options.secrets,
+    // Lax: the IdP's redirect back is a top-level GET navigation, which Lax allows.
+    cookieOptions: { httpOnly: true, secure, sameSite: 'lax' as const, path: '/' },
+    ttl: 600,
+    maxParallel: 3,
+  };
+  return { config, options, endpoints, verifier, codec, transactions };
 }

@@ -8,3 +8,7 @@ export type { NextServerContext } from './context/NextServerContext.js';
 export type { ContextSpec } from './context/ContextSpec.js';
 export type { RunWithServerContext, RunWithServerContextInput } from './context/createRunWithServerContext.js';
 export type { JWT } from './tokens/JWT.js';
+export type { AuthRouteHandlerOptions } from './routes/AuthRouteHandlerOptions.js';
+export type { AuthRouteHandlers, AuthRouteContext } from './routes/createAuthRouteHandlers.js';
+export type { AuthGuardOptions, GuardRule } from './guard/AuthGuardOptions.js';
+export type { AuthGuard } from './guard/createAuthGuard.js';

@@ -2,6 +2,7 @@ import type { AuthEndpoints, ResolvedAuthConfig } from '../config/types.js';
 import type { ResolvedRuntimeOptions } from '../config/runtimeOptions.js';
 import type { SessionCodec } from '../session/SessionCodec.js';
 import type { TokenVerifier } from '../tokens/TokenVerifier.js';
+import type { TransactionCookieOptions } from '../oauth/transactionCookies.js';
 
 /**
  * Everything one `createServerRunner` call owns and its contexts share:
@@ -14,4 +15,6 @@ export interface AuthRuntime {
   readonly endpoints: () => Promise<AuthEndpoints>;
   readonly verifier: TokenVerifier;
   readonly codec: SessionCodec;
+  /** Sealed sign-in transaction cookies. */
+  readonly transactions: TransactionCookieOptions;
 }

@@ -1,8 +1,7 @@
 import type { AuthRuntime } from './AuthRuntime.js';
 import type { ContextSpec } from './ContextSpec.js';
-import { createContext, destroyContext } from './contextRegistry.js';
-import { createCookieStore } from './createCookieStore.js';
 import type { NextServerContext } from './NextServerContext.js';
+import { runInContext } from './runInContext.js';
 
 /** Input of `runWithServerContext`. */
 export interface RunWithServerContextInput<Result> {
@@ -15,17 +14,14 @@ export type RunWithServerContext = <Result>(input: RunWithServerContextInput<Res
 
 /**
  * Binds `runWithServerContext` to one runtime. Each call gets a fresh handle
- * and a fresh state; the handle is destroyed when the operation settles, even
- * when it throws.
+ * and state; the handle is destroyed when the operation settles, so it cannot
+ * be used afterwards (that throws `ContextDestroyed`).
+ *
+ * @example
+ * ```ts
+ * const user = await runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => getCurrentUser(ctx) });
+ * ```
  */
 export function createRunWithServerContext(runtime: AuthRuntime): RunWithServerContext {
-  return async function runWithServerContext<Result>({ nextServerContext, operation }: RunWithServerContextInput<Result>): Promise<Result> {
-    const store = await createCookieStore(nextServerContext);
-    const spec = createContext({ runtime, store });
-    try {
-      return await operation(spec);
-    } finally {
-      destroyContext(spec);
-    }
-  };
+  return ({ nextServerContext, operation }) => runInContext(runtime, nextServerContext, (spec) => operation(spec));
 }

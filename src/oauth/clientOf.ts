@@ -12,7 +12,7 @@ export function clientOf(config: ResolvedAuthConfig): { client: oauth.Client; au
 }
 
 /** Options for every request to the IdP: a timeout, and plain http only for a loopback IdP. */
-export function requestOptions(config: ResolvedAuthConfig, timeoutMs: number): oauth.HttpRequestOptions<'GET' | 'POST', URLSearchParams> {
+export function requestOptions(config: ResolvedAuthConfig, timeoutMs: number): { signal: AbortSignal; [oauth.allowInsecureRequests]: boolean } {
   return {
     signal: AbortSignal.timeout(timeoutMs),
     [oauth.allowInsecureRequests]: isLoopbackHttp(config.issuer),

@@ -1,0 +1,17 @@
+import type { Session } from '../session/Session.js';
+
+/**
+ * The user's groups from `claim` (ID token first, then access token).
+ * Accepts an array, or a space/comma separated string as some IdPs send.
+ *
+ * @example
+ * ```ts
+ * groupsOf(session, 'cognito:groups'); // ['ADMINS']
+ * ```
+ */
+export function groupsOf(session: Session, claim: string): string[] {
+  const value = session.idToken.payload[claim] ?? session.accessToken.payload[claim];
+  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
+  if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
+  return [];
+}

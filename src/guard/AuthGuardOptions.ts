@@ -1,0 +1,27 @@
+/** One path rule of the guard. The first rule that matches a path decides. */
+export interface GuardRule {
+  /**
+   * `'/dashboard'` matches `/dashboard` and everything under it
+   * (`/dashboard/settings`), never `/dashboards`. A RegExp is tested against
+   * the pathname.
+   */
+  path: string | RegExp;
+  /** The user must be in at least one of these groups (`cognito:groups` or the configured claim). */
+  groups?: string[];
+  /** Explicitly public: stops rule matching, nothing is checked. */
+  public?: boolean;
+}
+
+/** Options of `createAuthGuard`. */
+export interface AuthGuardOptions {
+  rules: GuardRule[];
+  /** The sign-in route; signed-out page requests are redirected here with `returnTo`. @default '/api/auth/sign-in' */
+  signInPath?: string;
+  /** Path prefixes answered with 401/403 JSON instead of a redirect. @default ['/api/'] */
+  apiPrefixes?: string[];
+  /**
+   * A page rendered (by rewrite, status 403) when a signed-in user lacks a
+   * required group. @default undefined (a small built-in 403 page)
+   */
+  forbiddenPath?: string;
+}

@@ -1,0 +1,65 @@
+import { NextResponse } from 'next/server.js';
+import type { NextRequest } from 'next/server.js';
+import type { AuthRuntime } from '../context/AuthRuntime.js';
+import { groupsOf } from '../context/groupsOf.js';
+import { isPrefetchRequest } from '../context/isPrefetchRequest.js';
+import { readSession } from '../context/readSession.js';
+import { runInContext } from '../context/runInContext.js';
+import type { AuthGuardOptions } from './AuthGuardOptions.js';
+import { forbiddenPage, jsonDenial, signInRedirect } from './denyResponse.js';
+import { forwardResponse } from './forwardResponse.js';
+import { matchRule } from './matchRule.js';
+
+/** A `middleware.ts` / `proxy.ts` function; pass the app's own response second to compose. */
+export type AuthGuard = (request: NextRequest, upstream?: unknown) => Promise<Response>;
+
+/** Binds `createAuthGuard` to a runtime. */
+export function createAuthGuardFor(runtime: AuthRuntime) {
+  /**
+   * Route protection for `proxy.ts` (Next 16, Node) and `middleware.ts`
+   * (edge). Signed-out page requests are redirected to sign-in with
+   * `returnTo`; API routes and server actions get 401/403 JSON; prefetches
+   * never start a sign-in.
+   *
+   * @example
+   * ```ts
+   * // proxy.ts
+   * import { createAuthGuard } from './auth';
+   * export const proxy = createAuthGuard({
+   *   rules: [{ path: '/dashboard' }, { path: '/admin', groups: ['ADMINS'] }, { path: '/api/me' }],
+   * });
+   * export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };
+   * ```
+   */
+  return function createAuthGuard(options: AuthGuardOptions): AuthGuard {
+    const signInPath = options.signInPath ?? '/api/auth/sign-in';
+    const apiPrefixes = options.apiPrefixes ?? ['/api/'];
+    const { origin } = runtime.options;
+    const forbiddenUrl = options.forbiddenPath ? new URL(options.forbiddenPath, origin) : undefined;
+
+    return async function guard(request, upstream) {
+      const base = upstream instanceof Response ? upstream : undefined;
+      const { pathname, search } = request.nextUrl;
+      const rule = matchRule(options.rules, pathname);
+      if (rule === undefined || rule.public) return base ?? NextResponse.next();
+
+      const scratch = NextResponse.next();
+      const session = await runInContext(runtime, { request, response: scratch }, (_spec, state) => readSession(state));
+      const written = scratch.headers;
+      const api = apiPrefixes.some((p) => pathname.startsWith(p)) || request.headers.has('next-action');
+
+      if (session === undefined) {
+        if (api) return jsonDenial(401, written);
+        if (isPrefetchRequest(request.headers)) return new NextResponse(null, { status: 204, headers: { 'cache-control': 'private, no-store' } });
+        const signIn = new URL(signInPath, origin);
+        signIn.searchParams.set('returnTo', `${pathname}${search}`);
+        return signInRedirect(signIn, written);
+      }
+      if (rule.groups && rule.groups.length > 0) {
+        const groups = groupsOf(session, runtime.config.groupsClaim);
+        if (!rule.groups.some((g) => groups.includes(g))) return api ? jsonDenial(403, written) : forbiddenPage(forbiddenUrl, written);
+      }
+      return forwardResponse(request, written, base);
+    };
+  };
+}

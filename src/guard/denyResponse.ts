@@ -1,0 +1,33 @@
+import { NextResponse } from 'next/server.js';
+
+const FORBIDDEN_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>403 Forbidden</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">
+<h1>403 — Forbidden</h1><p>Your account does not have access to this page.</p><p><a href="/">Back to the home page</a></p></body></html>`;
+
+/** Carries cookie changes made during the check (e.g. a cleared session) onto a denial. */
+function withCookies(response: Response, written: Headers): Response {
+  const lines = written.getSetCookie();
+  for (const line of lines) response.headers.append('set-cookie', line);
+  if (lines.length > 0) response.headers.set('cache-control', 'private, no-store');
+  return response;
+}
+
+/** 401/403 JSON for API routes and server actions (a redirect is not a valid answer to either). */
+export function jsonDenial(status: 401 | 403, written: Headers): Response {
+  const body = status === 401 ? { error: 'unauthenticated', message: 'Sign in to access this resource.' } : { error: 'forbidden', message: 'Your account lacks the required group.' };
+  return withCookies(NextResponse.json(body, { status, headers: { 'cache-control': 'private, no-store' } }), written);
+}
+
+/** Redirect a signed-out page request to sign-in. */
+export function signInRedirect(location: URL, written: Headers): Response {
+  return withCookies(NextResponse.redirect(location, 307), written);
+}
+
+/** 403 page: the app's page by rewrite, or a small built-in one. */
+export function forbiddenPage(forbiddenUrl: URL | undefined, written: Headers): Response {
+  const response = forbiddenUrl
+    ? NextResponse.rewrite(forbiddenUrl, { status: 403 })
+    : new NextResponse(FORBIDDEN_HTML, { status: 403, headers: { 'content-type': 'text/html; charset=utf-8' } });
+  response.headers.set('cache-control', 'private, no-store');
+  return withCookies(response, written);
+}

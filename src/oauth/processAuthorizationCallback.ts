@@ -1,0 +1,67 @@
+import * as oauth from 'oauth4webapi';
+import type { AuthEndpoints, ResolvedAuthConfig } from '../config/types.js';
+import { AuthError } from '../errors/AuthError.js';
+import type { TokenSet } from '../session/TokenSet.js';
+import type { TokenVerifier } from '../tokens/TokenVerifier.js';
+import type { AuthTransaction } from './AuthTransaction.js';
+import { clientOf, requestOptions } from './clientOf.js';
+import { toAuthorizationServer } from './toAuthorizationServer.js';
+
+/** Why a callback was refused; shown to the user as an error code. */
+export type CallbackFailure = 'idp_error' | 'invalid_response' | 'token_exchange_failed' | 'invalid_tokens' | 'idp_unavailable';
+
+function fail(reason: CallbackFailure, message: string, cause?: unknown): AuthError {
+  const err = new AuthError('OAuthCallbackFailed', message, cause === undefined ? undefined : { cause });
+  return Object.assign(err, { reason });
+}
+
+/**
+ * Finishes a sign-in: checks the authorization response against the
+ * transaction (state, RFC 9207 `iss` when present, IdP errors), exchanges the
+ * code with the PKCE verifier, checks the ID token's nonce, then verifies
+ * both tokens' signatures with jose before they may enter a session.
+ *
+ * @throws AuthError `OAuthCallbackFailed` with a `reason`.
+ * @example
+ * ```ts
+ * const tokens = await processAuthorizationCallback(config, endpoints, verifier, new URL(request.url), transaction, 5000);
+ * ```
+ */
+export async function processAuthorizationCallback(
+  config: ResolvedAuthConfig,
+  endpoints: AuthEndpoints,
+  verifier: TokenVerifier,
+  callbackUrl: URL,
+  transaction: AuthTransaction,
+  timeoutMs: number,
+): Promise<TokenSet> {
+  const as = toAuthorizationServer(config, endpoints);
+  const { client, auth } = clientOf(config);
+  let params: URLSearchParams;
+  try {
+    params = oauth.validateAuthResponse(as, client, callbackUrl.searchParams, transaction.state);
+  } catch (err) {
+    if (err instanceof oauth.AuthorizationResponseError) throw fail('idp_error', `The IdP answered ${err.error}`, err);
+    throw fail('invalid_response', 'The authorization response is invalid (state or issuer mismatch)', err);
+  }
+  let result: oauth.TokenEndpointResponse;
+  try {
+    const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, transaction.redirectUri, transaction.codeVerifier, requestOptions(config, timeoutMs));
+    result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: transaction.nonce, requireIdToken: true });
+  } catch (err) {
+    if (err instanceof oauth.ResponseBodyError && err.status < 500) throw fail('token_exchange_failed', `The token endpoint refused the code: ${err.error}`, err);
+    if (err instanceof oauth.ResponseBodyError || err instanceof TypeError || (err instanceof Error && err.name === 'TimeoutError')) {
+      throw fail('idp_unavailable', 'The token endpoint could not be reached', err);
+    }
+    throw fail('invalid_tokens', 'The token response was rejected', err);
+  }
+  const idToken = result.id_token;
+  if (!idToken || !result.access_token) throw fail('invalid_tokens', 'The token response lacks an ID token or access token');
+  try {
+    await verifier.verifyIdToken(idToken, { nonce: transaction.nonce });
+    await verifier.verifyAccessToken(result.access_token);
+  } catch (err) {
+    throw fail('invalid_tokens', 'A token from the IdP failed verification', err);
+  }
+  return { idToken, accessToken: result.access_token, ...(result.refresh_token ? { refreshToken: result.refresh_token } : {}) };
+}

@@ -1,0 +1,25 @@
+/**
+ * Accepts `returnTo` only as a same-origin relative path and returns it as an
+ * absolute URL on `origin`; anything else (absolute or protocol-relative
+ * URLs, backslashes, control characters, other schemes) yields `fallback`.
+ *
+ * @example
+ * ```ts
+ * safeReturnTo('/orders?id=1', 'https://app.example.com', '/') // 'https://app.example.com/orders?id=1'
+ * safeReturnTo('//evil.example', 'https://app.example.com', '/') // 'https://app.example.com/'
+ * ```
+ */
+export function safeReturnTo(value: string | null | undefined, origin: string, fallback: string): string {
+  const home = new URL(fallback, origin).href;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return home;
+  // Only "/x": not "//host", not "/\host" (browsers read "\" as "/"), no
+  // control or whitespace characters that parsers strip.
+  if (value[0] !== '/' || value[1] === '/' || value.includes('\\') || /[\u0000-\u0020\u007f]/.test(value)) return home;
+  let url: URL;
+  try {
+    url = new URL(value, origin);
+  } catch {
+    return home;
+  }
+  return url.origin === origin ? url.href : home;
+}

@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthRuntime } from '../context/AuthRuntime.js';
+import type { AuthRouteHandlerOptions } from './AuthRouteHandlerOptions.js';
+import { handleAuthRequest } from './handleAuthRequest.js';
+import { sendWebResponse } from './sendWebResponse.js';
+import { toWebRequest } from './toWebRequest.js';
+
+/** App Router route context of `app/api/auth/[slug]/route.ts` (params are a Promise since Next 15). */
+export interface AuthRouteContext {
+  params: Promise<{ slug: string }> | { slug: string };
+}
+
+export interface AuthRouteHandlers {
+  /** App Router: `export const { GET, POST } = createAuthRouteHandlers(...)` in `app/api/auth/[slug]/route.ts`. */
+  GET: (request: Request, context: AuthRouteContext) => Promise<Response>;
+  POST: (request: Request, context: AuthRouteContext) => Promise<Response>;
+  /** Pages Router: `export default handler` in `pages/api/auth/[slug].ts`. */
+  handler: (req: IncomingMessage & { query?: Partial<Record<string, string | string[]>> }, res: ServerResponse) => Promise<void>;
+}
+
+function slugOf(value: unknown): string {
+  return typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : '';
+}
+
+/**
+ * Binds the auth routes (`sign-in`, `sign-up`, `sign-in-callback`,
+ * `sign-out`, `sign-out-callback`) to a runtime.
+ */
+export function createAuthRouteHandlersFor(runtime: AuthRuntime) {
+  /**
+   * The OAuth route handlers.
+   *
+   * @example
+   * ```ts
+   * // app/api/auth/[slug]/route.ts
+   * import { createAuthRouteHandlers } from '@/auth';
+   * export const { GET, POST } = createAuthRouteHandlers({ redirectOnSignInComplete: '/dashboard', redirectOnSignOutComplete: '/' });
+   * ```
+   */
+  return function createAuthRouteHandlers(options: AuthRouteHandlerOptions = {}): AuthRouteHandlers {
+    const app = async (request: Request, context: AuthRouteContext) => handleAuthRequest(runtime, options, request, slugOf((await context.params).slug));
+    return {
+      GET: app,
+      POST: app,
+      handler: async (req, res) => {
+        const slug = slugOf(req.query?.slug) || (req.url ?? '').split('?')[0]!.split('/').pop() || '';
+        await sendWebResponse(await handleAuthRequest(runtime, options, toWebRequest(req, runtime.options.origin), slug), res);
+      },
+    };
+  };
+}

@@ -1,0 +1,31 @@
+import { readSession } from '../context/readSession.js';
+import { isPrefetchRequest } from '../context/isPrefetchRequest.js';
+import { createAuthorizationRequest } from '../oauth/createAuthorizationRequest.js';
+import { safeReturnTo } from '../oauth/safeReturnTo.js';
+import { saveTransaction } from '../oauth/transactionCookies.js';
+import { NO_STORE } from './noStore.js';
+import { redirectTo } from './respond.js';
+import type { RouteContext } from './RouteContext.js';
+
+/**
+ * `GET sign-in` / `GET sign-up`: starts an authorization-code + PKCE flow,
+ * or sends an already signed-in user straight to the target.
+ */
+export async function handleSignIn(route: RouteContext, { signUp }: { signUp: boolean }): Promise<Response> {
+  const { runtime, request, state } = route;
+  if (isPrefetchRequest(request.headers)) return new Response(null, { status: 204, headers: { 'cache-control': NO_STORE } });
+  const params = new URL(request.url).searchParams;
+  const returnTo = safeReturnTo(params.get('returnTo'), runtime.options.origin, route.options.redirectOnSignInComplete ?? '/');
+  if (!signUp && (await readSession(state)) !== undefined) return redirectTo(route, returnTo);
+  const endpoints = await runtime.endpoints();
+  const provider = params.get('provider');
+  const lang = params.get('lang');
+  const { url, transaction } = await createAuthorizationRequest(runtime.config, endpoints, {
+    returnTo,
+    signUp,
+    ...(provider ? { provider } : {}),
+    ...(lang ? { lang } : {}),
+  });
+  await saveTransaction(state.store!, transaction, runtime.transactions);
+  return redirectTo(route, url.href, 302);
+}

@@ -1,0 +1,31 @@
+import { writeSession } from '../context/writeSession.js';
+import { isAuthError } from '../errors/AuthError.js';
+import { processAuthorizationCallback } from '../oauth/processAuthorizationCallback.js';
+import { takeTransaction } from '../oauth/transactionCookies.js';
+import { failWith, redirectTo } from './respond.js';
+import type { RouteContext } from './RouteContext.js';
+
+/**
+ * `GET sign-in-callback`: binds the response to its transaction (state
+ * cookie, single use), finishes the code exchange and writes the session.
+ * Any failure leaves no session and shows an error code.
+ */
+export async function handleSignInCallback(route: RouteContext): Promise<Response> {
+  const { runtime, request, state } = route;
+  const url = new URL(request.url);
+  const transaction = await takeTransaction(state.store!, url.searchParams.get('state'), runtime.transactions);
+  if (transaction === undefined) return failWith(route, 400, 'missing_transaction');
+  let tokens;
+  try {
+    const endpoints = await runtime.endpoints();
+    tokens = await processAuthorizationCallback(runtime.config, endpoints, runtime.verifier, url, transaction, runtime.options.httpTimeoutMs);
+  } catch (err) {
+    if (isAuthError(err, 'DiscoveryFailed')) return failWith(route, 503, 'idp_unavailable');
+    if (!isAuthError(err, 'OAuthCallbackFailed')) throw err;
+    const reason = (err as { reason?: string }).reason ?? 'invalid_response';
+    const code = reason === 'idp_error' && url.searchParams.get('error') === 'access_denied' ? 'access_denied' : reason;
+    return failWith(route, reason === 'idp_unavailable' ? 503 : 400, code);
+  }
+  await writeSession(state, tokens);
+  return redirectTo(route, transaction.returnTo);
+}

@@ -1,0 +1,29 @@
+import { clearSession } from '../context/clearSession.js';
+import { readStoredSession } from '../context/readStoredSession.js';
+import { createLogoutUrl } from '../oauth/createLogoutUrl.js';
+import { revokeToken } from '../oauth/revokeToken.js';
+import { clearTransactions } from '../oauth/transactionCookies.js';
+import { isSameOriginRequest } from './isSameOriginRequest.js';
+import { failWith, redirectTo } from './respond.js';
+import type { RouteContext } from './RouteContext.js';
+
+/**
+ * `POST sign-out`: same-origin only. Revokes the refresh token, clears every
+ * auth cookie whatever else fails, then sends the browser to the IdP's logout.
+ */
+export async function handleSignOut(route: RouteContext): Promise<Response> {
+  const { runtime, request, state } = route;
+  if (!isSameOriginRequest(request.headers, runtime.options.origin)) return failWith(route, 403, 'cross_site');
+  const session = await readStoredSession(state);
+  clearSession(state);
+  clearTransactions(state.store!, runtime.transactions);
+  const endpoints = await runtime.endpoints().catch(() => undefined);
+  const refreshToken = session?.tokens.refreshToken;
+  if (endpoints && refreshToken) {
+    await revokeToken(runtime.config, endpoints, refreshToken, runtime.options.httpTimeoutMs).catch(() => {
+      console.warn('next-server-auth: refresh token revocation failed during sign-out; the session cookies were cleared anyway');
+    });
+  }
+  const location = endpoints ? createLogoutUrl(runtime.config, endpoints, session?.tokens.idToken).href : runtime.config.redirectSignOut;
+  return redirectTo(route, location);
+}
