@@ -10,6 +10,7 @@ import { createAuthGuardFor } from './guard/createAuthGuard.js';
 import { createAuthRouteHandlersFor } from './routes/createAuthRouteHandlers.js';
 import { createSealedCodec } from './session/createSealedCodec.js';
 import { createSessionCache } from './session/SessionCache.js';
+import { checkSessionClaims } from './tokens/checkSessionClaims.js';
 import { createTokenVerifier } from './tokens/createTokenVerifier.js';
 
 export interface ServerRunnerInput {
@@ -71,6 +72,12 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
     secrets: options.secrets,
     cookieOptions: { httpOnly: true, secure, sameSite, path: '/', maxAge, ...(domain ? { domain } : {}) },
     cache: createSessionCache(options.session.cacheSize),
+    checkSession: (session) =>
+      checkSessionClaims(
+        { issuer: config.issuer, clientId: config.clientId, flavor: config.flavor, algorithms: options.tokens.algorithms, accessTokenAudience: config.accessTokenAudience },
+        session.idToken,
+        session.accessToken,
+      ),
     ...(options.session.verifyOnRead
       ? {
           verifyOnRead: async (session) => {

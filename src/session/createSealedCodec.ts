@@ -16,6 +16,8 @@ export interface SealedCodecOptions {
   secrets: Record<string, string>;
   cookieOptions: CookieOptions & { maxAge: number };
   cache: SessionCache;
+  /** Cheap claim checks run once per new cookie value, before it is cached; throwing means signed out. */
+  checkSession?: (session: Session) => void;
   /** Called on every read when set (per-request verification); throwing means signed out. */
   verifyOnRead?: (session: Session) => Promise<void>;
 }
@@ -49,7 +51,7 @@ function isSealedPayload(data: unknown): data is SealedPayload {
  * ```
  */
 export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
-  const { cookieName, secrets, cookieOptions, cache, verifyOnRead } = options;
+  const { cookieName, secrets, cookieOptions, cache, checkSession, verifyOnRead } = options;
   const ttl = cookieOptions.maxAge;
 
   async function unseal(raw: string): Promise<Session | undefined> {
@@ -61,7 +63,9 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
     }
     if (!isSealedPayload(data)) return undefined;
     try {
-      return toSession({ idToken: data.id, accessToken: data.at, ...(data.rt ? { refreshToken: data.rt } : {}) });
+      const session = toSession({ idToken: data.id, accessToken: data.at, ...(data.rt ? { refreshToken: data.rt } : {}) });
+      checkSession?.(session);
+      return session;
     } catch {
       return undefined;
     }

@@ -1,0 +1,23 @@
+import { getViewer } from '@/lib/session';
+
+export default async function AdminPage() {
+  const viewer = await getViewer();
+  // The guard enforces the group; checking again here keeps the page safe
+  // even if the proxy matcher is edited.
+  if (!viewer || !viewer.groups.includes('ADMINS')) return <Forbidden />;
+  return (
+    <section className="card">
+      <h1 data-testid="admin-heading">Admin</h1>
+      <p>Only members of ADMINS see this. Signed in as {viewer.email}.</p>
+    </section>
+  );
+}
+
+function Forbidden() {
+  return (
+    <section className="card">
+      <h1 data-testid="forbidden">403 — Forbidden</h1>
+      <p>Your account is not in the ADMINS group.</p>
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+import { cookies } from 'next/headers';
+import { fetchAuthSession, getCurrentUser, isAuthError } from 'next-server-auth/server';
+import { runWithServerContext } from '@/auth';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET() {
+  try {
+    const me = await runWithServerContext({
+      nextServerContext: { cookies },
+      operation: async (ctx) => {
+        const { username, userId } = await getCurrentUser(ctx);
+        const { tokens } = await fetchAuthSession(ctx);
+        const id = tokens!.idToken.payload;
+        const groups = id['cognito:groups'] ?? id.groups ?? [];
+        return { username, userId, email: id.email ?? null, groups };
+      },
+    });
+    return Response.json(me, { headers: { 'cache-control': 'private, no-store' } });
+  } catch (err) {
+    if (isAuthError(err, 'UserUnAuthenticated')) {
+      return Response.json({ error: 'unauthenticated' }, { status: 401, headers: { 'cache-control': 'private, no-store' } });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,14 @@
+import { createAuthGuard } from './auth';
+
+export const proxy = createAuthGuard({
+  rules: [
+    { path: '/dashboard' },
+    { path: '/admin', groups: ['ADMINS'] },
+    { path: '/api/me' },
+  ],
+  forbiddenPath: '/forbidden',
+});
+
+export const config = {
+  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+};
