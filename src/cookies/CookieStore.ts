@@ -59,4 +59,9 @@ export interface CookieStore {
    * Next.js offers no way to know before trying, so `false` is not a promise.
    */
   readonly readOnly: boolean;
+  /**
+   * True when the request carried `name` more than once (seen only where the
+   * raw `Cookie` header is visible; Next's `cookies()` keeps one value).
+   */
+  isAmbiguous(name: string): boolean;
 }

@@ -1,4 +1,5 @@
 import type { CookieStore } from './CookieStore.js';
+import { duplicateCookieNames } from './duplicateCookieNames.js';
 import { createOverlayCookieStore } from './createOverlayCookieStore.js';
 import { isTypeError } from './isTypeError.js';
 import { parseCookieHeader } from './parseCookieHeader.js';
@@ -61,7 +62,9 @@ export function createCookieStoreFromFetchApi(request: FetchApiRequestLike, resp
     for (const l of next) headers.append('set-cookie', l);
   };
 
+  let duplicates: ReadonlySet<string> | undefined;
   return createOverlayCookieStore({
+    duplicateNames: () => (duplicates ??= duplicateCookieNames(request.headers.get('cookie'))),
     get: (name) => read().get(name),
     getAll: () => [...read()].map(([name, value]) => ({ name, value })),
     set: (name, value, options) => writeLine(name, serializeCookie(name, value, options)),

@@ -1,10 +1,13 @@
 import type { CookieDeleteOptions, CookieOptions, CookieStore } from './CookieStore.js';
+import { duplicateCookieNames } from './duplicateCookieNames.js';
 import { createOverlayCookieStore } from './createOverlayCookieStore.js';
 import { isNextReadOnlyCookiesError } from './isNextReadOnlyCookiesError.js';
 import { isTypeError } from './isTypeError.js';
 
 /** The part of `NextRequest` used here (structural: the library never imports Next). */
 export interface NextMiddlewareRequestLike {
+  /** Read once, for duplicate cookie names (Next's cookie map keeps one value per name). */
+  readonly headers?: { get(name: string): string | null };
   readonly cookies: {
     get(name: string): { name: string; value: string } | undefined;
     getAll(): Array<{ name: string; value: string }>;
@@ -62,7 +65,9 @@ export function createCookieStoreFromNextMiddleware(
     }
   };
 
+  let duplicates: ReadonlySet<string> | undefined;
   return createOverlayCookieStore({
+    duplicateNames: () => (duplicates ??= duplicateCookieNames(request.headers?.get('cookie'))),
     get: (name) => request.cookies.get(name)?.value,
     getAll: () => request.cookies.getAll().map(({ name, value }) => ({ name, value })),
     set(name, value, options) {

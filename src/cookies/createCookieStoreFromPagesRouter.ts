@@ -1,4 +1,5 @@
 import type { CookieStore } from './CookieStore.js';
+import { duplicateCookieNames } from './duplicateCookieNames.js';
 import { createOverlayCookieStore } from './createOverlayCookieStore.js';
 import { parseCookieHeader } from './parseCookieHeader.js';
 import { replaceSetCookieLine } from './replaceSetCookieLine.js';
@@ -47,7 +48,9 @@ export function createCookieStoreFromPagesRouter(req: PagesRouterRequestLike, re
     res.setHeader('Set-Cookie', replaceSetCookieLine(currentSetCookie(res), name, line));
   };
 
+  let duplicates: ReadonlySet<string> | undefined;
   return createOverlayCookieStore({
+    duplicateNames: () => (duplicates ??= duplicateCookieNames(req.headers.cookie)),
     get: (name) => read().get(name),
     getAll: () => [...read()].map(([name, value]) => ({ name, value })),
     set: (name, value, options) => writeLine(name, serializeCookie(name, value, options)),

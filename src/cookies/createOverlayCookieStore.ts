@@ -19,6 +19,8 @@ export interface CookieBackend {
   delete(name: string, options: CookieDeleteOptions): void;
   /** Recognises the host's "cookies cannot be written here" error. */
   isReadOnlyError(err: unknown): boolean;
+  /** Names the raw request header carried more than once, when the host exposes it. */
+  duplicateNames?(): ReadonlySet<string>;
   /** Checked before every write and by `readOnly`; `false` refuses without trying. */
   canWrite?(): boolean;
 }
@@ -89,6 +91,9 @@ export function createOverlayCookieStore(backend: CookieBackend): CookieStore {
     },
     get readOnly() {
       return isReadOnly();
+    },
+    isAmbiguous(name) {
+      return !overlay.has(name) && (backend.duplicateNames?.().has(name) ?? false);
     },
   };
 }

@@ -14,7 +14,7 @@ export function safeReturnTo(value: string | null | undefined, origin: string, f
   if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return home;
   // Only "/x": not "//host", not "/\host" (browsers read "\" as "/"), no
   // control or whitespace characters that parsers strip.
-  if (value[0] !== '/' || value[1] === '/' || value.includes('\\') || /[\u0000-\u0020\u007f]/.test(value)) return home;
+  if (value[0] !== '/' || value[1] === '/' || value.includes('\\') || hasControlOrSpace(value)) return home;
   let url: URL;
   try {
     url = new URL(value, origin);
@@ -22,4 +22,12 @@ export function safeReturnTo(value: string | null | undefined, origin: string, f
     return home;
   }
   return url.origin === origin ? url.href : home;
+}
+
+function hasControlOrSpace(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f) return true;
+  }
+  return false;
 }

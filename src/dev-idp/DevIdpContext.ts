@@ -1,0 +1,27 @@
+import type { KeyObject } from 'node:crypto';
+
+import type { Provider } from 'oidc-provider';
+
+import type { AdapterStore } from './AdapterStore.js';
+import type { ClaimsShape } from './claims.js';
+import type { StatsRecorder } from './StatsRecorder.js';
+import type { DevIdpClient, DevIdpUserInput } from './types.js';
+import type { UserRecord } from './userRecord.js';
+import type { UserStore } from './UserStore.js';
+
+/** What the dev IdP's own routes share with each other. */
+export interface DevIdpContext {
+  readonly provider: Provider;
+  readonly issuer: string;
+  readonly shape: ClaimsShape;
+  readonly clients: readonly DevIdpClient[];
+  readonly users: UserStore;
+  /** Creates, stores and persists a user; throws if the username exists. */
+  readonly addUser: (input: DevIdpUserInput) => Promise<UserRecord>;
+  readonly store: AdapterStore;
+  readonly stats: StatsRecorder;
+  /** Refresh token value → grant id for every refresh token issued by this process (bounded). */
+  readonly refreshTokenGrants: Map<string, string>;
+  /** Public half of the signing key, to verify our own tokens. */
+  readonly publicKey: KeyObject;
+}

@@ -1,0 +1,20 @@
+/**
+ * `next-server-auth/dev-idp`: a local, Cognito-shaped OpenID provider for
+ * development and tests. Node-only; imports nothing from the adapter.
+ *
+ * @packageDocumentation
+ */
+export { startDevIdp } from './startDevIdp.js';
+export { signInWithPassword } from './signInWithPassword.js';
+export { hashPassword } from './password.js';
+export { DEFAULT_CLIENT, DEFAULT_USERS } from './defaults.js';
+export type {
+  DevIdp,
+  DevIdpClient,
+  DevIdpMode,
+  DevIdpOptions,
+  DevIdpStats,
+  DevIdpUserInput,
+  SignInResult,
+  SignInWithPasswordOptions,
+} from './types.js';

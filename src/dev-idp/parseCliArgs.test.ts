@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+
+import { CliUsageError, parseCliArgs } from './parseCliArgs.js';
+
+describe('parseCliArgs', () => {
+  it('gives no options by default', () => {
+    expect(parseCliArgs([], {})).toEqual({ help: false, options: {} });
+  });
+
+  it('reads every flag', () => {
+    const { options } = parseCliArgs(
+      [
+        '--port', '0', '--host', '::1', '--users', 'users.json', '--mode', 'oidc', '--state', 'state.json',
+        '--client-id', 'app', '--redirect-uri', 'http://localhost:4000/cb', '--redirect-uri', 'http://localhost:4001/cb',
+        '--logout-uri', 'http://localhost:4000/out', '--access-token-ttl', '5', '--no-rotate',
+      ],
+      {},
+    );
+    expect(options).toEqual({
+      port: 0,
+      host: '::1',
+      users: 'users.json',
+      mode: 'oidc',
+      stateFile: 'state.json',
+      accessTokenTtl: 5,
+      rotateRefreshToken: false,
+      clients: [
+        {
+          clientId: 'app',
+          redirectUris: ['http://localhost:4000/cb', 'http://localhost:4001/cb'],
+          postLogoutRedirectUris: ['http://localhost:4000/out'],
+        },
+      ],
+    });
+  });
+
+  it('falls back to DEV_IDP_* environment variables, flags win', () => {
+    const env = {
+      DEV_IDP_PORT: '3300',
+      DEV_IDP_ACCESS_TOKEN_TTL: '5',
+      DEV_IDP_MODE: 'oidc',
+      DEV_IDP_USERS: 'u.json',
+      DEV_IDP_STATE: 's.json',
+    };
+    expect(parseCliArgs([], env).options).toEqual({ port: 3300, accessTokenTtl: 5, mode: 'oidc', users: 'u.json', stateFile: 's.json' });
+    expect(parseCliArgs(['--port', '4000', '--access-token-ttl', '60'], env).options).toMatchObject({ port: 4000, accessTokenTtl: 60 });
+  });
+
+  it('keeps the default client URIs when only the client id changes', () => {
+    expect(parseCliArgs(['--client-id', 'other'], {}).options.clients).toEqual([
+      {
+        clientId: 'other',
+        redirectUris: ['http://localhost:3000/api/auth/sign-in-callback'],
+        postLogoutRedirectUris: ['http://localhost:3000/api/auth/sign-out-callback'],
+      },
+    ]);
+  });
+
+  it.each([
+    [['--bogus']],
+    [['--port', 'abc']],
+    [['--port', '70000']],
+    [['--mode', 'saml']],
+    [['--access-token-ttl', '0']],
+    [['--redirect-uri', 'not a url']],
+    [['positional']],
+  ])('throws a usage error for %j', (argv) => {
+    expect(() => parseCliArgs(argv, {})).toThrow(CliUsageError);
+  });
+
+  it('names the environment variable when it is the bad value', () => {
+    expect(() => parseCliArgs([], { DEV_IDP_ACCESS_TOKEN_TTL: 'soon' })).toThrow(/DEV_IDP_ACCESS_TOKEN_TTL/);
+  });
+
+  it('recognises --help', () => {
+    expect(parseCliArgs(['-h'], {}).help).toBe(true);
+  });
+});

@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+
+import { DEFAULT_CLIENT } from './defaults.js';
+import type { DevIdpOptions } from './types.js';
+
+/** A bad command line; the CLI prints the message and exits with code 2. */
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+/** `--help` text. */
+export const USAGE = `Usage: next-server-auth-dev-idp [options]
+
+Starts a local, Cognito-shaped OpenID provider for development (loopback only).
+
+Options:
+  --port N                 port (default 3200; env DEV_IDP_PORT)
+  --host HOST              loopback host (default 127.0.0.1)
+  --users FILE             JSON array of users (env DEV_IDP_USERS; default alice and bob)
+  --mode cognito|oidc      token shape (default cognito; env DEV_IDP_MODE)
+  --state FILE             persist keys, users and sessions to FILE (env DEV_IDP_STATE)
+  --client-id ID           client id (default ${DEFAULT_CLIENT.clientId})
+  --redirect-uri URL       allowed redirect URI (repeatable)
+  --logout-uri URL         allowed sign-out redirect URI (repeatable)
+  --access-token-ttl S     access/ID token lifetime in seconds (default 3600; env DEV_IDP_ACCESS_TOKEN_TTL)
+  --no-rotate              keep refresh tokens instead of rotating them
+  -h, --help               show this help`;
+
+function integer(name: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value)) throw new CliUsageError(`${name} must be a whole number, got "${value}"`);
+  const parsed = Number(value);
+  if (parsed < min || parsed > max) throw new CliUsageError(`${name} must be between ${min} and ${max}, got ${parsed}`);
+  return parsed;
+}
+
+/**
+ * Turns CLI flags (falling back to `DEV_IDP_*` environment variables) into
+ * {@link DevIdpOptions}; `help: true` when `--help` was given.
+ *
+ * @example
+ * ```ts
+ * parseCliArgs(['--port', '0', '--mode', 'oidc'], {}).options; // { port: 0, mode: 'oidc' }
+ * ```
+ */
+export function parseCliArgs(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): { help: boolean; options: DevIdpOptions } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        users: { type: 'string' },
+        mode: { type: 'string' },
+        state: { type: 'string' },
+        'client-id': { type: 'string' },
+        'redirect-uri': { type: 'string', multiple: true },
+        'logout-uri': { type: 'string', multiple: true },
+        'access-token-ttl': { type: 'string' },
+        'no-rotate': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
+  }
+  if (values.help) return { help: true, options: {} };
+
+  const options: DevIdpOptions = {};
+  const port = values.port ?? env.DEV_IDP_PORT;
+  if (port !== undefined) options.port = integer(values.port === undefined ? 'DEV_IDP_PORT' : '--port', port, 0, 65535);
+  if (values.host !== undefined) options.host = values.host;
+
+  const users = values.users ?? env.DEV_IDP_USERS;
+  if (users) options.users = users;
+
+  const mode = values.mode ?? env.DEV_IDP_MODE;
+  if (mode !== undefined) {
+    if (mode !== 'cognito' && mode !== 'oidc') throw new CliUsageError(`--mode must be "cognito" or "oidc", got "${mode}"`);
+    options.mode = mode;
+  }
+
+  const state = values.state ?? env.DEV_IDP_STATE;
+  if (state) options.stateFile = state;
+
+  const ttl = values['access-token-ttl'] ?? env.DEV_IDP_ACCESS_TOKEN_TTL;
+  if (ttl !== undefined) {
+    const name = values['access-token-ttl'] === undefined ? 'DEV_IDP_ACCESS_TOKEN_TTL' : '--access-token-ttl';
+    options.accessTokenTtl = integer(name, ttl, 1, 365 * 24 * 60 * 60);
+  }
+  if (values['no-rotate']) options.rotateRefreshToken = false;
+
+  const redirectUris = values['redirect-uri'];
+  const logoutUris = values['logout-uri'];
+  if (values['client-id'] !== undefined || redirectUris !== undefined || logoutUris !== undefined) {
+    for (const uri of [...(redirectUris ?? []), ...(logoutUris ?? [])]) {
+      if (!URL.canParse(uri)) throw new CliUsageError(`not an absolute URL: "${uri}"`);
+    }
+    options.clients = [
+      {
+        clientId: values['client-id'] ?? DEFAULT_CLIENT.clientId,
+        redirectUris: redirectUris ?? [...DEFAULT_CLIENT.redirectUris],
+        postLogoutRedirectUris: logoutUris ?? [...DEFAULT_CLIENT.postLogoutRedirectUris],
+      },
+    ];
+  }
+  return { help: false, options };
+}

@@ -1,0 +1,191 @@
+import type { Adapter, ClientInstance, KoaContext, Policy, TokenInstance } from 'oidc-provider';
+
+import { accessTokenClaims, idTokenClaims, scopeClaims } from './claims.js';
+import type { ClaimsShape } from './claims.js';
+import { renderMessagePage } from './pages.js';
+import type { SigningJwk } from './signingKey.js';
+import type { DevIdpClient } from './types.js';
+import type { UserStore } from './UserStore.js';
+
+/** Resource indicator used when the client names none; the audience is still the client id. */
+export const DEFAULT_RESOURCE = 'urn:next-server-auth:dev-idp:api';
+
+/** Everything the oidc-provider configuration is built from. */
+export interface ProviderConfigurationInput extends ClaimsShape {
+  accessTokenTtl: number;
+  idTokenTtl: number;
+  refreshTokenTtl: number;
+  rotateRefreshToken: boolean;
+  clients: DevIdpClient[];
+  users: UserStore;
+  signingKey: SigningJwk;
+  cookieKeys: string[];
+  adapter: (model: string) => Adapter;
+  policy: Policy;
+}
+
+/** Cognito's hosted-UI paths; discovery follows them. */
+export const ROUTES = {
+  authorization: '/oauth2/authorize',
+  token: '/oauth2/token',
+  revocation: '/oauth2/revoke',
+  userinfo: '/oauth2/userInfo',
+  end_session: '/logout',
+  jwks: '/.well-known/jwks.json',
+} as const;
+
+function clientMetadata(client: DevIdpClient): Record<string, unknown> {
+  return {
+    client_id: client.clientId,
+    ...(client.clientSecret === undefined
+      ? { token_endpoint_auth_method: 'none' }
+      : { client_secret: client.clientSecret, token_endpoint_auth_method: 'client_secret_basic' }),
+    application_type: 'web',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: client.redirectUris,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
+  };
+}
+
+/** The `Koa` context with oidc-provider's request state, as config callbacks receive it. */
+type OidcKoaContext = KoaContext & { readonly oidc: NonNullable<KoaContext['oidc']> };
+
+function authTimeFrom(ctx: OidcKoaContext | undefined): number | undefined {
+  const entities = ctx?.oidc.entities;
+  return entities?.AuthorizationCode?.authTime ?? entities?.RefreshToken?.authTime;
+}
+
+/**
+ * Builds the oidc-provider configuration that makes it look like a Cognito
+ * user pool's hosted UI (or a plain OIDC provider in `oidc` mode).
+ *
+ * @example
+ * ```ts
+ * const provider = new Provider(issuer, createProviderConfiguration(input));
+ * ```
+ */
+export function createProviderConfiguration(input: ProviderConfigurationInput): object {
+  const { users, mode } = input;
+  const shape: ClaimsShape = { mode, groupsClaim: input.groupsClaim };
+  const resourceScope = mode === 'cognito' ? 'openid email profile phone aws.cognito.signin.user.admin' : 'openid email profile';
+
+  return {
+    adapter: input.adapter,
+    clients: input.clients.map(clientMetadata),
+    jwks: { keys: [input.signingKey] },
+    cookies: { keys: input.cookieKeys },
+    scopes: mode === 'cognito'
+      ? ['openid', 'offline_access', 'email', 'profile', 'phone', 'aws.cognito.signin.user.admin']
+      : ['openid', 'offline_access', 'email', 'profile'],
+    claims: scopeClaims(shape),
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    // Keep the user's claims in the ID token even though an access token is issued too.
+    conformIdTokenClaims: false,
+    routes: ROUTES,
+    interactions: {
+      policy: input.policy,
+      url: (_ctx: unknown, interaction: { uid: string }) => `/login/${interaction.uid}`,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: {
+        enabled: true,
+        // A client may only revoke its own tokens; others are silently ignored (RFC 7009).
+        allowedPolicy: async (_ctx: unknown, client: ClientInstance, token: TokenInstance) => token.clientId === client.clientId,
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string[]) => oneOf ?? DEFAULT_RESOURCE,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx: unknown, _resource: string, client: ClientInstance) => ({
+          scope: resourceScope,
+          audience: client.clientId,
+          accessTokenTTL: input.accessTokenTtl,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+      // The built-in end-session shows a confirm page; /logout is handled by our own
+      // middleware. Enabled in oidc mode only so discovery advertises end_session_endpoint.
+      rpInitiatedLogout: {
+        enabled: mode === 'oidc',
+        logoutSource: async (ctx: KoaContext, form: string) => {
+          // Unreachable in practice (our /logout handler runs first); kept valid anyway.
+          ctx.body = renderMessagePage(
+            'Sign out',
+            'Sign out of the development IdP?',
+            `${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>`,
+          );
+        },
+        postLogoutSuccessSource: async (ctx: KoaContext) => {
+          ctx.body = renderMessagePage('Signed out', 'You have been signed out of the development IdP.');
+        },
+      },
+      userinfo: { enabled: true },
+      pushedAuthorizationRequests: { enabled: false },
+      dPoP: { enabled: false },
+    },
+    pkce: { required: (_ctx: unknown, client: ClientInstance) => client.clientAuthMethod === 'none' },
+    // Browser calls (CORS) only from the client's own redirect origins.
+    clientBasedCORS: (_ctx: unknown, origin: string, client: ClientInstance) =>
+      client.redirectUris.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin),
+    ttl: {
+      AccessToken: input.accessTokenTtl,
+      AuthorizationCode: 300,
+      IdToken: input.idTokenTtl,
+      // Rotated refresh tokens inherit the remaining lifetime: the session
+      // ends refreshTokenTtl after sign-in, as with Cognito.
+      RefreshToken: (ctx: OidcKoaContext | undefined) => {
+        const rotated = ctx?.oidc.entities.RotatedRefreshToken;
+        return rotated ? Math.max(1, rotated.remainingTTL) : input.refreshTokenTtl;
+      },
+      Interaction: 3600,
+      Session: input.refreshTokenTtl,
+      Grant: input.refreshTokenTtl,
+    },
+    // Cognito issues a refresh token to every client allowed the grant, no offline_access needed.
+    issueRefreshToken: async (_ctx: unknown, client: ClientInstance) => client.grantTypeAllowed('refresh_token'),
+    // Refresh tokens outlive the IdP browser session (logout revokes them explicitly).
+    expiresWithSession: async () => false,
+    rotateRefreshToken: input.rotateRefreshToken,
+    // First-party clients: no consent screen. Create or extend the grant with what was asked.
+    loadExistingGrant: async (ctx: OidcKoaContext) => {
+      const { oidc } = ctx;
+      const { client, account, session } = oidc;
+      if (!client || !account) return undefined;
+      const grantId = oidc.result?.consent?.grantId ?? session?.grantIdFor(client.clientId);
+      const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+      const grant = existing && existing.accountId === account.accountId
+        ? existing
+        : new oidc.provider.Grant({ clientId: client.clientId, accountId: account.accountId });
+      const oidcScopes = [...oidc.requestParamOIDCScopes].join(' ');
+      if (oidcScopes) grant.addOIDCScope(oidcScopes);
+      const claims = [...oidc.requestParamClaims];
+      if (claims.length > 0) grant.addOIDCClaims(claims);
+      for (const [resource, server] of Object.entries(oidc.resourceServers)) {
+        const scope = [...oidc.requestParamScopes].filter((s) => server.scopes.has(s)).join(' ');
+        if (scope) grant.addResourceScope(resource, scope);
+      }
+      await grant.save();
+      return grant;
+    },
+    findAccount: async (_ctx: unknown, sub: string) => {
+      const user = users.findBySub(sub);
+      if (!user) return undefined;
+      return { accountId: sub, claims: async () => idTokenClaims(user, shape) };
+    },
+    extraTokenClaims: async (ctx: OidcKoaContext | undefined, token: TokenInstance) => {
+      if (token.kind !== 'AccessToken' || token.accountId === undefined) return undefined;
+      const user = users.findBySub(token.accountId);
+      return user ? accessTokenClaims(user, shape, authTimeFrom(ctx)) : undefined;
+    },
+    renderError: async (ctx: KoaContext, out: Record<string, unknown>) => {
+      ctx.type = 'html';
+      const description = typeof out.error_description === 'string' ? out.error_description : '';
+      const error = typeof out.error === 'string' ? out.error : 'server_error';
+      ctx.body = renderMessagePage('Something went wrong', `${error}${description ? `: ${description}` : ''}`);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { DEFAULT_CLIENT, DEFAULT_PORT } from './defaults.js';
+import { isLoopbackHost } from './isLoopbackHost.js';
+import type { DevIdpClient, DevIdpMode, DevIdpOptions, DevIdpUserInput } from './types.js';
+
+/** DevIdpOptions with defaults applied and values checked. */
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  users: DevIdpUserInput[] | string | undefined;
+  clients: DevIdpClient[];
+  mode: DevIdpMode;
+  groupsClaim: string;
+  accessTokenTtl: number;
+  idTokenTtl: number;
+  refreshTokenTtl: number;
+  rotateRefreshToken: boolean;
+  stateFile: string | undefined;
+  quiet: boolean;
+}
+
+const THIRTY_DAYS = 30 * 24 * 60 * 60;
+
+function seconds(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  // oidc-provider only accepts positive integer lifetimes.
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`dev IdP: ${name} must be a positive whole number of seconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+function absoluteUrls(label: string, values: unknown): string[] {
+  if (!Array.isArray(values) || !values.every((v) => typeof v === 'string' && URL.canParse(v))) {
+    throw new Error(`dev IdP: ${label} must be an array of absolute URLs`);
+  }
+  return [...values];
+}
+
+function checkClient(client: DevIdpClient, index: number): DevIdpClient {
+  const label = `clients[${index}]`;
+  if (typeof client.clientId !== 'string' || client.clientId.length === 0) {
+    throw new Error(`dev IdP: ${label}.clientId must be a non-empty string`);
+  }
+  if (client.clientSecret !== undefined && (typeof client.clientSecret !== 'string' || client.clientSecret.length === 0)) {
+    throw new Error(`dev IdP: ${label}.clientSecret must be a non-empty string when given`);
+  }
+  const redirectUris = absoluteUrls(`${label}.redirectUris`, client.redirectUris);
+  if (redirectUris.length === 0) throw new Error(`dev IdP: ${label}.redirectUris must not be empty`);
+  return {
+    clientId: client.clientId,
+    ...(client.clientSecret === undefined ? {} : { clientSecret: client.clientSecret }),
+    redirectUris,
+    postLogoutRedirectUris: absoluteUrls(`${label}.postLogoutRedirectUris`, client.postLogoutRedirectUris ?? []),
+  };
+}
+
+/**
+ * Applies defaults to {@link DevIdpOptions} and rejects bad values with a
+ * message naming the option (a non-loopback host among them).
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ port: 0 }).host; // '127.0.0.1'
+ * ```
+ */
+export function resolveOptions(options: DevIdpOptions): ResolvedOptions {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) {
+    throw new Error(`dev IdP: host "${host}" is not a loopback address; the development IdP only binds to 127.x.x.x, ::1 or localhost`);
+  }
+  const port = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`dev IdP: port must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  const mode = options.mode ?? 'cognito';
+  if (mode !== 'cognito' && mode !== 'oidc') throw new Error(`dev IdP: mode must be "cognito" or "oidc", got "${String(mode)}"`);
+  const groupsClaim = options.groupsClaim ?? 'groups';
+  if (typeof groupsClaim !== 'string' || groupsClaim.length === 0) throw new Error('dev IdP: groupsClaim must be a non-empty string');
+
+  const clients = (options.clients ?? [DEFAULT_CLIENT]).map(checkClient);
+  if (clients.length === 0) throw new Error('dev IdP: clients must not be empty');
+  const ids = new Set(clients.map((c) => c.clientId));
+  if (ids.size !== clients.length) throw new Error('dev IdP: client ids must be unique');
+
+  const accessTokenTtl = seconds('accessTokenTtl', options.accessTokenTtl, 3600);
+  return {
+    port,
+    host,
+    users: options.users,
+    clients,
+    mode,
+    groupsClaim,
+    accessTokenTtl,
+    idTokenTtl: seconds('idTokenTtl', options.idTokenTtl, accessTokenTtl),
+    refreshTokenTtl: seconds('refreshTokenTtl', options.refreshTokenTtl, THIRTY_DAYS),
+    rotateRefreshToken: options.rotateRefreshToken ?? true,
+    stateFile: options.stateFile,
+    quiet: options.quiet ?? false,
+  };
+}

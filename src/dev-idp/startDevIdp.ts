@@ -1,0 +1,185 @@
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { ACCESS_TOKEN_GRANT_MODEL, AdapterStore } from './AdapterStore.js';
+import type { DevIdpContext } from './DevIdpContext.js';
+import { createDevIdpMiddleware } from './devIdpMiddleware.js';
+import { loadOidcProvider } from './loadOidcProvider.js';
+import { loadUsers } from './loadUsers.js';
+import { createProviderConfiguration } from './providerConfiguration.js';
+import { resolveOptions } from './resolveOptions.js';
+import type { ResolvedOptions } from './resolveOptions.js';
+import { createSigningJwk } from './signingKey.js';
+import { readStateFile, StateFileWriter } from './stateFile.js';
+import { StatsRecorder } from './StatsRecorder.js';
+import type { DevIdp, DevIdpOptions, DevIdpUserInput } from './types.js';
+import { toUserRecord } from './userRecord.js';
+import type { UserRecord } from './userRecord.js';
+import { UserStore } from './UserStore.js';
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`dev IdP: port ${port} on ${host} is already in use (use another port, or 0 for a free one)`, { cause: error })
+          : error,
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function issuerFor(host: string, port: number): string {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  return `http://${bare.includes(':') ? `[${bare}]` : bare}:${port}`;
+}
+
+function banner(settings: ResolvedOptions, issuer: string): string {
+  const users =
+    typeof settings.users === 'string'
+      ? settings.users
+      : settings.users === undefined
+        ? 'built-in (alice@example.com / alice-password, bob@example.com / bob-password)'
+        : `${settings.users.length} given in options`;
+  return [
+    'next-server-auth dev IdP: a DEVELOPMENT identity provider, not for production use.',
+    `  issuer ${issuer} · mode ${settings.mode} · users ${users}${settings.stateFile ? ` · state ${settings.stateFile}` : ''}`,
+  ].join('\n');
+}
+
+/**
+ * Starts a local, Cognito-shaped OpenID provider (oidc-provider underneath)
+ * on loopback: hosted login and sign-up pages, `/oauth2/*` endpoints, JWT
+ * access tokens, `/logout`, and `/dev/stats` for tests.
+ *
+ * @example
+ * ```ts
+ * import { startDevIdp, signInWithPassword } from 'next-server-auth/dev-idp';
+ *
+ * const idp = await startDevIdp({ port: 0, quiet: true });
+ * const tokens = await signInWithPassword({
+ *   issuer: idp.issuer,
+ *   clientId: 'next-server-auth-example',
+ *   redirectUri: 'http://localhost:3000/api/auth/sign-in-callback',
+ *   username: 'alice@example.com',
+ *   password: 'alice-password',
+ * });
+ * await idp.close();
+ * ```
+ */
+export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> {
+  const settings = resolveOptions(options);
+  const { Provider, interactionPolicy } = await loadOidcProvider();
+
+  const persisted = settings.stateFile ? readStateFile(settings.stateFile) : undefined;
+  const signingKey = persisted?.signingKey ?? (await createSigningJwk());
+  const cookieKeys = persisted?.cookieKeys ?? [randomBytes(32).toString('base64url')];
+
+  const users = new UserStore();
+  for (const record of await Promise.all(loadUsers(settings.users).map(toUserRecord))) users.add(record);
+  // Users created at runtime (sign-up, addUser) are what the state file keeps.
+  const addedUsers: UserRecord[] = [];
+  for (const record of persisted?.users ?? []) {
+    if (!users.has(record.username)) {
+      users.add(record);
+      addedUsers.push(record);
+    }
+  }
+
+  let writer: StateFileWriter | undefined;
+  const store = new AdapterStore(persisted?.entries ?? [], () => writer?.schedule());
+  if (settings.stateFile) {
+    writer = new StateFileWriter(settings.stateFile, () => ({
+      version: 1,
+      signingKey,
+      cookieKeys,
+      users: addedUsers,
+      entries: store.snapshot(),
+    }));
+    writer.flush();
+  }
+
+  const server = createServer();
+  const port = await listen(server, settings.port, settings.host);
+  const issuer = issuerFor(settings.host, port);
+
+  // prompt=create (OIDC Initiating User Registration) shows the sign-up screen.
+  const policy = interactionPolicy.base();
+  policy.add(new interactionPolicy.Prompt({ name: 'create', requestable: true }), 0);
+
+  const provider = new Provider(
+    issuer,
+    createProviderConfiguration({
+      ...settings,
+      users,
+      signingKey,
+      cookieKeys,
+      adapter: (model) => store.adapterFor(model),
+      policy,
+    }),
+  );
+  provider.proxy = false;
+  provider.on('access_token.issued', (token) => {
+    if (token.grantId !== undefined) {
+      store.upsert(ACCESS_TOKEN_GRANT_MODEL, token.jti, { grantId: token.grantId }, settings.accessTokenTtl + 60);
+    }
+  });
+  const refreshTokenGrants = new Map<string, string>();
+  provider.on('refresh_token.saved', (token) => {
+    if (token.grantId === undefined) return;
+    // Bounded: forget the oldest entries (Map keeps insertion order).
+    if (refreshTokenGrants.size >= 10_000) refreshTokenGrants.delete(refreshTokenGrants.keys().next().value ?? '');
+    refreshTokenGrants.set(token.jti, token.grantId);
+  });
+  provider.on('server_error', (_ctx, error) => console.error('dev IdP: server error', error));
+
+  const stats = new StatsRecorder();
+  const addUser = async (input: DevIdpUserInput): Promise<UserRecord> => {
+    const record = await toUserRecord(input);
+    users.add(record);
+    addedUsers.push(record);
+    writer?.schedule();
+    return record;
+  };
+  const context: DevIdpContext = {
+    provider,
+    issuer,
+    shape: { mode: settings.mode, groupsClaim: settings.groupsClaim },
+    clients: settings.clients,
+    users,
+    addUser,
+    store,
+    stats,
+    refreshTokenGrants,
+    publicKey: createPublicKey(createPrivateKey({ key: { ...signingKey }, format: 'jwk' })),
+  };
+  provider.use(createDevIdpMiddleware(context));
+  server.on('request', provider.callback());
+
+  if (!settings.quiet) console.log(banner(settings, issuer));
+
+  let closing: Promise<void> | undefined;
+  return {
+    issuer,
+    port,
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).then(() => writer?.flush());
+      return closing;
+    },
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    addUser: async (input) => {
+      await addUser(input);
+    },
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * Public types of the development identity provider.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * A user the dev IdP knows, as given in options or a `--users` JSON file.
+ *
+ * @example
+ * ```ts
+ * const carol: DevIdpUserInput = {
+ *   username: 'carol@example.com',
+ *   password: 'carol-password',
+ *   name: 'Carol Example',
+ *   groups: ['EDITORS'],
+ * };
+ * ```
+ */
+export interface DevIdpUserInput {
+  /** Sign-in name; for the default users it is the email address. */
+  username: string;
+  /** Plain password; hashed with scrypt at start-up and never kept. */
+  password?: string;
+  /** A hash produced by {@link hashPassword} (`scrypt$…`), instead of `password`. */
+  passwordHash?: string;
+  /** Subject; defaults to a stable UUID derived from the username. */
+  sub?: string;
+  /** Defaults to the username when it looks like an email address. */
+  email?: string;
+  name?: string;
+  groups?: string[];
+  /** Defaults to true. */
+  email_verified?: boolean;
+}
+
+/**
+ * An OAuth client registered at the dev IdP.
+ *
+ * @example
+ * ```ts
+ * const client: DevIdpClient = {
+ *   clientId: 'my-app',
+ *   redirectUris: ['http://localhost:3000/api/auth/sign-in-callback'],
+ *   postLogoutRedirectUris: ['http://localhost:3000/api/auth/sign-out-callback'],
+ * };
+ * ```
+ */
+export interface DevIdpClient {
+  clientId: string;
+  /** Absent: public client (token endpoint auth `none`, PKCE required). Present: `client_secret_basic`. */
+  clientSecret?: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+}
+
+/**
+ * Token shape: `cognito` (Cognito user pool claims) or `oidc` (plain OpenID Connect / RFC 9068).
+ *
+ * @example
+ * ```ts
+ * const mode: DevIdpMode = process.env.DEV_IDP_MODE === 'oidc' ? 'oidc' : 'cognito';
+ * ```
+ */
+export type DevIdpMode = 'cognito' | 'oidc';
+
+/**
+ * Options of {@link startDevIdp}.
+ *
+ * @example
+ * ```ts
+ * const idp = await startDevIdp({ port: 0, quiet: true, accessTokenTtl: 5 });
+ * ```
+ */
+export interface DevIdpOptions {
+  /** Default 3200; 0 picks a free port. */
+  port?: number;
+  /** Default `127.0.0.1`; only loopback hosts (127.x, ::1, localhost) are accepted. */
+  host?: string;
+  /** Users, or the path of a JSON file holding such an array. Default: alice and bob. */
+  users?: DevIdpUserInput[] | string;
+  /** Default: one public client `next-server-auth-example` for http://localhost:3000. */
+  clients?: DevIdpClient[];
+  /** Default `cognito`. */
+  mode?: DevIdpMode;
+  /** `oidc` mode only: name of the groups claim. Default `groups`. */
+  groupsClaim?: string;
+  /** Seconds. Default 3600. */
+  accessTokenTtl?: number;
+  /** Seconds. Default: `accessTokenTtl`. */
+  idTokenTtl?: number;
+  /** Seconds. Default 30 days. */
+  refreshTokenTtl?: number;
+  /** Issue a new refresh token on every refresh (reuse of an old one revokes the grant). Default true. */
+  rotateRefreshToken?: boolean;
+  /** JSON file persisting keys, signed-up users and sessions/grants/tokens across restarts. */
+  stateFile?: string;
+  /** Suppress the start-up banner. */
+  quiet?: boolean;
+}
+
+/**
+ * Counters of a running dev IdP, for tests that assert how often an app talked to it.
+ *
+ * @example
+ * ```ts
+ * expect(idp.stats().tokenCalls.refresh_token).toBe(1);
+ * ```
+ */
+export interface DevIdpStats {
+  /** Calls to the token endpoint by `grant_type`, successful or not. */
+  tokenCalls: { authorization_code: number; refresh_token: number; total: number };
+  /** grant id → number of refresh_token calls that presented a token of that grant. */
+  refreshCallsByGrant: Record<string, number>;
+  /** Successful calls to the revocation endpoint. */
+  revocations: number;
+  /** Accepted calls to `/logout`. */
+  logouts: number;
+}
+
+/**
+ * A running dev IdP.
+ *
+ * @example
+ * ```ts
+ * const idp = await startDevIdp({ port: 0, quiet: true });
+ * try {
+ *   console.log(idp.issuer); // http://127.0.0.1:<port>
+ * } finally {
+ *   await idp.close();
+ * }
+ * ```
+ */
+export interface DevIdp {
+  /** `http://<host>:<port>` (the actual port). */
+  readonly issuer: string;
+  readonly port: number;
+  /** Stops the server, drops keep-alive connections and flushes the state file. */
+  close(): Promise<void>;
+  stats(): DevIdpStats;
+  resetStats(): void;
+  /** Adds a user at runtime (persisted when a state file is used). Throws if the username exists. */
+  addUser(user: DevIdpUserInput): Promise<void>;
+}
+
+/**
+ * Options of {@link signInWithPassword}.
+ *
+ * @example
+ * ```ts
+ * const options: SignInWithPasswordOptions = {
+ *   issuer: idp.issuer,
+ *   clientId: 'next-server-auth-example',
+ *   redirectUri: 'http://localhost:3000/api/auth/sign-in-callback',
+ *   username: 'alice@example.com',
+ *   password: 'alice-password',
+ * };
+ * ```
+ */
+export interface SignInWithPasswordOptions {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  redirectUri: string;
+  username: string;
+  password: string;
+  /** Default `openid email profile`. */
+  scope?: string;
+  nonce?: string;
+}
+
+/**
+ * Tokens from {@link signInWithPassword}.
+ *
+ * @example
+ * ```ts
+ * const { idToken, accessToken, refreshToken } = await signInWithPassword(options);
+ * ```
+ */
+export interface SignInResult {
+  idToken: string;
+  accessToken: string;
+  refreshToken?: string;
+  expiresIn: number;
+  tokenType: string;
+}
