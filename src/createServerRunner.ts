@@ -11,6 +11,11 @@ import { createAuthRouteHandlersFor } from './routes/createAuthRouteHandlers.js'
 import { createSealedCodec } from './session/createSealedCodec.js';
 import { createSessionCache } from './session/SessionCache.js';
 import { checkSessionClaims } from './tokens/checkSessionClaims.js';
+import { AuthError } from './errors/AuthError.js';
+import { createRefresher } from './tokens/createRefresher.js';
+import { decodeJWT } from './tokens/decodeJWT.js';
+import { refreshTokenGrant } from './tokens/refreshTokenGrant.js';
+import { userOf } from './context/userOf.js';
 import { createTokenVerifier } from './tokens/createTokenVerifier.js';
 
 export interface ServerRunnerInput {
@@ -97,5 +102,38 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
     ttl: 600,
     maxParallel: 3,
   };
-  return { config, options, endpoints, verifier, codec, transactions };
+  const emit: AuthRuntime['emit'] = (name, event) => {
+    const callback = options.events[name] as ((e: typeof event) => unknown) | undefined;
+    if (callback === undefined) return;
+    const report = () => console.error(`next-server-auth: the ${name} event callback threw`);
+    try {
+      Promise.resolve(callback(event)).catch(report);
+    } catch {
+      report();
+    }
+  };
+  const eventUser = (subject: unknown) => {
+    const u = subject as { username?: unknown; userId?: unknown } | undefined;
+    return typeof u?.username === 'string' && typeof u.userId === 'string' ? { username: u.username, userId: u.userId } : undefined;
+  };
+  const refresher = createRefresher({
+    grant: async (refreshToken) => {
+      const known = await endpoints().catch((cause: unknown) => {
+        throw new AuthError('IdpUnavailable', 'The IdP could not be discovered', { cause });
+      });
+      return refreshTokenGrant(config, known, verifier, refreshToken, options.httpTimeoutMs);
+    },
+    graceMs: options.refresh.grace * 1000,
+    spentMs: 24 * 3600 * 1000,
+    maxEntries: 10_000,
+    onRefreshed: (tokens) => {
+      const user = eventUser(userOf(decodeJWT(tokens.idToken).payload, decodeJWT(tokens.accessToken).payload));
+      if (user) emit('tokenRefresh', { user });
+    },
+    onFailed: (error, subject) => {
+      const user = eventUser(subject);
+      emit('tokenRefresh_failure', { ...(user ? { user } : {}), reason: error.code === 'RefreshTokenRejected' ? 'rejected' : 'unavailable' });
+    },
+  });
+  return { config, options, endpoints, verifier, codec, transactions, refresher, emit };
 }

@@ -12,3 +12,5 @@ export type { AuthRouteHandlerOptions } from './routes/AuthRouteHandlerOptions.j
 export type { AuthRouteHandlers, AuthRouteContext } from './routes/createAuthRouteHandlers.js';
 export type { AuthGuardOptions, GuardRule } from './guard/AuthGuardOptions.js';
 export type { AuthGuard } from './guard/createAuthGuard.js';
+export type { AuthEvents, AuthEventUser } from './config/AuthEvents.js';
+export type { AuthUser } from './context/userOf.js';

@@ -95,6 +95,14 @@ export function resolveRuntimeOptions(
   }
   const cacheSize = options.session?.cacheSize ?? 10_000;
   if (!Number.isInteger(cacheSize) || cacheSize < 0) throw invalidConfig('runtimeOptions.session.cacheSize', 'must be a non-negative integer');
+  const leeway = options.refresh?.leeway ?? 30;
+  if (!Number.isFinite(leeway) || leeway < 0) throw invalidConfig('runtimeOptions.refresh.leeway', 'must be a non-negative number of seconds');
+  const grace = options.refresh?.grace ?? 60;
+  if (!Number.isFinite(grace) || grace < 0 || grace > 3600) throw invalidConfig('runtimeOptions.refresh.grace', 'must be between 0 and 3600 seconds');
+  const events = options.events ?? {};
+  for (const [name, fn] of Object.entries(events)) {
+    if (typeof fn !== 'function') throw invalidConfig(`runtimeOptions.events.${name}`, 'must be a function');
+  }
   const httpTimeoutMs = options.httpTimeoutMs ?? 5000;
   if (!Number.isFinite(httpTimeoutMs) || httpTimeoutMs <= 0) throw invalidConfig('runtimeOptions.httpTimeoutMs', 'must be a positive number');
   return {
@@ -109,6 +117,8 @@ export function resolveRuntimeOptions(
     },
     session: { verifyOnRead: options.session?.verifyOnRead ?? false, cacheSize },
     tokens: { clockSkew, algorithms },
+    refresh: { leeway, grace },
+    events,
     httpTimeoutMs,
   };
 }

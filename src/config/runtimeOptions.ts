@@ -1,3 +1,5 @@
+import type { AuthEvents } from './AuthEvents.js';
+
 /** Options of `createServerRunner({ runtimeOptions })`. Every field has a safe default. */
 export interface RuntimeOptions {
   /**
@@ -34,6 +36,22 @@ export interface RuntimeOptions {
     /** Accepted JWS algorithms (asymmetric only). @default ['RS256','RS384','RS512','PS256','PS384','PS512','ES256','ES384','ES512','EdDSA'] */
     algorithms?: string[];
   };
+  refresh?: {
+    /**
+     * Refresh this many seconds before the access token expires (capped at a
+     * quarter of the token's lifetime, so short-lived tokens still get used).
+     * @default 30
+     */
+    leeway?: number;
+    /**
+     * Seconds a refresh token that was just used keeps mapping to its result,
+     * so requests still carrying the old cookie get the new session instead of
+     * reusing a rotated token. @default 60
+     */
+    grace?: number;
+  };
+  /** Server-side auth event callbacks (never given tokens). */
+  events?: AuthEvents;
   /** Timeout for every request to the IdP, milliseconds. @default 5000 */
   httpTimeoutMs?: number;
 }
@@ -47,5 +65,7 @@ export interface ResolvedRuntimeOptions {
   cookies: { domain?: string; sameSite: 'lax' | 'strict' | 'none'; maxAge: number; name: string };
   session: { verifyOnRead: boolean; cacheSize: number };
   tokens: { clockSkew: number; algorithms: string[] };
+  refresh: { leeway: number; grace: number };
+  events: AuthEvents;
   httpTimeoutMs: number;
 }

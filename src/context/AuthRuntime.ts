@@ -3,6 +3,8 @@ import type { ResolvedRuntimeOptions } from '../config/runtimeOptions.js';
 import type { SessionCodec } from '../session/SessionCodec.js';
 import type { TokenVerifier } from '../tokens/TokenVerifier.js';
 import type { TransactionCookieOptions } from '../oauth/transactionCookies.js';
+import type { Refresher } from '../tokens/createRefresher.js';
+import type { AuthEvents } from '../config/AuthEvents.js';
 
 /**
  * Everything one `createServerRunner` call owns and its contexts share:
@@ -17,4 +19,8 @@ export interface AuthRuntime {
   readonly codec: SessionCodec;
   /** Sealed sign-in transaction cookies. */
   readonly transactions: TransactionCookieOptions;
+  /** Single-flight refresh with grace mapping, shared by every context of this runner. */
+  readonly refresher: Refresher;
+  /** Calls an event callback; never throws, never awaits the callback's completion. */
+  readonly emit: <E extends keyof AuthEvents>(name: E, event: Parameters<NonNullable<AuthEvents[E]>>[0]) => void;
 }

@@ -140,14 +140,16 @@ describe('bad input reads as signed out, never throws', () => {
     expectSignedOut(await readAll(verifyingRuntime, cookie));
   });
 
-  it('expired access token (no refresh yet): signed out, nothing deleted', async () => {
+  it('expired access token with a refresh token the IdP does not know: signed out, session cookies cleared', async () => {
     const expired = { ...tokens, accessToken: await forge(tokens.accessToken, { exp: Math.floor(Date.now() / 1000) - 60 }) };
     const cookie = await sealedCookieHeader(runtime, expired);
     const run = createRunWithServerContext(runtime);
     const response = new Response(null);
     const session = await run({ nextServerContext: { request: new Request(`${ORIGIN}/`, { headers: { cookie } }), response }, operation: (ctx) => fetchAuthSession(ctx) });
     expect(session).toEqual({});
-    expect(response.headers.getSetCookie()).toEqual([]);
+    const cleared = response.headers.getSetCookie().map((l) => l.split('=')[0]).sort();
+    expect(cleared).toEqual(['nsa.session.0', 'nsa.session.1']);
+    expect(response.headers.getSetCookie().every((l) => /Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(l))).toBe(true);
   });
 
   it.each([

@@ -16,11 +16,13 @@ export interface FetchAuthSessionOptions {
 }
 
 /**
- * The current session of the context. Never throws because of what the
- * browser sent: tampered, foreign, expired or garbled cookies all read as
- * signed out (`{}`). Throws `ContextDestroyed` when `contextSpec` outlived its
- * operation.
+ * The current session of the context, refreshed when its access token is
+ * expired or about to expire. Never throws because of what the browser sent:
+ * tampered, foreign or garbled cookies all read as signed out (`{}`).
  *
+ * @throws AuthError `ContextDestroyed` when `contextSpec` outlived its
+ *   operation; `IdpUnavailable` when a needed refresh could not reach the IdP
+ *   (the session is kept; retry later).
  * @example
  * ```ts
  * const session = await runWithServerContext({
@@ -30,9 +32,9 @@ export interface FetchAuthSessionOptions {
  * session.tokens?.accessToken.payload['cognito:groups'];
  * ```
  */
-export async function fetchAuthSession(contextSpec: ContextSpec, _options: FetchAuthSessionOptions = {}): Promise<AuthSession> {
+export async function fetchAuthSession(contextSpec: ContextSpec, options: FetchAuthSessionOptions = {}): Promise<AuthSession> {
   const state = getContextState(contextSpec);
-  const session = await readSession(state);
+  const session = await readSession(state, { force: options.forceRefresh === true });
   if (session === undefined) return {};
   return {
     tokens: { accessToken: session.accessToken, idToken: session.idToken },

@@ -2,24 +2,16 @@ import { AuthError } from '../errors/AuthError.js';
 import type { ContextSpec } from './ContextSpec.js';
 import { getContextState } from './contextRegistry.js';
 import { readSession } from './readSession.js';
+import type { AuthUser } from './userOf.js';
+import { userOf } from './userOf.js';
 
-/** The signed-in user. */
-export interface AuthUser {
-  /** Cognito's `username` (access token), else `cognito:username` / `preferred_username` (ID token), else `sub`. */
-  username: string;
-  /** The `sub` claim: stable and unique per user. */
-  userId: string;
-  signInDetails?: { loginId?: string };
-}
-
-function firstString(...values: unknown[]): string | undefined {
-  return values.find((v): v is string => typeof v === 'string' && v !== '');
-}
+export type { AuthUser } from './userOf.js';
 
 /**
  * The signed-in user of the context.
  *
- * @throws AuthError `UserUnAuthenticated` when signed out.
+ * @throws AuthError `UserUnAuthenticated` when signed out; `IdpUnavailable`
+ *   when the session needed a refresh and the IdP could not be reached.
  * @example
  * ```ts
  * const { username, userId } = await runWithServerContext({
@@ -30,12 +22,7 @@ function firstString(...values: unknown[]): string | undefined {
  */
 export async function getCurrentUser(contextSpec: ContextSpec): Promise<AuthUser> {
   const session = await readSession(getContextState(contextSpec));
-  if (session === undefined) throw new AuthError('UserUnAuthenticated', 'No signed-in user in this context');
-  const id = session.idToken.payload;
-  const access = session.accessToken.payload;
-  const userId = firstString(id.sub, access.sub);
-  if (userId === undefined) throw new AuthError('UserUnAuthenticated', 'The session has no subject');
-  const username = firstString(access.username, id['cognito:username'], id.preferred_username, userId) as string;
-  const loginId = firstString(id.email, id.phone_number, id.preferred_username);
-  return { username, userId, ...(loginId ? { signInDetails: { loginId } } : {}) };
+  const user = session && userOf(session.idToken.payload, session.accessToken.payload);
+  if (!user) throw new AuthError('UserUnAuthenticated', 'No signed-in user in this context');
+  return user;
 }

@@ -6,7 +6,8 @@ import { isPrefetchRequest } from '../context/isPrefetchRequest.js';
 import { readSession } from '../context/readSession.js';
 import { runInContext } from '../context/runInContext.js';
 import type { AuthGuardOptions } from './AuthGuardOptions.js';
-import { forbiddenPage, jsonDenial, signInRedirect } from './denyResponse.js';
+import { isAuthError } from '../errors/AuthError.js';
+import { forbiddenPage, jsonDenial, signInRedirect, unavailable } from './denyResponse.js';
 import { forwardResponse } from './forwardResponse.js';
 import { matchRule } from './matchRule.js';
 
@@ -44,9 +45,16 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
       if (rule === undefined || rule.public) return base ?? NextResponse.next();
 
       const scratch = NextResponse.next();
-      const session = await runInContext(runtime, { request, response: scratch }, (_spec, state) => readSession(state));
       const written = scratch.headers;
       const api = apiPrefixes.some((p) => pathname.startsWith(p)) || request.headers.has('next-action');
+      let session;
+      try {
+        session = await runInContext(runtime, { request, response: scratch }, (_spec, state) => readSession(state));
+      } catch (err) {
+        // The session needed a refresh and the IdP is down: keep the cookies, ask to retry.
+        if (isAuthError(err, 'IdpUnavailable') || isAuthError(err, 'DiscoveryFailed')) return unavailable(api);
+        throw err;
+      }
 
       if (session === undefined) {
         if (api) return jsonDenial(401, written);

@@ -4,8 +4,8 @@ import { AuthError } from '../errors/AuthError.js';
 import type { TokenSet } from '../session/TokenSet.js';
 import type { TokenVerifier } from '../tokens/TokenVerifier.js';
 import type { AuthTransaction } from './AuthTransaction.js';
-import { clientOf, requestOptions } from './clientOf.js';
-import { toAuthorizationServer } from './toAuthorizationServer.js';
+import { clientOf, requestOptions } from '../config/clientOf.js';
+import { toAuthorizationServer } from '../config/toAuthorizationServer.js';
 
 /** Why a callback was refused; shown to the user as an error code. */
 export type CallbackFailure = 'idp_error' | 'invalid_response' | 'token_exchange_failed' | 'invalid_tokens' | 'idp_unavailable';

@@ -1,8 +1,8 @@
 import * as oauth from 'oauth4webapi';
 import type { AuthEndpoints, ResolvedAuthConfig } from '../config/types.js';
 import { AuthError } from '../errors/AuthError.js';
-import { clientOf, requestOptions } from './clientOf.js';
-import { toAuthorizationServer } from './toAuthorizationServer.js';
+import { clientOf, requestOptions } from '../config/clientOf.js';
+import { toAuthorizationServer } from '../config/toAuthorizationServer.js';
 
 /**
  * Calls the IdP's userinfo endpoint with the access token and checks the

@@ -1,3 +1,4 @@
+import { userOf } from '../context/userOf.js';
 import { writeSession } from '../context/writeSession.js';
 import { isAuthError } from '../errors/AuthError.js';
 import { processAuthorizationCallback } from '../oauth/processAuthorizationCallback.js';
@@ -26,6 +27,8 @@ export async function handleSignInCallback(route: RouteContext): Promise<Respons
     const code = reason === 'idp_error' && url.searchParams.get('error') === 'access_denied' ? 'access_denied' : reason;
     return failWith(route, reason === 'idp_unavailable' ? 503 : 400, code);
   }
-  await writeSession(state, tokens);
+  const session = await writeSession(state, tokens);
+  const user = userOf(session.idToken.payload, session.accessToken.payload);
+  if (user) runtime.emit('signedIn', { user: { username: user.username, userId: user.userId } });
   return redirectTo(route, transaction.returnTo);
 }

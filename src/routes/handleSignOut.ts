@@ -1,7 +1,8 @@
 import { clearSession } from '../context/clearSession.js';
+import { userOf } from '../context/userOf.js';
 import { readStoredSession } from '../context/readStoredSession.js';
 import { createLogoutUrl } from '../oauth/createLogoutUrl.js';
-import { revokeToken } from '../oauth/revokeToken.js';
+import { revokeToken } from '../tokens/revokeToken.js';
 import { clearTransactions } from '../oauth/transactionCookies.js';
 import { isSameOriginRequest } from './isSameOriginRequest.js';
 import { failWith, redirectTo } from './respond.js';
@@ -24,6 +25,8 @@ export async function handleSignOut(route: RouteContext): Promise<Response> {
       console.warn('next-server-auth: refresh token revocation failed during sign-out; the session cookies were cleared anyway');
     });
   }
+  const user = session && userOf(session.idToken.payload, session.accessToken.payload);
+  runtime.emit('signedOut', user ? { user: { username: user.username, userId: user.userId } } : {});
   const location = endpoints ? createLogoutUrl(runtime.config, endpoints, session?.tokens.idToken).href : runtime.config.redirectSignOut;
   return redirectTo(route, location);
 }

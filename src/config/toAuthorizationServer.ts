@@ -1,5 +1,5 @@
 import type * as oauth from 'oauth4webapi';
-import type { AuthEndpoints, ResolvedAuthConfig } from '../config/types.js';
+import type { AuthEndpoints, ResolvedAuthConfig } from './types.js';
 
 /** The config and endpoints in the shape `oauth4webapi` works on. */
 export function toAuthorizationServer(config: ResolvedAuthConfig, endpoints: AuthEndpoints): oauth.AuthorizationServer {

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
-import type { ResolvedAuthConfig } from '../config/types.js';
-import { isLoopbackHttp } from '../config/isLoopbackHttp.js';
+import type { ResolvedAuthConfig } from './types.js';
+import { isLoopbackHttp } from './isLoopbackHttp.js';
 
 /** The OAuth client, its authentication method, and request options shared by every IdP call. */
 export function clientOf(config: ResolvedAuthConfig): { client: oauth.Client; auth: oauth.ClientAuth } {

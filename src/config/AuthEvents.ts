@@ -1,0 +1,23 @@
+/** Who an event is about. Never carries tokens. */
+export interface AuthEventUser {
+  username: string;
+  userId: string;
+}
+
+/**
+ * Server-side auth events (the server half of Amplify's Hub `auth` channel).
+ * Each is called once per event; errors they throw are logged and ignored.
+ */
+export interface AuthEvents {
+  /** A sign-in completed and the session was written. */
+  signedIn?: (event: { user: AuthEventUser }) => void | Promise<void>;
+  /** A user signed out (`user` absent when no readable session was present). */
+  signedOut?: (event: { user?: AuthEventUser }) => void | Promise<void>;
+  /** The IdP issued new tokens for a session (once per IdP call, however many requests shared it). */
+  tokenRefresh?: (event: { user: AuthEventUser }) => void | Promise<void>;
+  /**
+   * A refresh failed. `rejected`: the refresh token is dead and the session was
+   * cleared. `unavailable`: the IdP could not be reached; the session is kept.
+   */
+  tokenRefresh_failure?: (event: { user?: AuthEventUser; reason: 'rejected' | 'unavailable' }) => void | Promise<void>;
+}
