@@ -8,5 +8,5 @@ export async function sendWebResponse(response: Response, res: ServerResponse): 
     if (name !== 'set-cookie') res.setHeader(name, value);
   });
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
-  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+  res.end(response.body ? new Uint8Array(await response.arrayBuffer()) : undefined);
 }

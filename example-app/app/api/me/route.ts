@@ -21,6 +21,9 @@ export async function GET() {
     if (isAuthError(err, 'UserUnAuthenticated')) {
       return Response.json({ error: 'unauthenticated' }, { status: 401, headers: { 'cache-control': 'private, no-store' } });
     }
+    if (isAuthError(err, 'IdpUnavailable')) {
+      return Response.json({ error: 'idp_unavailable' }, { status: 503, headers: { 'cache-control': 'private, no-store' } });
+    }
     throw err;
   }
 }

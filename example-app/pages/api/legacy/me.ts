@@ -1,0 +1,23 @@
+import type { NextApiRequest, NextApiResponse } from 'next';
+import { fetchAuthSession, getCurrentUser, isAuthError } from 'next-server-auth/server';
+import { runWithServerContext } from '@/auth';
+
+// Pages Router API route: same JSON as the App Router's /api/me.
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+  res.setHeader('cache-control', 'private, no-store');
+  try {
+    const me = await runWithServerContext({
+      nextServerContext: { request: req, response: res },
+      operation: async (ctx) => {
+        const { username, userId } = await getCurrentUser(ctx);
+        const id = (await fetchAuthSession(ctx)).tokens!.idToken.payload;
+        return { username, userId, email: id.email ?? null, groups: id['cognito:groups'] ?? id.groups ?? [] };
+      },
+    });
+    res.status(200).json(me);
+  } catch (err) {
+    if (isAuthError(err, 'UserUnAuthenticated')) return res.status(401).json({ error: 'unauthenticated' });
+    if (isAuthError(err, 'IdpUnavailable')) return res.status(503).json({ error: 'idp_unavailable' });
+    throw err;
+  }
+}

@@ -1,0 +1,160 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServerRunner } from '../createServerRunner.js';
+import type { ServerRunner } from '../createServerRunner.js';
+import { startDevIdp } from '../dev-idp/index.js';
+import type { DevIdp, DevIdpMode } from '../dev-idp/index.js';
+import { fetchAuthSession } from '../context/fetchAuthSession.js';
+import { getCurrentUser } from '../context/getCurrentUser.js';
+import { isAuthError } from '../errors/AuthError.js';
+import { BrowserLike } from './__tests__/browserLike.js';
+import { sendWebResponse } from './sendWebResponse.js';
+import { toWebRequest } from './toWebRequest.js';
+
+const SECRET = 'routes-secret-routes-secret-routes-secret-0123';
+const CLIENT_ID = 'routes-client';
+
+interface Stack {
+  idp: DevIdp;
+  origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP app on loopback whose auth routes are served either by the
+ * Pages Router adapter (`handler(req, res)`) or the App Router one
+ * (`GET/POST(request, { params })`), plus `/me`, against a real dev IdP.
+ */
+async function startStack(mode: DevIdpMode, adapter: 'pages' | 'app'): Promise<Stack> {
+  let runner: ServerRunner | undefined;
+  let handlers: ReturnType<ServerRunner['createAuthRouteHandlers']> | undefined;
+  const server = createServer((req, res) => {
+    void serve(req, res).catch((err: unknown) => {
+      res.statusCode = 500;
+      res.end(String(err));
+    });
+  });
+  async function serve(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', origin);
+    const slug = /^\/api\/auth\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (slug && adapter === 'pages') return handlers!.handler(Object.assign(req, { query: { slug } }), res);
+    if (slug) {
+      const request = toWebRequest(req, origin);
+      const route = request.method === 'POST' ? handlers!.POST : handlers!.GET;
+      return sendWebResponse(await route(request, { params: Promise.resolve({ slug }) }), res);
+    }
+    if (url.pathname === '/me') {
+      try {
+        const me = await runner!.runWithServerContext({
+          nextServerContext: { request: req, response: res },
+          operation: async (ctx) => {
+            const user = await getCurrentUser(ctx);
+            const session = await fetchAuthSession(ctx, { forceRefresh: url.searchParams.has('refresh') });
+            const id = session.tokens!.idToken.payload;
+            return { ...user, email: id.email, groups: id['cognito:groups'] ?? id.groups ?? [] };
+          },
+        });
+        res.setHeader('content-type', 'application/json');
+        return res.end(JSON.stringify(me));
+      } catch (err) {
+        res.statusCode = isAuthError(err, 'UserUnAuthenticated') ? 401 : 500;
+        return res.end(isAuthError(err) ? err.code : 'error');
+      }
+    }
+    res.end(`page ${url.pathname}`);
+  }
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const idp = await startDevIdp({
+    port: 0,
+    quiet: true,
+    mode,
+    clients: [{ clientId: CLIENT_ID, redirectUris: [`${origin}/api/auth/sign-in-callback`], postLogoutRedirectUris: [`${origin}/api/auth/sign-out-callback`] }],
+  });
+  runner = createServerRunner({
+    config: { oidc: { issuer: idp.issuer, clientId: CLIENT_ID, flavor: mode === 'cognito' ? 'cognito' : 'generic' } },
+    runtimeOptions: { secret: SECRET, origin },
+  });
+  handlers = runner.createAuthRouteHandlers({ redirectOnSignInComplete: '/home', redirectOnSignOutComplete: '/signed-out' });
+  return {
+    idp,
+    origin,
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await idp.close();
+    },
+  };
+}
+
+describe.each([
+  ['cognito', 'pages'],
+  ['cognito', 'app'],
+  ['oidc', 'pages'],
+  ['oidc', 'app'],
+] as const)('sign-in → refresh → sign-out with the dev IdP in %s mode, %s router adapter', (mode, adapter) => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack(mode, adapter);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('completes the whole session lifecycle', async () => {
+    const browser = new BrowserLike(stack.origin);
+    const alice = { username: 'alice@example.com', password: 'alice-password' };
+
+    // Signed out: the API says so.
+    expect((await browser.navigate('/me')).response.status).toBe(401);
+
+    // Sign in: app → IdP login form → callback → returnTo.
+    const signedIn = await browser.navigate('/api/auth/sign-in?returnTo=/me', alice);
+    expect(signedIn.url.href).toBe(`${stack.origin}/me`);
+    const me = JSON.parse(signedIn.body) as Record<string, unknown>;
+    expect(me).toMatchObject({ username: 'alice@example.com', email: 'alice@example.com', groups: ['ADMINS'] });
+    expect(browser.appCookies()).toEqual(['nsa.session']);
+    expect(signedIn.trail.some((u) => u.pathname === '/api/auth/sign-in-callback')).toBe(true);
+
+    // Refresh: new tokens at the IdP, written back through the response.
+    const before = browser.jar.header(new URL(stack.origin));
+    stack.idp.resetStats();
+    const refreshed = await browser.navigate('/me?refresh=1');
+    expect(refreshed.response.status).toBe(200);
+    expect(stack.idp.stats().tokenCalls.refresh_token).toBe(1);
+    expect(browser.jar.header(new URL(stack.origin))).not.toBe(before);
+    expect((await browser.navigate('/me')).response.status).toBe(200);
+
+    // Sign out: POST from our origin → refresh token revoked, cookies cleared, IdP session ended.
+    const signedOut = await browser.navigate('/api/auth/sign-out', undefined, { method: 'POST', headers: { origin: stack.origin } });
+    expect(signedOut.url.href).toBe(`${stack.origin}/signed-out`);
+    const idpHop = signedOut.trail.find((u) => u.origin === stack.idp.issuer)!;
+    if (mode === 'cognito') {
+      expect(idpHop.pathname).toBe('/logout');
+      expect(Object.fromEntries(idpHop.searchParams)).toEqual({ client_id: CLIENT_ID, logout_uri: `${stack.origin}/api/auth/sign-out-callback` });
+    } else {
+      expect(idpHop.searchParams.get('post_logout_redirect_uri')).toBe(`${stack.origin}/api/auth/sign-out-callback`);
+      expect(idpHop.searchParams.get('id_token_hint')).toMatch(/^eyJ/);
+    }
+    expect(browser.appCookies()).toEqual([]);
+    expect(stack.idp.stats().revocations).toBe(1);
+    expect((await browser.navigate('/me')).response.status).toBe(401);
+
+    // The IdP session is gone too: signing in again shows the login form.
+    const again = await browser.navigate('/api/auth/sign-in');
+    expect(again.url.origin).toBe(stack.idp.issuer);
+    expect(again.body).toContain('id="sign-in-form"');
+  });
+
+  it('refuses a cross-site sign-out and keeps the session', async () => {
+    const browser = new BrowserLike(stack.origin);
+    await browser.navigate('/api/auth/sign-in?returnTo=/me', { username: 'bob@example.com', password: 'bob-password' });
+    const response = await browser.jar.fetch(`${stack.origin}/api/auth/sign-out`, { method: 'POST', headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    expect(response.status).toBe(403);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(browser.appCookies()).toEqual(['nsa.session']);
+    expect((await browser.navigate('/me')).response.status).toBe(200);
+  });
+});
