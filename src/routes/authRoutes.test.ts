@@ -28,8 +28,8 @@ interface Stack {
  * (`GET/POST(request, { params })`), plus `/me`, against a real dev IdP.
  */
 async function startStack(mode: DevIdpMode, adapter: 'pages' | 'app'): Promise<Stack> {
-  let runner: ServerRunner | undefined;
-  let handlers: ReturnType<ServerRunner['createAuthRouteHandlers']> | undefined;
+  // Filled once the port (and so the origin) is known.
+  const app: { runner?: ServerRunner; handlers?: ReturnType<ServerRunner['createAuthRouteHandlers']> } = {};
   const server = createServer((req, res) => {
     void serve(req, res).catch((err: unknown) => {
       res.statusCode = 500;
@@ -39,15 +39,15 @@ async function startStack(mode: DevIdpMode, adapter: 'pages' | 'app'): Promise<S
   async function serve(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', origin);
     const slug = /^\/api\/auth\/([^/]+)$/.exec(url.pathname)?.[1];
-    if (slug && adapter === 'pages') return handlers!.handler(Object.assign(req, { query: { slug } }), res);
+    if (slug && adapter === 'pages') return app.handlers!.handler(Object.assign(req, { query: { slug } }), res);
     if (slug) {
       const request = toWebRequest(req, origin);
-      const route = request.method === 'POST' ? handlers!.POST : handlers!.GET;
+      const route = request.method === 'POST' ? app.handlers!.POST : app.handlers!.GET;
       return sendWebResponse(await route(request, { params: Promise.resolve({ slug }) }), res);
     }
     if (url.pathname === '/me') {
       try {
-        const me = await runner!.runWithServerContext({
+        const me = await app.runner!.runWithServerContext({
           nextServerContext: { request: req, response: res },
           operation: async (ctx) => {
             const user = await getCurrentUser(ctx);
@@ -73,11 +73,12 @@ async function startStack(mode: DevIdpMode, adapter: 'pages' | 'app'): Promise<S
     mode,
     clients: [{ clientId: CLIENT_ID, redirectUris: [`${origin}/api/auth/sign-in-callback`], postLogoutRedirectUris: [`${origin}/api/auth/sign-out-callback`] }],
   });
-  runner = createServerRunner({
+  const runner = createServerRunner({
     config: { oidc: { issuer: idp.issuer, clientId: CLIENT_ID, flavor: mode === 'cognito' ? 'cognito' : 'generic' } },
     runtimeOptions: { secret: SECRET, origin },
   });
-  handlers = runner.createAuthRouteHandlers({ redirectOnSignInComplete: '/home', redirectOnSignOutComplete: '/signed-out' });
+  app.runner = runner;
+  app.handlers = runner.createAuthRouteHandlers({ redirectOnSignInComplete: '/home', redirectOnSignOutComplete: '/signed-out' });
   return {
     idp,
     origin,
