@@ -8,6 +8,7 @@ import { createRunWithServerContext } from './context/createRunWithServerContext
 import type { RunWithServerContext } from './context/createRunWithServerContext.js';
 import { createAuthGuardFor } from './guard/createAuthGuard.js';
 import { createAuthRouteHandlersFor } from './routes/createAuthRouteHandlers.js';
+import { createAmplifyCodec } from './session/createAmplifyCodec.js';
 import { createSealedCodec } from './session/createSealedCodec.js';
 import { createSessionCache } from './session/SessionCache.js';
 import { checkSessionClaims } from './tokens/checkSessionClaims.js';
@@ -72,7 +73,14 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
   // __Host- pins the cookie to this exact host (no Domain, Path=/, Secure);
   // with a Domain only __Secure- is allowed.
   const cookieName = secure ? `${domain ? '__Secure-' : '__Host-'}${name}` : name;
-  const codec = createSealedCodec({
+  const codec = options.session.codec === 'amplify'
+    ? createAmplifyCodec({
+        clientId: config.clientId,
+        verifier,
+        // Not httpOnly: Amplify's browser code reads and writes these cookies.
+        cookieOptions: { httpOnly: false, secure, sameSite, path: '/', maxAge, ...(domain ? { domain } : {}) },
+      })
+    : createSealedCodec({
     cookieName,
     secrets: options.secrets,
     cookieOptions: { httpOnly: true, secure, sameSite, path: '/', maxAge, ...(domain ? { domain } : {}) },

@@ -103,6 +103,8 @@ export function resolveRuntimeOptions(
   for (const [name, fn] of Object.entries(events)) {
     if (typeof fn !== 'function') throw invalidConfig(`runtimeOptions.events.${name}`, 'must be a function');
   }
+  const codec = options.session?.codec ?? 'sealed';
+  if (codec !== 'sealed' && codec !== 'amplify') throw invalidConfig('runtimeOptions.session.codec', 'must be "sealed" or "amplify"');
   const httpTimeoutMs = options.httpTimeoutMs ?? 5000;
   if (!Number.isFinite(httpTimeoutMs) || httpTimeoutMs <= 0) throw invalidConfig('runtimeOptions.httpTimeoutMs', 'must be a positive number');
   return {
@@ -115,7 +117,7 @@ export function resolveRuntimeOptions(
       maxAge: c.maxAge ?? 30 * 24 * 3600,
       name: c.name ?? 'nsa.session',
     },
-    session: { verifyOnRead: options.session?.verifyOnRead ?? false, cacheSize },
+    session: { codec, verifyOnRead: options.session?.verifyOnRead ?? false, cacheSize },
     tokens: { clockSkew, algorithms },
     refresh: { leeway, grace },
     events,

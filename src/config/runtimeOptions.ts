@@ -25,6 +25,15 @@ export interface RuntimeOptions {
     name?: string;
   };
   session?: {
+    /**
+     * `'sealed'`: the token set sealed into one httpOnly cookie (chunked).
+     * `'amplify'`: Amplify JS v6's cookie layout
+     * (`CognitoIdentityServiceProvider.<clientId>.<username>.idToken`, …), readable and
+     * writable by `Amplify.configure(outputs, { ssr: true })` in the browser; tokens
+     * are verified with jose on every read, cookies are not httpOnly.
+     * @default 'sealed'
+     */
+    codec?: 'sealed' | 'amplify';
     /** Verify token signatures on every read, not only when tokens enter the session. @default false */
     verifyOnRead?: boolean;
     /** How many decoded sessions a process keeps, keyed by cookie value. @default 10000 */
@@ -63,7 +72,7 @@ export interface ResolvedRuntimeOptions {
   /** True when `origin` is https: Secure cookies and the `__Host-` prefix. */
   secure: boolean;
   cookies: { domain?: string; sameSite: 'lax' | 'strict' | 'none'; maxAge: number; name: string };
-  session: { verifyOnRead: boolean; cacheSize: number };
+  session: { codec: 'sealed' | 'amplify'; verifyOnRead: boolean; cacheSize: number };
   tokens: { clockSkew: number; algorithms: string[] };
   refresh: { leeway: number; grace: number };
   events: AuthEvents;

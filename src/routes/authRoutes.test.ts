@@ -27,7 +27,7 @@ interface Stack {
  * Pages Router adapter (`handler(req, res)`) or the App Router one
  * (`GET/POST(request, { params })`), plus `/me`, against a real dev IdP.
  */
-async function startStack(mode: DevIdpMode, adapter: 'pages' | 'app'): Promise<Stack> {
+async function startStack(mode: DevIdpMode, adapter: 'pages' | 'app', codec: 'sealed' | 'amplify' = 'sealed'): Promise<Stack> {
   // Filled once the port (and so the origin) is known.
   const app: { runner?: ServerRunner; handlers?: ReturnType<ServerRunner['createAuthRouteHandlers']> } = {};
   const server = createServer((req, res) => {
@@ -75,7 +75,7 @@ async function startStack(mode: DevIdpMode, adapter: 'pages' | 'app'): Promise<S
   });
   const runner = createServerRunner({
     config: { oidc: { issuer: idp.issuer, clientId: CLIENT_ID, flavor: mode === 'cognito' ? 'cognito' : 'generic' } },
-    runtimeOptions: { secret: SECRET, origin },
+    runtimeOptions: { secret: SECRET, origin, session: { codec } },
   });
   app.runner = runner;
   app.handlers = runner.createAuthRouteHandlers({ redirectOnSignInComplete: '/home', redirectOnSignOutComplete: '/signed-out' });
@@ -91,14 +91,24 @@ async function startStack(mode: DevIdpMode, adapter: 'pages' | 'app'): Promise<S
 }
 
 describe.each([
-  ['cognito', 'pages'],
-  ['cognito', 'app'],
-  ['oidc', 'pages'],
-  ['oidc', 'app'],
-] as const)('sign-in → refresh → sign-out with the dev IdP in %s mode, %s router adapter', (mode, adapter) => {
+  ['cognito', 'pages', 'sealed'],
+  ['cognito', 'app', 'sealed'],
+  ['oidc', 'pages', 'sealed'],
+  ['oidc', 'app', 'sealed'],
+  ['cognito', 'app', 'amplify'],
+] as const)('sign-in → refresh → sign-out with the dev IdP in %s mode, %s router adapter, %s cookies', (mode, adapter, codec) => {
   let stack: Stack;
+  const sessionCookies =
+    codec === 'sealed'
+      ? ['nsa.session']
+      : [
+          `CognitoIdentityServiceProvider.${CLIENT_ID}.LastAuthUser`,
+          `CognitoIdentityServiceProvider.${CLIENT_ID}.alice%40example.com.accessToken`,
+          `CognitoIdentityServiceProvider.${CLIENT_ID}.alice%40example.com.idToken`,
+          `CognitoIdentityServiceProvider.${CLIENT_ID}.alice%40example.com.refreshToken`,
+        ];
   beforeAll(async () => {
-    stack = await startStack(mode, adapter);
+    stack = await startStack(mode, adapter, codec);
   });
   afterAll(async () => {
     await stack?.close();
@@ -116,7 +126,7 @@ describe.each([
     expect(signedIn.url.href).toBe(`${stack.origin}/me`);
     const me = JSON.parse(signedIn.body) as Record<string, unknown>;
     expect(me).toMatchObject({ username: 'alice@example.com', email: 'alice@example.com', groups: ['ADMINS'] });
-    expect(browser.appCookies()).toEqual(['nsa.session']);
+    expect(browser.appCookies()).toEqual(sessionCookies);
     expect(signedIn.trail.some((u) => u.pathname === '/api/auth/sign-in-callback')).toBe(true);
 
     // Refresh: new tokens at the IdP, written back through the response.
@@ -151,11 +161,11 @@ describe.each([
 
   it('refuses a cross-site sign-out and keeps the session', async () => {
     const browser = new BrowserLike(stack.origin);
-    await browser.navigate('/api/auth/sign-in?returnTo=/me', { username: 'bob@example.com', password: 'bob-password' });
+    await browser.navigate('/api/auth/sign-in?returnTo=/me', { username: 'alice@example.com', password: 'alice-password' });
     const response = await browser.jar.fetch(`${stack.origin}/api/auth/sign-out`, { method: 'POST', headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
     expect(response.status).toBe(403);
     expect(response.headers.getSetCookie()).toEqual([]);
-    expect(browser.appCookies()).toEqual(['nsa.session']);
+    expect(browser.appCookies()).toEqual(sessionCookies);
     expect((await browser.navigate('/me')).response.status).toBe(200);
   });
 });

@@ -5,9 +5,13 @@ import { handleAuthRequest } from './handleAuthRequest.js';
 import { sendWebResponse } from './sendWebResponse.js';
 import { toWebRequest } from './toWebRequest.js';
 
-/** App Router route context of `app/api/auth/[slug]/route.ts` (params are a Promise since Next 15). */
+/**
+ * App Router route context of `app/api/auth/[slug]/route.ts` (params are a
+ * Promise since Next 15). Promise-only on purpose: Next 15's build-time route
+ * check rejects a second argument whose `params` is not a Promise.
+ */
 export interface AuthRouteContext {
-  params: Promise<{ slug: string }> | { slug: string };
+  params: Promise<{ slug: string }>;
 }
 
 export interface AuthRouteHandlers {

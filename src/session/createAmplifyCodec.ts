@@ -1,0 +1,226 @@
+import type { CookieDeleteOptions, CookieOptions, CookieStore } from '../cookies/CookieStore.js';
+import { decodeAmplifyCookieName } from '../cookies/decodeAmplifyCookieName.js';
+import { encodeAmplifyCookieName } from '../cookies/encodeAmplifyCookieName.js';
+import { AuthError, isAuthError } from '../errors/AuthError.js';
+import type { TokenVerifier } from '../tokens/TokenVerifier.js';
+import type { Session } from './Session.js';
+import type { SessionCodec } from './SessionCodec.js';
+import type { TokenSet } from './TokenSet.js';
+import { toSession } from './toSession.js';
+
+export interface AmplifyCodecOptions {
+  /** The user pool app client id (`userPoolClientId`); every cookie name contains it. */
+  clientId: string;
+  /** Verifies the tokens on every read: they come from cookies nobody sealed. */
+  verifier: TokenVerifier;
+  /**
+   * Attributes of the cookies written. Use the same `domain` and `path` as the
+   * browser's Amplify cookie storage (default: no domain, `/`), or the browser
+   * ends up with two cookies of one name (amplify-js #13509, #14007).
+   *
+   * `httpOnly` defaults to `false`, because Amplify's browser code reads these
+   * cookies with `document.cookie`: an httpOnly token cookie is invisible to
+   * it (client-side `fetchAuthSession` sees no user) and its own writes to
+   * that name are ignored by the browser. `true` keeps tokens away from
+   * scripts (an XSS cannot read them) and suits apps whose browser code no
+   * longer uses Amplify Auth.
+   */
+  cookieOptions: CookieOptions & { maxAge: number };
+}
+
+// Amplify v6 (`@aws-amplify/auth` TokenStore): keys are
+// `CognitoIdentityServiceProvider.<clientId>.LastAuthUser` and
+// `CognitoIdentityServiceProvider.<clientId>.<username>.<key>`, with the raw
+// username; js-cookie percent-encodes the whole name on write.
+const PREFIX = 'CognitoIdentityServiceProvider';
+const TOKEN_KEYS = ['idToken', 'accessToken', 'refreshToken'] as const;
+type TokenKey = (typeof TOKEN_KEYS)[number];
+// What Amplify's own `clearTokens` removes for a user: the session, not the device.
+const SESSION_KEYS = [...TOKEN_KEYS, 'clockDrift', 'signInDetails', 'oauthMetadata'] as const;
+// Every per-user key Amplify writes (AuthTokenStorageKeys).
+const USER_KEYS = [...SESSION_KEYS, 'oidcProvider', 'deviceKey', 'randomPasswordKey', 'deviceGroupKey'] as const;
+// Per-client keys; AuthUserList is the multi-session roster of newer Amplify.
+const CLIENT_KEYS = ['LastAuthUser', 'AuthUserList'] as const;
+// Browsers drop a cookie whose name + value exceed 4096 bytes (RFC 6265 §6.1 minimum, Chrome and Firefox limit).
+const BROWSER_COOKIE_LIMIT = 4096;
+
+/** One cookie of this client as the request carried it. */
+interface WireCookie {
+  wireName: string;
+  value: string;
+}
+
+/**
+ * The `amplify` codec: Amplify JS v6's cookie layout, so an app whose browser
+ * code runs `Amplify.configure(outputs, { ssr: true })` keeps its users signed
+ * in when the server side switches to this library, and both sides keep
+ * reading and writing the same cookies:
+ *
+ * - `CognitoIdentityServiceProvider.<clientId>.LastAuthUser` = username
+ * - `CognitoIdentityServiceProvider.<clientId>.<username>.idToken` / `.accessToken` / `.refreshToken`
+ *
+ * Names are encoded as js-cookie encodes them (`@` → `%40`, space → `%20`,
+ * `+` kept). Reads match names the way js-cookie does (by their decoded
+ * form), so unencoded leftovers of older adapters are found too; the
+ * canonical encoding wins when both exist. A name the request carried twice
+ * (path/domain twins) reads as its first copy, as js-cookie reads it, rather
+ * than as signed out: the tokens are verified either way.
+ *
+ * Nothing authenticates these cookies but the tokens' signatures, so every
+ * read verifies both tokens (signature, `iss`, audience / `client_id`,
+ * `token_use`) and that they share one `sub`. Expiry is left to the caller,
+ * which refreshes. Anything missing, foreign or tampered reads as signed out.
+ *
+ * The username in the names is the access token's `username` claim (what
+ * Amplify uses after a hosted-UI sign-in), else the ID token's
+ * `cognito:username`, else `sub`. On read the name under `LastAuthUser` is
+ * trusted as a lookup key only: Amplify's password sign-in may store the
+ * name as typed (an alias), and the verified tokens, not the name, say who
+ * the user is.
+ *
+ * @example
+ * ```ts
+ * const codec = createAmplifyCodec({ clientId: outputs.auth.user_pool_client_id, verifier,
+ *   cookieOptions: { secure: true, sameSite: 'lax', path: '/', maxAge: 365 * 86400 } });
+ * await codec.write(store, tokens); // LastAuthUser + idToken + accessToken + refreshToken
+ * const session = await codec.read(store); // verified on every read
+ * codec.clear(store); // every Amplify cookie of this client, for every username found
+ * ```
+ */
+export function createAmplifyCodec(options: AmplifyCodecOptions): SessionCodec {
+  const { clientId, verifier } = options;
+  const clientPrefix = `${PREFIX}.${clientId}.`;
+  const setOptions: CookieOptions = { ...options.cookieOptions, httpOnly: options.cookieOptions.httpOnly ?? false };
+  const { path, domain, secure, sameSite } = setOptions;
+  const deleteOptions: CookieDeleteOptions = {
+    ...(path !== undefined && { path }),
+    ...(domain !== undefined && { domain }),
+    ...(secure !== undefined && { secure }),
+    ...(sameSite !== undefined && { sameSite }),
+  };
+
+  const clientKey = (key: (typeof CLIENT_KEYS)[number]): string => `${clientPrefix}${key}`;
+  const userKey = (username: string, key: (typeof USER_KEYS)[number]): string => `${clientPrefix}${username}.${key}`;
+
+  /** This client's cookies by decoded name, in request order. */
+  function indexCookies(store: CookieStore): Map<string, WireCookie[]> {
+    const index = new Map<string, WireCookie[]>();
+    for (const { name, value } of store.getAll()) {
+      const key = decodeAmplifyCookieName(name);
+      if (key === undefined || !key.startsWith(clientPrefix)) continue;
+      const list = index.get(key);
+      if (list) list.push({ wireName: name, value });
+      else index.set(key, [{ wireName: name, value }]);
+    }
+    return index;
+  }
+
+  /** The value under `key`: its canonical name first, else the first variant (js-cookie's pick). Empty is absent. */
+  function pick(index: Map<string, WireCookie[]>, key: string): string | undefined {
+    const list = index.get(key);
+    if (!list) return undefined;
+    const canonical = encodeAmplifyCookieName(key);
+    const value = (list.find((c) => c.wireName === canonical) ?? list[0])?.value;
+    return value === '' ? undefined : value;
+  }
+
+  function expire(store: CookieStore, wireName: string): void {
+    try {
+      store.delete(wireName, deleteOptions);
+    } catch (err) {
+      // A leftover whose name is not an RFC 6265 token (a raw `@` written by an
+      // old adapter) cannot be expired through the store; skip it.
+      if (isAuthError(err, 'InvalidConfig')) return;
+      throw err;
+    }
+  }
+
+  /** Expires every variant of `key` except `keep` (a name just written). */
+  function expireVariants(store: CookieStore, index: Map<string, WireCookie[]>, key: string, keep?: string): void {
+    for (const { wireName } of index.get(key) ?? []) if (wireName !== keep) expire(store, wireName);
+  }
+
+  return {
+    async read(store: CookieStore): Promise<Session | undefined> {
+      try {
+        const index = indexCookies(store);
+        const username = pick(index, clientKey('LastAuthUser'));
+        if (username === undefined) return undefined;
+        const idToken = pick(index, userKey(username, 'idToken'));
+        const accessToken = pick(index, userKey(username, 'accessToken'));
+        if (idToken === undefined || accessToken === undefined) return undefined;
+        const refreshToken = pick(index, userKey(username, 'refreshToken'));
+        const [id, at] = await Promise.all([
+          verifier.verifyIdToken(idToken, { ignoreExpiry: true }),
+          verifier.verifyAccessToken(accessToken, { ignoreExpiry: true }),
+        ]);
+        // Two valid tokens of two users (cookies mixed by hand or by a bug) are no session.
+        if (id.payload.sub !== at.payload.sub) return undefined;
+        return toSession({ idToken, accessToken, ...(refreshToken !== undefined && { refreshToken }) });
+      } catch {
+        return undefined;
+      }
+    },
+
+    async write(store: CookieStore, tokens: TokenSet): Promise<Session> {
+      const session = toSession(tokens);
+      const username = usernameOf(session);
+      const values: Array<[string, string]> = [[clientKey('LastAuthUser'), username]];
+      for (const key of TOKEN_KEYS) {
+        const value = tokenValue(tokens, key);
+        if (value !== undefined) values.push([userKey(username, key), value]);
+      }
+      // Refuse before writing anything: a browser silently drops an oversized
+      // cookie, which would look signed in now and signed out on the next request.
+      for (const [key, value] of values) {
+        const size = encodeAmplifyCookieName(key).length + encodeURIComponent(value).length;
+        if (size > BROWSER_COOKIE_LIMIT) {
+          throw new AuthError(
+            'InvalidConfig',
+            `The amplify session codec cannot store ${key.slice(clientPrefix.length)}: name + value is ${size} bytes, over the ${BROWSER_COOKIE_LIMIT}-byte ` +
+              'browser cookie limit (Amplify writes one raw token per cookie and breaks the same way, amplify-js #11649). ' +
+              "Use the sealed codec (it chunks) or make the token smaller (fewer claims or groups in the pool's tokens).",
+          );
+        }
+      }
+
+      const index = indexCookies(store);
+      const previous = pick(index, clientKey('LastAuthUser'));
+      if (previous !== undefined && previous !== username) {
+        for (const key of SESSION_KEYS) expireVariants(store, index, userKey(previous, key));
+      }
+      for (const [key, value] of values) {
+        const name = encodeAmplifyCookieName(key);
+        store.set(name, value, setOptions);
+        expireVariants(store, index, key, name);
+      }
+      // The cookies hold exactly `tokens`: no refresh token left from an earlier write.
+      if (tokens.refreshToken === undefined) expireVariants(store, index, userKey(username, 'refreshToken'));
+      return session;
+    },
+
+    clear(store: CookieStore): void {
+      for (const { name } of store.getAll()) {
+        const key = decodeAmplifyCookieName(name);
+        if (key === undefined || !key.startsWith(clientPrefix)) continue;
+        const rest = key.slice(clientPrefix.length);
+        const ours =
+          (CLIENT_KEYS as readonly string[]).includes(rest) ||
+          USER_KEYS.some((k) => rest.length > k.length + 1 && rest.endsWith(`.${k}`));
+        if (ours) expire(store, name);
+      }
+    },
+  };
+}
+
+function tokenValue(tokens: TokenSet, key: TokenKey): string | undefined {
+  return key === 'idToken' ? tokens.idToken : key === 'accessToken' ? tokens.accessToken : tokens.refreshToken;
+}
+
+/** The username Amplify keys cookies by: Cognito's access token `username`, else `cognito:username`, else `sub`. */
+function usernameOf(session: Session): string {
+  for (const candidate of [session.accessToken.payload.username, session.idToken.payload['cognito:username'], session.accessToken.payload.sub]) {
+    if (typeof candidate === 'string' && candidate !== '') return candidate;
+  }
+  throw new AuthError('TokenInvalid', 'Access token has neither username nor sub');
+}
