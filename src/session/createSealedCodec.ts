@@ -1,7 +1,7 @@
 import { sealData, unsealData } from 'iron-session';
 import type { CookieOptions, CookieStore } from '../cookies/CookieStore.js';
 import { deleteChunkedCookie } from '../cookies/deleteChunkedCookie.js';
-import { readChunkedCookie } from '../cookies/readChunkedCookie.js';
+import { readCookieChunks } from '../cookies/readCookieChunks.js';
 import { writeChunkedCookie } from '../cookies/writeChunkedCookie.js';
 import type { SessionCache } from './SessionCache.js';
 import type { Session } from './Session.js';
@@ -73,13 +73,13 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
 
   return {
     async read(store: CookieStore) {
-      const raw = readChunkedCookie(store, cookieName);
-      if (!raw) return undefined;
-      let session = cache.get(raw);
+      const parts = readCookieChunks(store, cookieName);
+      if (parts === undefined) return undefined;
+      let session = cache.get(parts);
       if (session === undefined) {
-        session = await unseal(raw);
+        session = await unseal(parts.join(''));
         if (session === undefined) return undefined;
-        cache.set(raw, session);
+        cache.set(parts, session);
       }
       if (verifyOnRead) {
         try {
@@ -95,7 +95,8 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
       const payload: SealedPayload = { v: 1, id: tokens.idToken, at: tokens.accessToken, ...(tokens.refreshToken ? { rt: tokens.refreshToken } : {}) };
       const sealed = await sealData(payload, { password: secrets, ttl });
       writeChunkedCookie(store, cookieName, sealed, cookieOptions);
-      cache.set(sealed, session);
+      const written = readCookieChunks(store, cookieName);
+      if (written !== undefined && written.join('') === sealed) cache.set(written, session);
       return session;
     },
     clear(store: CookieStore) {
