@@ -13,7 +13,7 @@ import { createSealedCodec } from './session/createSealedCodec.js';
 import { createSessionCache } from './session/SessionCache.js';
 import { checkSessionClaims } from './tokens/checkSessionClaims.js';
 import { AuthError } from './errors/AuthError.js';
-import { createRefresher } from './tokens/createRefresher.js';
+import { createRefresher, sharedRefresherState } from './tokens/createRefresher.js';
 import { decodeJWT } from './tokens/decodeJWT.js';
 import { refreshTokenGrant } from './tokens/refreshTokenGrant.js';
 import { userOf } from './context/userOf.js';
@@ -131,6 +131,8 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
       });
       return refreshTokenGrant(config, known, verifier, refreshToken, options.httpTimeoutMs);
     },
+    // One memory per process: the proxy, route handlers and pages are separate bundles.
+    state: sharedRefresherState(config.issuer, config.clientId),
     graceMs: options.refresh.grace * 1000,
     spentMs: 24 * 3600 * 1000,
     maxEntries: 10_000,

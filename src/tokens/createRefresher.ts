@@ -11,6 +11,13 @@ export interface RefresherOptions {
   spentMs: number;
   /** Bound on remembered tokens (each map). */
   maxEntries: number;
+  /**
+   * Where in-flight calls and remembered tokens live. Default: private to this
+   * refresher. Pass {@link sharedRefresherState} so every copy of the library
+   * in one process (Next.js bundles the proxy, route handlers and pages
+   * separately) shares one single-flight and grace mapping.
+   */
+  state?: RefresherState;
   /** Called once per successful IdP call. */
   onRefreshed?: (tokens: TokenSet) => void;
   /** Called once per failed IdP call, with what the first caller passed as `subject`. */
@@ -33,6 +40,39 @@ export interface Refresher {
 interface Recent {
   result: TokenSet;
   until: number;
+}
+
+/** The refresher's memory: in-flight IdP calls, recent results, spent tokens. */
+export interface RefresherState {
+  readonly inflight: Map<string, Promise<TokenSet>>;
+  readonly recent: Map<string, Recent>;
+  readonly spent: Map<string, number>;
+}
+
+const SHARED = Symbol.for('next-server-auth.refresher-state.v1');
+
+/**
+ * The process-wide refresher state for one client of one issuer, kept on
+ * `globalThis`: Next.js gives the proxy, each route handler and the pages
+ * their own copy of this module, and a refresh done by one copy must be
+ * known to the others (otherwise a rotated-out refresh token reaches the IdP
+ * again, which revokes the whole grant).
+ *
+ * @example
+ * ```ts
+ * const refresher = createRefresher({ ...options, state: sharedRefresherState(config.issuer, config.clientId) });
+ * ```
+ */
+export function sharedRefresherState(issuer: string, clientId: string): RefresherState {
+  const g = globalThis as { [SHARED]?: Map<string, RefresherState> };
+  const states = (g[SHARED] ??= new Map());
+  const key = `${issuer}\n${clientId}`;
+  let state = states.get(key);
+  if (state === undefined) {
+    state = { inflight: new Map(), recent: new Map(), spent: new Map() };
+    states.set(key, state);
+  }
+  return state;
 }
 
 function accessExpiry(tokens: TokenSet): number {
@@ -60,7 +100,7 @@ function bound<K, V>(map: Map<K, V>, max: number): void {
  *   again (a strict IdP would revoke the whole grant on reuse).
  *
  * Memory is bounded by `maxEntries` per map and every entry expires. The state
- * is per process: several server processes each keep their own.
+ * is per process (see `state`): several server processes each keep their own.
  *
  * @example
  * ```ts
@@ -71,9 +111,7 @@ function bound<K, V>(map: Map<K, V>, max: number): void {
  */
 export function createRefresher(options: RefresherOptions): Refresher {
   const now = options.now ?? Date.now;
-  const inflight = new Map<string, Promise<TokenSet>>();
-  const recent = new Map<string, Recent>();
-  const spent = new Map<string, number>();
+  const { inflight, recent, spent } = options.state ?? { inflight: new Map<string, Promise<TokenSet>>(), recent: new Map<string, Recent>(), spent: new Map<string, number>() };
 
   function remember(token: string, result: TokenSet, until: number): void {
     recent.delete(token);
