@@ -42,10 +42,18 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
       const base = upstream instanceof Response ? upstream : undefined;
       const { pathname, search } = request.nextUrl;
       const rule = matchRule(options.rules, pathname);
-      if (rule === undefined || rule.public) return base ?? NextResponse.next();
-
       const scratch = NextResponse.next();
       const written = scratch.headers;
+
+      if (rule === undefined || rule.public) {
+        // Nothing to enforce, but a due session is still refreshed here: the
+        // proxy is the one place that can both store the new cookie and hand it
+        // to this request's server components, which could otherwise only
+        // refresh for their own render.
+        await runInContext(runtime, { request, response: scratch }, (_spec, state) => readSession(state)).catch(() => undefined);
+        return forwardResponse(request, written, base);
+      }
+
       const api = apiPrefixes.some((p) => pathname.startsWith(p)) || request.headers.has('next-action');
       let session;
       try {
