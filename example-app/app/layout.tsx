@@ -22,6 +22,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <nav>
             <Link href="/dashboard">Dashboard</Link>
             <Link href="/admin">Admin</Link>
+            <Link href="/team">Team</Link>
           </nav>
           <div className="account">
             {viewer ? (

@@ -20,8 +20,10 @@ export interface AuthGuardOptions {
   /** Path prefixes answered with 401/403 JSON instead of a redirect. @default ['/api/'] */
   apiPrefixes?: string[];
   /**
-   * A page rendered (by rewrite, status 403) when a signed-in user lacks a
-   * required group. @default undefined (a small built-in 403 page)
+   * Renders the page a signed-in user gets when they lack a required group;
+   * the response is always sent with status 403. (A rewrite to an app page
+   * cannot carry a 403: Next drops the status of middleware rewrites.)
+   * @default a small built-in 403 page
    */
-  forbiddenPath?: string;
+  forbidden?: (request: Request) => Response | Promise<Response>;
 }

@@ -36,7 +36,6 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
     const signInPath = options.signInPath ?? '/api/auth/sign-in';
     const apiPrefixes = options.apiPrefixes ?? ['/api/'];
     const { origin } = runtime.options;
-    const forbiddenUrl = options.forbiddenPath ? new URL(options.forbiddenPath, origin) : undefined;
 
     return async function guard(request, upstream) {
       const base = upstream instanceof Response ? upstream : undefined;
@@ -66,14 +65,19 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
 
       if (session === undefined) {
         if (api) return jsonDenial(401, written);
-        if (isPrefetchRequest(request.headers)) return new NextResponse(null, { status: 204, headers: { 'cache-control': 'private, no-store' } });
+        // Next strips its router headers before middleware runs; `_rsc` marks the
+        // router's fetches. A 204 makes a prefetch a no-op and a client-side
+        // navigation fall back to a document request, which is redirected below.
+        if (isPrefetchRequest(request.headers) || request.nextUrl.searchParams.has('_rsc')) {
+          return new NextResponse(null, { status: 204, headers: { 'cache-control': 'private, no-store' } });
+        }
         const signIn = new URL(signInPath, origin);
         signIn.searchParams.set('returnTo', `${pathname}${search}`);
         return signInRedirect(signIn, written);
       }
       if (rule.groups && rule.groups.length > 0) {
         const groups = groupsOf(session, runtime.config.groupsClaim);
-        if (!rule.groups.some((g) => groups.includes(g))) return api ? jsonDenial(403, written) : forbiddenPage(forbiddenUrl, written);
+        if (!rule.groups.some((g) => groups.includes(g))) return api ? jsonDenial(403, written) : forbiddenPage(request, options.forbidden, written);
       }
       return forwardResponse(request, written, base);
     };

@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server.js';
 
 const FORBIDDEN_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>403 Forbidden</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">
-<h1>403 — Forbidden</h1><p>Your account does not have access to this page.</p><p><a href="/">Back to the home page</a></p></body></html>`;
+<h1 data-testid="forbidden">403 — Forbidden</h1><p>Your account does not have access to this page.</p><p><a href="/">Back to the home page</a></p></body></html>`;
 
 /** Carries cookie changes made during the check (e.g. a cleared session) onto a denial. */
 function withCookies(response: Response, written: Headers): Response {
@@ -23,13 +23,12 @@ export function signInRedirect(location: URL, written: Headers): Response {
   return withCookies(NextResponse.redirect(location, 307), written);
 }
 
-/** 403 page: the app's page by rewrite, or a small built-in one. */
-export function forbiddenPage(forbiddenUrl: URL | undefined, written: Headers): Response {
-  const response = forbiddenUrl
-    ? NextResponse.rewrite(forbiddenUrl, { status: 403 })
-    : new NextResponse(FORBIDDEN_HTML, { status: 403, headers: { 'content-type': 'text/html; charset=utf-8' } });
-  response.headers.set('cache-control', 'private, no-store');
-  return withCookies(response, written);
+/** 403 page: the app's own rendering, or a small built-in one; always status 403. */
+export async function forbiddenPage(request: Request, render: ((request: Request) => Response | Promise<Response>) | undefined, written: Headers): Promise<Response> {
+  const page = render ? await render(request) : new Response(FORBIDDEN_HTML, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+  const headers = new Headers(page.headers);
+  headers.set('cache-control', 'private, no-store');
+  return withCookies(new NextResponse(page.body, { status: 403, headers }), written);
 }
 
 const UNAVAILABLE_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Temporarily unavailable</title></head>

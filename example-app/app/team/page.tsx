@@ -1,0 +1,19 @@
+import { getViewer } from '@/lib/session';
+
+// This page is left out of the proxy matcher on purpose: it shows how server
+// components alone read (and, when due, refresh for their render) a session.
+export default async function TeamPage() {
+  const viewer = await getViewer();
+  return (
+    <section className="card">
+      <h1>Team</h1>
+      {viewer ? (
+        <p data-testid="team-status">
+          Welcome back, {viewer.name ?? viewer.email}. You are in {viewer.groups.length > 0 ? viewer.groups.join(', ') : 'no groups'}.
+        </p>
+      ) : (
+        <p data-testid="team-status">Sign in to see your team.</p>
+      )}
+    </section>
+  );
+}
