@@ -1,10 +1,51 @@
 import { defineConfig, devices } from '@playwright/test';
+import { NEXT15_APP_PORT, NEXT15_APP_URL, NEXT15_IDP_PORT, NEXT15_TOKEN_TTL } from './e2e/next15/env.js';
 
 // Ports differ from `npm start` (3000/3200) so the suite runs beside a dev session.
 const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
 const IDP_PORT = Number(process.env.E2E_IDP_PORT ?? 3300);
 export const APP_URL = `http://localhost:${APP_PORT}`;
 export const IDP_URL = `http://127.0.0.1:${IDP_PORT}`;
+const AUTH_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-secret';
+
+// Two stacks: the example app (Next 16, proxy.ts) for the `chromium` project
+// and e2e/apps/next15 (Next 15, edge middleware.ts) for `next15-edge`.
+// Playwright starts every webServer whatever projects run, so start only the
+// stacks the `--project` selection needs (no selection: both).
+const selected = process.argv.flatMap((arg, i, argv) =>
+  arg === '--project' ? [argv[i + 1] ?? ''] : arg.startsWith('--project=') ? [arg.slice('--project='.length)] : [],
+);
+const wants = (project: string) => selected.length === 0 || selected.includes(project);
+
+const servers: { command: string; url: string; env: Record<string, string> }[] = [
+  ...(wants('chromium')
+    ? [
+        {
+          command: 'node scripts/start.mjs',
+          url: `${APP_URL}/`,
+          env: {
+            PORT: String(APP_PORT),
+            DEV_IDP_PORT: String(IDP_PORT),
+            DEV_IDP_ACCESS_TOKEN_TTL: process.env.DEV_IDP_ACCESS_TOKEN_TTL ?? '3600',
+          },
+        },
+      ]
+    : []),
+  ...(wants('next15-edge')
+    ? [
+        {
+          command: 'node scripts/start.mjs',
+          url: `${NEXT15_APP_URL}/`,
+          env: {
+            APP_DIR: 'e2e/apps/next15',
+            PORT: String(NEXT15_APP_PORT),
+            DEV_IDP_PORT: String(NEXT15_IDP_PORT),
+            DEV_IDP_ACCESS_TOKEN_TTL: String(NEXT15_TOKEN_TTL),
+          },
+        },
+      ]
+    : []),
+];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -24,19 +65,24 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
-  webServer: {
-    command: 'node scripts/start.mjs',
-    url: `${APP_URL}/`,
+  projects: [
+    { name: 'chromium', testIgnore: ['next15/**', 'apps/**'], use: { ...devices['Desktop Chrome'], channel: undefined } },
+    { name: 'next15-edge', testMatch: 'next15/**/*.spec.ts', use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: NEXT15_APP_URL } },
+  ],
+  // Playwright starts these one after another, each once its URL answers: the
+  // first builds the library (unless scripts/e2e.mjs already did and set
+  // SKIP_LIB_BUILD=1), the later ones reuse that build instead of rewriting
+  // dist/ under a running app.
+  webServer: servers.map((server, i) => ({
+    ...server,
     reuseExistingServer: false,
+    // SIGTERM lets start.mjs stop its detached children (dev IdP, next-server);
+    // the default SIGKILL orphans them, they keep the stdio pipes open and
+    // Playwright then waits forever after the last test.
+    gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 10_000 },
     timeout: 240_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      PORT: String(APP_PORT),
-      DEV_IDP_PORT: String(IDP_PORT),
-      DEV_IDP_ACCESS_TOKEN_TTL: process.env.DEV_IDP_ACCESS_TOKEN_TTL ?? '3600',
-      AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
-    },
-  },
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+    env: { ...server.env, AUTH_SECRET, ...(i > 0 ? { SKIP_LIB_BUILD: '1' } : {}) },
+  })),
 });

@@ -1,10 +1,15 @@
 // `npm start`: builds the library and the example app, then runs the dev IdP
 // (http://127.0.0.1:3200) and the example app (http://localhost:3000).
 // Environment (all optional): PORT, DEV_IDP_PORT, DEV_IDP_ACCESS_TOKEN_TTL,
-// DEV_IDP_MODE (cognito|oidc), AUTH_SECRET, SKIP_BUILD=1.
+// DEV_IDP_MODE (cognito|oidc), AUTH_SECRET, SKIP_BUILD=1 (skip both builds
+// when their output exists), SKIP_LIB_BUILD=1 (skip only the library build
+// when dist/ exists: e2e runs build it once before starting several apps),
+// APP_DIR (another app folder, e.g. e2e/apps/next15; it runs with the Next
+// it depends on, which may be nested in its own node_modules).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -14,12 +19,17 @@ const appPort = Number(process.env.PORT ?? 3000);
 const idpPort = Number(process.env.DEV_IDP_PORT ?? 3200);
 const origin = process.env.AUTH_ORIGIN ?? `http://localhost:${appPort}`;
 const issuer = `http://127.0.0.1:${idpPort}`;
-const nextBin = join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+// The app's own Next: e2e/apps/next15 gets next@15 nested under its node_modules.
+const nextBin = join(dirname(createRequire(join(appDir, 'package.json')).resolve('next/package.json')), 'dist', 'bin', 'next');
+const appLabel = appDir.slice(root.length + 1);
 
 const env = {
   ...process.env,
   NEXT_TELEMETRY_DISABLED: '1',
   NODE_ENV: 'production',
+  // Next 15 otherwise tries to "patch" the workspace lockfile over the network
+  // because its swc packages are nested under the app, not at the root.
+  NEXT_IGNORE_INCORRECT_LOCKFILE: '1',
   AUTH_ORIGIN: origin,
   // A fresh secret per start: sessions do not outlive a restart of the example.
   AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString('base64url'),
@@ -35,11 +45,12 @@ function run(label, cmd, args, options = {}) {
   }
 }
 
-if (process.env.SKIP_BUILD !== '1' || !existsSync(join(root, 'dist', 'dev-idp', 'cli.js'))) {
+const skipLibBuild = process.env.SKIP_BUILD === '1' || process.env.SKIP_LIB_BUILD === '1';
+if (!skipLibBuild || !existsSync(join(root, 'dist', 'dev-idp', 'cli.js'))) {
   run('building next-server-auth', 'npm', ['run', 'build', '--silent'], { cwd: root });
 }
 if (process.env.SKIP_BUILD !== '1' || !existsSync(join(appDir, '.next', 'BUILD_ID'))) {
-  run(`building ${appDir.slice(root.length + 1)}`, process.execPath, [nextBin, 'build'], { cwd: appDir });
+  run(`building ${appLabel}`, process.execPath, [nextBin, 'build'], { cwd: appDir });
 }
 
 const children = [];
@@ -58,16 +69,27 @@ function start(label, args, cwd) {
 }
 
 let stopping = false;
-function stop(code = 0) {
-  stopping = true;
-  for (const child of children) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
+function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
   }
-  setTimeout(() => process.exit(code), 300).unref();
+}
+// Stops both process groups and exits only once they are gone (SIGKILL after
+// 5 s): the children share this process's stdout/stderr, so one left behind
+// keeps Playwright's webServer pipes open and its teardown waiting forever.
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const child of running) signalGroup(child, 'SIGTERM');
+  const exited = Promise.all(running.map((c) => new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', resolve)))));
+  const timeout = new Promise((resolve) => setTimeout(resolve, 5000).unref());
+  void Promise.race([exited, timeout]).then(() => {
+    for (const child of running) signalGroup(child, 'SIGKILL');
+    process.exit(code);
+  });
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
@@ -81,7 +103,7 @@ const idpArgs = [
 ];
 if (process.env.DEV_IDP_MODE) idpArgs.push('--mode', process.env.DEV_IDP_MODE);
 start('dev IdP', idpArgs, root);
-start('example app', [nextBin, 'start', '-p', String(appPort), '-H', '127.0.0.1'], appDir);
+start(appLabel, [nextBin, 'start', '-p', String(appPort), '-H', '127.0.0.1'], appDir);
 
 async function waitFor(url) {
   for (let i = 0; i < 600; i++) {
@@ -95,7 +117,14 @@ async function waitFor(url) {
   }
   throw new Error(`${url} did not come up`);
 }
-await Promise.all([waitFor(`${issuer}/.well-known/openid-configuration`), waitFor(`${origin}/`)]);
+try {
+  await Promise.all([waitFor(`${issuer}/.well-known/openid-configuration`), waitFor(`${origin}/`)]);
+} catch (err) {
+  // Do not leave the detached IdP and app running behind a failed start.
+  console.error(`[start] ${err instanceof Error ? err.message : err}; stopping`);
+  stop(1);
+  await new Promise(() => {});
+}
 console.log(`
 [start] ready
   example app  ${origin}

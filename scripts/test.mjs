@@ -1,22 +1,24 @@
-// `npm test`: type check, lint, unit + integration tests (Vitest), then the
-// Playwright end-to-end suite. Stops at the first failing step.
+// `npm test`: type check, lint, build, edge-bundle check, unit + integration
+// tests (Vitest), then the Playwright end-to-end suite (Next 16 + proxy.ts and
+// Next 15 + edge middleware.ts). Stops at the first failing step; every runner
+// fails when it finds no tests.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 
 const steps = [
   ['type check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '--max-warnings', '0', '.']],
   ['build', 'npm', ['run', 'build', '--silent']],
+  ['edge bundle check', 'node', ['scripts/check-edge-bundle.mjs']],
+  ['edge bundle check catches bad imports', 'node', ['--test', 'scripts/check-edge-bundle.test.mjs']],
   ['unit + integration (vitest)', 'npx', ['vitest', 'run']],
+  ['end-to-end (playwright)', 'node', ['scripts/e2e.mjs']],
 ];
-const hasSpecs = existsSync('e2e') && readdirSync('e2e', { recursive: true }).some((f) => String(f).endsWith('.spec.ts'));
-if (hasSpecs) steps.push(['end-to-end (playwright)', 'node', ['scripts/e2e.mjs']]);
 
 const started = Date.now();
 for (const [name, cmd, args] of steps) {
   console.log(`\n[test] ── ${name} ──`);
   const t0 = Date.now();
-  const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', SKIP_LIB_BUILD: '1' } });
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`[test] ✗ ${name} failed (exit ${result.status ?? result.signal}) after ${seconds}s`);

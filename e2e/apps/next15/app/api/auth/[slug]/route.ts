@@ -1,0 +1,6 @@
+import { createAuthRouteHandlers } from '@/auth';
+
+export const { GET, POST } = createAuthRouteHandlers({
+  redirectOnSignInComplete: '/dashboard',
+  redirectOnSignOutComplete: '/',
+});
