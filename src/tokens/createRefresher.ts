@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt } from 'jose/jwt/decode';
 import { AuthError, isAuthError } from '../errors/AuthError.js';
 import type { TokenSet } from '../session/TokenSet.js';
 

@@ -1,4 +1,8 @@
-import { createRemoteJWKSet, decodeJwt, jwtVerify, errors } from 'jose';
+// Subpath imports: jose's barrel pulls in JWE compression, which the edge runtime lacks.
+import { JOSEError } from 'jose/errors';
+import { createRemoteJWKSet } from 'jose/jwks/remote';
+import { decodeJwt } from 'jose/jwt/decode';
+import { jwtVerify } from 'jose/jwt/verify';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { AuthError } from '../errors/AuthError.js';
 import type { JWT } from './JWT.js';
@@ -26,7 +30,7 @@ function invalid(message: string, cause?: unknown): AuthError {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof errors.JOSEError) return err.code;
+  if (err instanceof JOSEError) return err.code;
   return 'verification failed';
 }
 

@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt } from 'jose/jwt/decode';
 import { AuthError } from '../errors/AuthError.js';
 import type { JWT } from './JWT.js';
 
