@@ -129,6 +129,26 @@ describe('runWithServerContext reads a real session through every Next.js contex
   });
 });
 
+describe('secret rotation', () => {
+  it('a map of secrets unseals cookies sealed with an older secret and seals with the highest id', async () => {
+    const config = { oidc: { issuer: idp.issuer, clientId: CLIENT_ID, flavor: 'cognito' as const } };
+    const OLD = 'old-secret-old-secret-old-secret-old-secret';
+    const NEW = 'new-secret-new-secret-new-secret-new-secret';
+    const before = createAuthRuntime(config, { secret: OLD, origin: ORIGIN }, {});
+    const during = createAuthRuntime(config, { secret: { 1: OLD, 2: NEW }, origin: ORIGIN }, {});
+    const after = createAuthRuntime(config, { secret: { 2: NEW }, origin: ORIGIN }, {});
+    const read = (rt: AuthRuntime, cookie: string) =>
+      createRunWithServerContext(rt)({ nextServerContext: { cookies: nextCookies(cookie) }, operation: (ctx) => fetchAuthSession(ctx) });
+
+    const oldCookie = await sealedCookieHeader(before, alice);
+    expect((await read(during, oldCookie)).userSub).toBeDefined();
+    expect(await read(after, oldCookie)).toEqual({});
+    const newCookie = await sealedCookieHeader(during, alice);
+    expect(newCookie).toMatch(/^nsa\.session=Fe26\.2\*2\*/); // sealed with id 2
+    expect((await read(after, newCookie)).userSub).toBeDefined();
+  });
+});
+
 describe('context handles', () => {
   it('cannot be used after their operation settled', async () => {
     const leaked = await run({ nextServerContext: { cookies: nextCookies(aliceCookie) }, operation: (ctx) => ctx });
