@@ -53,6 +53,11 @@ function isSealedPayload(data: unknown): data is SealedPayload {
 export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
   const { cookieName, secrets, cookieOptions, cache, checkSession, verifyOnRead } = options;
   const ttl = cookieOptions.maxAge;
+  // One seal per token set: a refresh storm hands the same result object to
+  // every waiting request, and sealing (~1 ms of CPU) is the costly part.
+  const seals = new WeakMap<TokenSet, Promise<string>>();
+  // Concurrent first reads of one new cookie value share one unseal.
+  const unsealing = new Map<string, Promise<Session | undefined>>();
 
   async function unseal(raw: string): Promise<Session | undefined> {
     let data: unknown;
@@ -77,9 +82,18 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
       if (parts === undefined) return undefined;
       let session = cache.get(parts);
       if (session === undefined) {
-        session = await unseal(parts.join(''));
+        const raw = parts.join('');
+        let pending = unsealing.get(raw);
+        if (pending === undefined) {
+          pending = unseal(raw).then((result) => {
+            if (result !== undefined) cache.set(parts, result);
+            return result;
+          });
+          unsealing.set(raw, pending);
+          void pending.finally(() => unsealing.delete(raw));
+        }
+        session = await pending;
         if (session === undefined) return undefined;
-        cache.set(parts, session);
       }
       if (verifyOnRead) {
         try {
@@ -93,7 +107,12 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
     async write(store: CookieStore, tokens: TokenSet) {
       const session = toSession(tokens);
       const payload: SealedPayload = { v: 1, id: tokens.idToken, at: tokens.accessToken, ...(tokens.refreshToken ? { rt: tokens.refreshToken } : {}) };
-      const sealed = await sealData(payload, { password: secrets, ttl });
+      let sealing = seals.get(tokens);
+      if (sealing === undefined) {
+        sealing = sealData(payload, { password: secrets, ttl });
+        seals.set(tokens, sealing);
+      }
+      const sealed = await sealing;
       writeChunkedCookie(store, cookieName, sealed, cookieOptions);
       const written = readCookieChunks(store, cookieName);
       if (written !== undefined && written.join('') === sealed) cache.set(written, session);
