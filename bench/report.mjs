@@ -1,0 +1,293 @@
+// Renders bench/RESULTS.md from the raw results (bench/results.json).
+import { median } from './lib/measure.mjs';
+
+const us = (v) => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
+const x = (v) => `${v < 10 ? v.toFixed(2) : v.toFixed(1)}×`;
+const pct = (v) => `${(v * 100).toFixed(1)} %`;
+const verdict = (ok) => (ok ? '**met**' : '**missed**');
+
+const CASES = [
+  ['nsa.warm', 'next-server-auth, warm: `fetchAuthSession` in a `{ cookies }` context, cookie value seen before (cache hit); includes building Next’s `cookies()` object'],
+  ['nsa.cold', 'next-server-auth, cold: same, first time this process sees the cookie value (unseal + decode + claims check)'],
+  ['nsa.warm.verifyOnRead', 'warm, `session.verifyOnRead: true` (+ 2 jose RS256 verifications per read)'],
+  ['nsa.cold.verifyOnRead', 'cold, `session.verifyOnRead: true`'],
+  ['nsa.warm.libraryOnly', 'warm, Next’s `cookies()` object built once: the library’s share of a warm read'],
+  ['nsa.guard.warm', 'the guard (`createAuthGuard`, proxy.ts) letting a signed-in request through, warm; Next’s `NextRequest` prebuilt (Next builds it with or without the guard)'],
+  ['nsa.cacheLookup', 'the session-cache lookup alone, part of every warm read (indexed by the seal’s last 48 chars, its HMAC; confirmed chunk by chunk)'],
+  ['former.wholeValueLookup', 'for comparison, the lookup this replaced (commit 951e46b): a `Map` keyed by the whole value, the chunks joined into a new ~5.6 KB string that V8 flattens and hashes per request'],
+  ['next.cookiesObject', 'Next.js alone: `RequestCookiesAdapter.seal(new RequestCookies(HeadersAdapter.from(nodeHeaders)))` + `getAll()`, what `cookies()` costs per request for this Cookie header (built as Next’s request store builds it)'],
+  ['next.cookiesObject.webHeaders', 'the same over `new Headers({ cookie })` as the unit tests build it (a WHATWG `Headers` validates the value: dearer)'],
+  ['iron.unsealData', 'baseline: iron-session `unsealData` alone, the same sealed values'],
+  ['jose.jwtVerify', 'baseline: one jose `jwtVerify` (RS256, the ID token, key preloaded)'],
+  ['amplify.perRequest', 'baseline: Amplify’s adapter per request: `cookie` parse + aws-jwt-verify `CognitoJwtVerifier` on the access and the ID token (JWKS via `cacheJwks`)'],
+  ['authjs.decode', 'baseline: Auth.js `@auth/core/jwt` `decode` of a session JWT holding the same tokens'],
+  ['authjs.decodeAndReencode', 'baseline: Auth.js `decode` + `encode` (a session read that re-issues the cookie)'],
+];
+
+function aggregatePart1(part1) {
+  const { runs } = part1;
+  const cases = {};
+  for (const [name] of CASES) {
+    const values = runs.map((r) => r.cases[name]?.medianUs).filter((v) => v !== undefined);
+    if (values.length === 0) continue;
+    cases[name] = { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+  }
+  const ratio = (a, b) => median(runs.map((r) => r.cases[a].medianUs / r.cases[b].medianUs));
+  return {
+    cases,
+    ratios: {
+      coldOverUnseal: ratio('nsa.cold', 'iron.unsealData'),
+      unsealOverJose: ratio('iron.unsealData', 'jose.jwtVerify'),
+      authjsOverJose: ratio('authjs.decode', 'jose.jwtVerify'),
+      authjsReencodeOverJose: ratio('authjs.decodeAndReencode', 'jose.jwtVerify'),
+      amplifyOverJose: ratio('amplify.perRequest', 'jose.jwtVerify'),
+      amplifyOverWarm: ratio('amplify.perRequest', 'nsa.warm'),
+      coldOverAmplify: ratio('nsa.cold', 'amplify.perRequest'),
+    },
+    perJose: (name) => median(runs.map((r) => r.cases[name].medianUs / r.cases['jose.jwtVerify'].medianUs)),
+  };
+}
+
+function renderPart1(part1) {
+  const a = aggregatePart1(part1);
+  const first = part1.runs[0];
+  const c = a.cases;
+  const t = first.tokenSizes;
+  const ck = first.cookie;
+  const warmFull = c['nsa.warm'].median;
+  const warmLib = c['nsa.warm.libraryOnly'].median;
+  const lookup = c['nsa.cacheLookup'].median;
+  const former = c['former.wholeValueLookup']?.median;
+  const lines = [];
+  lines.push('## Part 1 — per-request session read (issue 2)', '');
+  lines.push(
+    `One process per run, ${part1.runs.length} runs (separate processes); in each run every case is measured in ` +
+      `${first.settings.rounds} interleaved rounds of ~${first.settings.sampleMs} ms batches after a warm-up, and the case's ` +
+      'result is the median of its rounds. The table gives the median of the runs’ medians and the range of the runs’ medians. ' +
+      `Run at ${part1.date} (load average before ${part1.load.before.join(' / ')}, after ${part1.load.after.join(' / ')}).`,
+    '',
+  );
+  lines.push(
+    `**Tokens** (jose, RS256, 2048-bit key, Cognito claims): ID token ${t.idToken} B, access token ${t.accessToken} B, ` +
+      `refresh token ${t.refreshToken} B (opaque 5-part JWE-shaped string); ${ck.rawTokenBytes} B raw.`,
+    '',
+  );
+  lines.push('**Cookie size** (https origin, so the name is `__Host-nsa.session`):', '');
+  lines.push('| | bytes |', '|---|---:|');
+  lines.push(`| sealed value (iron-session) | ${ck.sealedBytes} |`);
+  lines.push(`| Set-Cookie lines: ${ck.chunks} chunks (${ck.names.map((n) => `\`${n}\``).join(', ')}), sum of line lengths | ${ck.setCookieBytes} (${ck.setCookieLineBytes.join(' + ')}) |`);
+  lines.push(`| Cookie request header the browser sends back | ${ck.cookieHeaderBytes} |`);
+  lines.push(`| for comparison: Amplify’s plain token cookies, Cookie header | ${first.amplifyCookieHeaderBytes} |`);
+  lines.push(`| for comparison: Auth.js session JWE holding the same tokens (before its own chunking) | ${first.authjsTokenBytes} |`);
+  lines.push('');
+  lines.push('| case | median µs | runs’ range µs | × one jose RS256 verify |', '|---|---:|---:|---:|');
+  for (const [name, label] of CASES) {
+    if (!c[name]) continue;
+    lines.push(`| ${label} | **${us(c[name].median)}** | ${us(c[name].min)}–${us(c[name].max)} | ${x(a.perJose(name))} |`);
+  }
+  lines.push('');
+  lines.push(
+    `The verifying runtimes got their JWKS from a stubbed \`fetch\` before timing (${first.jwksFetches.beforeTiming} fetches, one per runtime); ` +
+      `fetches during timing: ${first.jwksFetches.duringTiming} (the stub refuses them). Cold reads used ` +
+      `${first.coldReadsUsed.cold} distinct sealed values per run (each seal differs: random IV and salt), so none hit the cache.`,
+    '',
+  );
+  lines.push('### Targets', '');
+  lines.push('| target | measured | |', '|---|---|---|');
+  lines.push(`| warm read ≤ 10 µs, as Next does it (\`cookies()\` object built per request, ${us(c['next.cookiesObject'].median)} µs of it Next’s parse) | ${us(warmFull)} µs | ${verdict(warmFull <= 10)} |`);
+  lines.push(`| warm read ≤ 10 µs, the library’s share (\`cookies()\` object prebuilt) | ${us(warmLib)} µs | ${verdict(warmLib <= 10)} |`);
+  lines.push(`| cold read ≤ 1.2 × iron-session \`unsealData\` alone | ${x(a.ratios.coldOverUnseal)} (${us(c['nsa.cold'].median)} vs ${us(c['iron.unsealData'].median)} µs) | ${verdict(a.ratios.coldOverUnseal <= 1.2)} |`);
+  lines.push('');
+  lines.push('### What the numbers say', '');
+  lines.push(
+    `- **Cold.** A first read costs ${x(a.ratios.coldOverUnseal)} \`unsealData\`: the unseal is nearly all of it; Next’s cookie parsing, the cache lookup, decoding the two JWTs and the claims check make up the rest. ` +
+      `It is ${x(a.ratios.coldOverAmplify)} Amplify’s per-request check, paid once per process per new cookie value (sign-in, refresh, a new server instance).`,
+  );
+  lines.push(
+    `- **Warm.** The steady state of a signed-in user costs ${us(warmFull)} µs. Of that, ${us(c['next.cookiesObject'].median)} µs is Next.js parsing the ` +
+      `${ck.cookieHeaderBytes}-byte Cookie header into its \`cookies()\` object (it splits the header and \`decodeURIComponent\`s every value): any reader ` +
+      `of these cookies pays it, and it grows with the cookie. The library’s own share is ${us(warmLib)} µs: the context bookkeeping (handle, cookie store ` +
+      `over \`cookies()\`, finding the chunks) and the cache lookup. The whole warm read is ${x(a.ratios.amplifyOverWarm)} cheaper than Amplify’s ` +
+      'per-request verification of the same tokens.',
+  );
+  lines.push(
+    `- **The cache lookup.** Indexed by the seal’s HMAC tail and confirmed chunk by chunk, it costs ${us(lookup)} µs` +
+      (former === undefined
+        ? '.'
+        : `; keyed by the whole cookie value, as before commit 951e46b, it costs ${us(former)} µs in this same run, because each request’s joined ` +
+          '~5.6 KB string is new and V8 flattens and hashes all of it.'),
+  );
+  lines.push(
+    `- **verifyOnRead** adds two jose RS256 verifications to every read: ${us(c['nsa.warm.verifyOnRead'].median)} µs warm, ${us(c['nsa.cold.verifyOnRead'].median)} µs cold.`,
+  );
+  lines.push(
+    `- **Baselines, relative to one jose RS256 verification (${us(c['jose.jwtVerify'].median)} µs):** iron-session \`unsealData\` ${x(a.ratios.unsealOverJose)}, ` +
+      `Auth.js \`decode\` ${x(a.ratios.authjsOverJose)} (${x(a.ratios.authjsReencodeOverJose)} with the re-encode), Amplify’s per-request check ` +
+      `${x(a.ratios.amplifyOverJose)} (aws-jwt-verify uses Node’s synchronous \`crypto.verify\`, jose 6 the asynchronous WebCrypto API, which costs more per call here).`,
+  );
+  lines.push('');
+  return lines.join('\n');
+}
+
+function renderPart2(part2, part1, control) {
+  const lines = [];
+  const s = part2.settings;
+  lines.push('## Part 2 — guard load test (issue 3)', '');
+  lines.push(
+    '`next start` of the example app (one production build; each copy started by `scripts/start.mjs` with its own dev IdP), ' +
+      `load from autocannon in the bench process: ${s.connections} keep-alive connections, GET \`/dashboard\` (a server component that reads the session) ` +
+      `with a valid session. For each of ${s.pairs} pairs of ${s.duration} s windows per session, two copies of the same build are started side by side ` +
+      `on :${s.ports.join(' and :')}, one with the guard and one without, the ports swapped from pair to pair; only one copy is under load at a time, ` +
+      `after ${s.warmup} s of warm-up per copy and session. The guard goes first in odd pairs and last in even ones (the sessions’ order alternates too). ` +
+      'The table gives the median over the windows. ' +
+      `Run at ${part2.date} (load average before ${part2.load.before.join(' / ')}, after ${part2.load.after.join(' / ')}).`,
+    '',
+  );
+  lines.push(
+    '"Guard off" is the same build started with `BENCH_DISABLE_GUARD=1`: `example-app/proxy.ts` then returns `NextResponse.next()` for every ' +
+      'request instead of running the guard. Next still invokes the proxy (its dispatch cost is in both variants) and the page still reads ' +
+      'the session itself, so the difference is the guard’s own work: its session read (a cache hit in steady state), rule matching and the ' +
+      'response that lets the request through.',
+    '',
+  );
+  lines.push(
+    '| session | Cookie header bytes | guard | req/s: median (each window) | p50 ms | p99 ms | app CPU µs per request: median (each window) |',
+    '|---|---:|---|---:|---:|---:|---:|',
+  );
+  const list = (values, digits) => values.map((n) => (n === undefined ? '–' : n.toFixed(digits))).join(', ');
+  for (const v of Object.values(part2.summary)) {
+    for (const variant of ['on', 'off']) {
+      const r = v[variant];
+      const first = variant === 'on';
+      const cpu = r.cpuUsPerRequest === undefined ? 'n/a' : `**${r.cpuUsPerRequest.toFixed(0)}** (${list(r.cpuRuns, 0)})`;
+      lines.push(
+        `| ${first ? v.label : ''} | ${first ? v.cookieBytes : ''} | ${variant} | **${r.rps.toFixed(0)}** (${list(r.runs, 0)}) | ${r.p50} | ${r.p99} | ${cpu} |`,
+      );
+    }
+  }
+  lines.push('');
+  lines.push(
+    '“App CPU” is the CPU time (user + system) of the app’s process tree (start.mjs, `next start`, next-server, the idle dev IdP) during the window, ' +
+      'divided by the requests served: what a request costs the server, which other jobs on the machine disturb less than they disturb req/s ' +
+      '(not entirely: see the A/A control). Latencies are whole milliseconds (autocannon’s resolution).',
+    '',
+  );
+  lines.push('### Target', '');
+  lines.push(
+    '| target: the guard costs < 10 % of throughput | by req/s (medians) | by req/s (median of the pairs) | by app CPU per request | |',
+    '|---|---:|---:|---:|---|',
+  );
+  for (const v of Object.values(part2.summary)) {
+    const byCpu = v.cpuThroughputCost === undefined ? 'n/a' : pct(v.cpuThroughputCost);
+    const decisive = v.throughputCost;
+    // How far apart windows of the same variant are, relative to their median.
+    const noise = Math.max(...['on', 'off'].map((k) => (Math.max(...v[k].runs) - Math.min(...v[k].runs)) / v[k].rps));
+    const result = decisive < 0.1 ? verdict(true) : noise >= decisive ? `**inconclusive** (windows of one variant differ by ${pct(noise)})` : verdict(false);
+    lines.push(`| ${v.label} | ${pct(v.throughputCost)} | ${pct(v.medianPairCost)} | ${byCpu} | ${result} |`);
+  }
+  lines.push('');
+  lines.push(
+    'The verdict is on req/s, as the target is stated; it says *inconclusive* when windows of one variant differ by more than the cost found. ' +
+      'The CPU column is the same comparison made on CPU per request (cost = 1 − CPU(off) / CPU(on): the throughput of a CPU-bound server is ' +
+      'inversely proportional to it), which other jobs on the machine disturb less. A negative cost means the guard-on windows happened to do better: noise.',
+    '',
+  );
+  lines.push('### What the numbers say', '');
+  const cognito = part2.summary.cognitoSized;
+  const spread = (r) => (Math.max(...r.runs) - Math.min(...r.runs)) / r.rps;
+  lines.push(
+    `- Windows of the same variant differ by up to ${pct(Math.max(...Object.values(part2.summary).flatMap((v) => [spread(v.on), spread(v.off)])))} of their median, ` +
+      'so differences of a few percent between the variants are within the noise of this (shared, 2-core) machine: the load generator, both servers and other jobs share the cores.',
+  );
+  if (control) {
+    const floor = Math.max(...Object.values(control.summary).flatMap((v) => [v.throughputCost, v.medianPairCost, v.cpuThroughputCost ?? 0].map(Math.abs)));
+    lines.push(
+      `- The A/A control below (no guard in either copy) finds “costs” of up to ${pct(floor)}: that is the noise floor of this load test here, ` +
+        'so the guard’s cost it measures is below 10 % only within that margin.',
+    );
+  }
+  const guardValues = part1 ? part1.runs.map((r) => r.cases['nsa.guard.warm']?.medianUs).filter((v) => v !== undefined) : [];
+  const guardUs = guardValues.length > 0 ? median(guardValues) : undefined;
+  if (guardUs !== undefined && cognito) {
+    const perRequestUs = 1e6 / cognito.off.rps;
+    lines.push(
+      `- Part 1 times the guard’s own work at ${us(guardUs)} µs per request (warm, Cognito-sized session). At ${cognito.off.rps.toFixed(0)} req/s without the guard, ` +
+        `a request costs ~${us(perRequestUs)} µs of wall time on the server${cognito.off.cpuUsPerRequest === undefined ? '' : ` (${cognito.off.cpuUsPerRequest.toFixed(0)} µs of CPU)`}, ` +
+        `so the guard’s work is about ${pct(guardUs / ((cognito.off.cpuUsPerRequest ?? perRequestUs) + guardUs))} of a request: far below the 10 % target, and below what this load test can resolve.`,
+    );
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function renderControl(control) {
+  const lines = ['### A/A control: the load test’s noise floor', ''];
+  lines.push(
+    `\`npm run bench -- --part 2 --control\` runs the same procedure with the guard off in **both** copies, so any “cost” it finds is noise. ` +
+      `Run at ${control.date} (load average before ${control.load.before.join(' / ')}, after ${control.load.after.join(' / ')}).`,
+    '',
+  );
+  lines.push('| session | “cost” by req/s (medians) | by req/s (median of the pairs) | by app CPU per request |', '|---|---:|---:|---:|');
+  for (const v of Object.values(control.summary)) {
+    lines.push(`| ${v.label} | ${pct(v.throughputCost)} | ${pct(v.medianPairCost)} | ${v.cpuThroughputCost === undefined ? 'n/a' : pct(v.cpuThroughputCost)} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function renderPart3(part3) {
+  const lines = [];
+  lines.push('## Part 3 — refresh storm (issue 4)', '');
+  lines.push(
+    `N requests carrying the same expired session at once, in one process, through \`runWithServerContext\` with route-handler contexts ` +
+      `(\`Request\`/\`Response\`: each request writes the refreshed cookie back), against the real dev IdP with refresh-token rotation on ` +
+      `(reusing a rotated token revokes the whole grant). Access tokens live ${part3.ttlSeconds} s; each storm signs in afresh, waits for expiry, ` +
+      `and uses a fresh runtime (no grace mapping carried over). ${part3.results[0]?.storms ?? 0} storms per size; latency is per request, from start to its session, ` +
+      `over all storms of a size. Run at ${part3.date} (load average before ${part3.load.before.join(' / ')}, after ${part3.load.after.join(' / ')}).`,
+    '',
+  );
+  lines.push('| concurrent requests | token-endpoint calls per storm | signed in after the storm | p50 ms | p99 ms | max ms |', '|---:|---|---|---:|---:|---:|');
+  for (const r of part3.results) {
+    lines.push(`| ${r.size} | ${r.tokenCalls.join(', ')} | ${r.signedIn.map((n) => `${n}/${r.size}`).join(', ')} | ${r.p50Ms} | ${r.p99Ms} | ${r.maxMs} |`);
+  }
+  const allOne = part3.results.every((r) => r.tokenCalls.every((n) => n === 1));
+  lines.push('', '### Target', '', '| target | measured | |', '|---|---|---|');
+  lines.push(`| one token-endpoint call per storm, at every size | ${allOne ? 'one in every storm' : 'more than one in some storm'} | ${allOne ? '**met**' : '**missed**'} |`);
+  lines.push(
+    '',
+    'The latency is the one IdP round trip (refresh + verification of the new tokens) plus, per request, a context, the claims check and writing the cookie; ' +
+      'the refreshed token set is sealed once and the first unseal of the incoming cookie is shared, so a larger storm adds little per request. ' +
+      'The e2e suite runs the same storm (50 requests) against `next start` and asserts one call.',
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** The whole RESULTS.md. */
+export function renderResults(results) {
+  const m = results.machine;
+  const out = [];
+  out.push('# Benchmarks', '');
+  out.push('Generated by `npm run bench` (scripts/bench.mjs; the code is in bench/). Do not edit by hand: rerun it.', '');
+  out.push(
+    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, Next.js ${m.next}. ` +
+      `Generated ${results.generated}.`,
+    '',
+  );
+  out.push(
+    '**Reproduce:** `npm ci && npm run bench` (about 4 minutes: builds the library and the example app; ' +
+      '`-- --part 1`, `-- --part 2` or `-- --part 3` runs one part, `-- --skip-build` reuses the builds, `-- --part 2 --control` runs the A/A control ' +
+      'of the load test, `-- --render` rewrites this file from `bench/results.json`, the raw numbers).',
+    '',
+  );
+  out.push(
+    '> The machine is shared: other jobs ran during some runs (see the load averages). Micro-benchmark cases are interleaved round by round, ' +
+      'so they see the same interference and their ratios hold better than their absolute values; the load test alternates its variants for the same reason.',
+    '',
+  );
+  if (results.part1) out.push(renderPart1(results.part1));
+  if (results.part2) out.push(renderPart2(results.part2, results.part1, results.part2Control));
+  if (results.part2Control) out.push(renderControl(results.part2Control));
+  if (results.part3) out.push(renderPart3(results.part3));
+  return `${out.join('\n').trimEnd()}\n`;
+}
