@@ -1,11 +1,17 @@
 // Prefetches never start a sign-in; cookie-carrying responses are never cacheable.
 import { expect, test } from '@playwright/test';
 import type { APIResponse, Response } from '@playwright/test';
-import { APP_URL, authCookieNames, signIn, signOut, startSignIn } from './support.js';
+import { APP_URL, authCookieNames, IDP_URL, signIn, signOut, startSignIn } from './support.js';
 
 const NO_STORE = 'private, no-store';
 // Sec-Purpose (browser prefetch / speculation rules) and Next's router header, each alone.
 const PREFETCH_HEADERS: Record<string, string>[] = [{ 'Sec-Purpose': 'prefetch' }, { 'Next-Router-Prefetch': '1' }];
+// What reaches the proxy of a router prefetch: Next strips its own router headers
+// (and `_rsc`) before middleware runs, so the guard tells it by Sec-Fetch-Dest.
+const GUARD_PREFETCH_HEADERS: Record<string, string>[] = [
+  { 'Sec-Purpose': 'prefetch' },
+  { 'Sec-Fetch-Dest': 'empty', 'Sec-Fetch-Mode': 'cors', 'Next-Router-Prefetch': '1' },
+];
 
 function setCookieLines(response: APIResponse): string[] {
   return response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
@@ -37,15 +43,20 @@ test('a prefetch of /api/auth/sign-in is 204 and sets no cookie', async ({ conte
 });
 
 test('a signed-out prefetch of /dashboard is 204, not a redirect to sign-in, and leaves no transaction cookie', async ({ context }) => {
-  for (const headers of PREFETCH_HEADERS) {
+  for (const headers of GUARD_PREFETCH_HEADERS) {
     const response = await context.request.get('/dashboard', { headers, maxRedirects: 0 });
     expect(response.status(), JSON.stringify(headers)).toBe(204);
     expect(response.headers()['location']).toBeUndefined();
     expect(setCookieLines(response)).toEqual([]);
   }
   expect(await authCookieNames(context)).toEqual([]);
-  // The same request without a prefetch header does redirect to sign-in.
-  const navigation = await context.request.get('/dashboard', { maxRedirects: 0 });
+  // A router prefetch header alone is hidden from the proxy: the redirect it
+  // gets is answered 204 by the sign-in route, so no sign-in starts either.
+  const hidden = await context.request.get('/dashboard', { headers: { 'Next-Router-Prefetch': '1' } });
+  expect(hidden.status()).toBe(204);
+  expect(await authCookieNames(context)).toEqual([]);
+  // A document navigation does redirect to sign-in.
+  const navigation = await context.request.get('/dashboard', { headers: { 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' }, maxRedirects: 0 });
   expect(navigation.status()).toBe(307);
   expect(new URL(navigation.headers()['location'] ?? '', APP_URL).href).toBe(`${APP_URL}/api/auth/sign-in?returnTo=%2Fdashboard`);
 });
@@ -96,4 +107,12 @@ test('sign-in start, callback and sign-out responses carry Cache-Control: privat
   expect(failed?.status()).toBe(400);
   expect(failed?.headers()['cache-control']).toBe(NO_STORE);
   expect(await cookieWrites(failed!)).toEqual([{ name: `nsa.tx.${state}`, deleted: true }]);
+});
+
+test('signed out, clicking a guarded link (a client-side navigation) still ends on the IdP login', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('home-status')).toContainText('You are not signed in.');
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.waitForURL((url) => url.port === new URL(IDP_URL).port);
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
 });

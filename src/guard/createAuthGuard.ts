@@ -11,6 +11,12 @@ import { forbiddenPage, jsonDenial, signInRedirect, unavailable } from './denyRe
 import { forwardResponse } from './forwardResponse.js';
 import { matchRule } from './matchRule.js';
 
+/** A fetch made by page script (the Next router's RSC requests), not a navigation the user can be redirected in. */
+function isBackgroundFetch(headers: Headers): boolean {
+  const dest = headers.get('sec-fetch-dest');
+  return dest !== null && dest !== 'document' && dest !== 'iframe' && dest !== 'frame';
+}
+
 /** A `middleware.ts` / `proxy.ts` function; pass the app's own response second to compose. */
 export type AuthGuard = (request: NextRequest, upstream?: unknown) => Promise<Response>;
 
@@ -65,10 +71,11 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
 
       if (session === undefined) {
         if (api) return jsonDenial(401, written);
-        // Next strips its router headers before middleware runs; `_rsc` marks the
-        // router's fetches. A 204 makes a prefetch a no-op and a client-side
-        // navigation fall back to a document request, which is redirected below.
-        if (isPrefetchRequest(request.headers) || request.nextUrl.searchParams.has('_rsc')) {
+        // Next strips its router headers (and `_rsc`) before middleware runs, so
+        // a router fetch is told by `Sec-Fetch-Dest`: not a document. A 204 makes a
+        // prefetch a no-op and a client-side navigation fall back to a document
+        // request, which is redirected below.
+        if (isPrefetchRequest(request.headers) || isBackgroundFetch(request.headers)) {
           return new NextResponse(null, { status: 204, headers: { 'cache-control': 'private, no-store' } });
         }
         const signIn = new URL(signInPath, origin);
