@@ -1,12 +1,22 @@
 import { NextResponse } from 'next/server';
 import { createAuthGuard } from './auth';
 
+// Shown (with status 403) to a signed-in user without the ADMINS group.
+const FORBIDDEN = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Forbidden · Acme Notes</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"></head>
+<body style="margin:0;font-family:system-ui,sans-serif;background:#f5f7fb;color:#1d2330">
+<header style="padding:.75rem 1.5rem;background:#fff;border-bottom:1px solid #dde2ec"><a href="/" style="font-weight:700;color:#3b5bdb;text-decoration:none">Acme Notes</a></header>
+<main style="max-width:48rem;margin:2rem auto;padding:0 1rem"><section style="background:#fff;border:1px solid #dde2ec;border-radius:10px;padding:1.5rem 2rem">
+<h1 data-testid="forbidden">403 — Forbidden</h1><p>Your account is not in the ADMINS group. Ask an administrator for access.</p>
+<p><a href="/dashboard" style="color:#3b5bdb">Back to your dashboard</a></p></section></main></body></html>`;
+
 const guard = createAuthGuard({
   rules: [
     { path: '/dashboard' },
     { path: '/admin', groups: ['ADMINS'] },
     { path: '/api/me' },
   ],
+  forbidden: () => new Response(FORBIDDEN, { headers: { 'content-type': 'text/html; charset=utf-8' } }),
 });
 
 // Benchmark-only switch, set by `npm run bench` (bench/guard-load.mjs) to
