@@ -97,7 +97,7 @@ const runtime = (verifyOnRead) =>
 const sealer = runtime(false);
 async function seal() {
   const response = new Response(null);
-  await sealer.codec.write(createCookieStoreFromFetchApi(new Request(`${ORIGIN}/`), response), tokens);
+  await sealer.codec.write(createCookieStoreFromFetchApi(new Request(`${ORIGIN}/`), response), { ...tokens }); // a fresh object: the codec seals one token set object once
   const lines = response.headers.getSetCookie();
   const pairs = lines.map((line) => line.split(';')[0]);
   return {
