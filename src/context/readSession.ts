@@ -73,7 +73,8 @@ async function persist(state: ContextState, session: Session, usedRefreshToken: 
   } catch (err) {
     if (!isAuthError(err, 'CookiesReadOnly')) throw err;
     // Server component: the browser keeps the old cookie, so keep answering it
-    // with this result for as long as the new access token lasts.
-    state.runtime.refresher.extend(usedRefreshToken, session.expiresAt);
+    // with this result past the new access token's expiry, long enough for the
+    // refresher to continue the rotation chain from the new refresh token.
+    state.runtime.refresher.extend(usedRefreshToken, session.expiresAt + state.runtime.options.refresh.grace * 1000);
   }
 }

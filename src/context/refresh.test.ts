@@ -70,7 +70,7 @@ async function routeHandler(runtime: AuthRuntime, cookie: string) {
       return { user, exp: session.tokens?.accessToken.payload.exp };
     },
   });
-  return { ...result, setCookies: response.headers.getSetCookie() };
+  return { ...result, setCookies: response.headers.getSetCookie(), cacheControl: response.headers.get('cache-control') };
 }
 
 function serverComponentCookies(cookie: string) {
@@ -113,6 +113,8 @@ describe('refresh', () => {
       expect(r.exp).toBeGreaterThan(Date.now() / 1000);
       // Every response carries the new session cookie.
       expect(r.setCookies.some((l) => l.startsWith('nsa.session=') && !/Max-Age=0/.test(l))).toBe(true);
+      // A response carrying a session cookie is never cacheable by a CDN.
+      expect(r.cacheControl).toBe('private, no-store');
     }
     expect(events.filter((e) => e.name === 'tokenRefresh')).toEqual([{ name: 'tokenRefresh', event: { user: expect.objectContaining({ username: 'alice@example.com' }) } }]);
     expect(JSON.stringify(events)).not.toContain('eyJ'); // no token ever reaches an event

@@ -17,6 +17,7 @@ export interface FetchApiResponseLike {
   readonly headers: {
     getSetCookie(): string[];
     append(name: string, value: string): void;
+    set(name: string, value: string): void;
     delete(name: string): void;
   };
 }
@@ -51,6 +52,8 @@ export function createCookieStoreFromFetchApi(request: FetchApiRequestLike, resp
 
   const writeLine = (name: string, line: string): void => {
     const headers = response.headers;
+    // A response carrying someone's cookie must never be stored by a shared cache.
+    headers.set('cache-control', 'private, no-store');
     const existing = headers.getSetCookie();
     const next = replaceSetCookieLine(existing, name, line);
     if (next.length === existing.length + 1) {

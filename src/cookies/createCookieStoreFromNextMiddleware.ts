@@ -18,6 +18,8 @@ export interface NextMiddlewareRequestLike {
 
 /** The part of `NextResponse` used here. */
 export interface NextMiddlewareResponseLike {
+  /** When present, writes also mark the response `Cache-Control: private, no-store`. */
+  readonly headers?: { set(name: string, value: string): void };
   readonly cookies: {
     set(name: string, value: string, options?: CookieOptions): unknown;
     delete(options: { name: string; maxAge?: number } & CookieDeleteOptions): unknown;
@@ -72,9 +74,11 @@ export function createCookieStoreFromNextMiddleware(
     getAll: () => request.cookies.getAll().map(({ name, value }) => ({ name, value })),
     set(name, value, options) {
       response.cookies.set(name, value, options);
+      response.headers?.set('cache-control', 'private, no-store');
       mirror(() => request.cookies.set(name, value));
     },
     delete(name, options) {
+      response.headers?.set('cache-control', 'private, no-store');
       response.cookies.delete({ ...options, name, maxAge: 0 });
       mirror(() => request.cookies.delete(name));
     },

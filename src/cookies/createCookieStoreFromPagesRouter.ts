@@ -46,6 +46,8 @@ export function createCookieStoreFromPagesRouter(req: PagesRouterRequestLike, re
 
   const writeLine = (name: string, line: string): void => {
     res.setHeader('Set-Cookie', replaceSetCookieLine(currentSetCookie(res), name, line));
+    // A response carrying someone's cookie must never be stored by a shared cache.
+    res.setHeader('Cache-Control', 'private, no-store');
   };
 
   let duplicates: ReadonlySet<string> | undefined;

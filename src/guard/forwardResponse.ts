@@ -1,28 +1,50 @@
 import { NextResponse } from 'next/server.js';
 
+const NO_STORE = 'private, no-store';
+
+/** Whether a middleware response lets the request go on (rather than answering it). */
+function continues(response: Response): boolean {
+  return response.headers.has('x-middleware-next') || response.headers.has('x-middleware-rewrite');
+}
+
 /**
  * The response that lets the request go on. Cookies written during the check
- * (a refresh) go to the browser as Set-Cookie **and** ride on the forwarded
- * request headers, so server components, route handlers and server actions of
- * this same request read the new session. `upstream` is the app's own
- * middleware response: its headers and cookies are kept.
+ * (a refresh, a cleared session) go to the browser as Set-Cookie **and** ride
+ * on the forwarded request headers, so server components, route handlers and
+ * server actions of this same request read the new session.
+ *
+ * `upstream` is the app's own middleware response and keeps its say: an
+ * answer (a 401, a redirect) stays an answer with our cookies added; a
+ * response that continues keeps its own request-header overrides, and only
+ * the `cookie` header is replaced.
  */
 export function forwardResponse(request: Request, written: Headers, upstream: Response | undefined): Response {
   const setCookies = written.getSetCookie();
   if (setCookies.length === 0) return upstream ?? NextResponse.next();
-  const forwarded = NextResponse.next({ request: { headers: request.headers } });
-  const target = upstream ?? forwarded;
-  if (upstream) {
-    // Merge Next's request-override headers into the app's response.
-    const overrides = new Set((upstream.headers.get('x-middleware-override-headers') ?? '').split(',').filter(Boolean));
-    forwarded.headers.forEach((value, name) => {
-      if (name === 'x-middleware-override-headers') value.split(',').forEach((h) => overrides.add(h));
-      else if (name.startsWith('x-middleware-request-')) upstream.headers.set(name, value);
-    });
-    upstream.headers.set('x-middleware-override-headers', [...overrides].join(','));
-    if (!upstream.headers.has('x-middleware-next') && !upstream.headers.has('x-middleware-rewrite')) upstream.headers.set('x-middleware-next', '1');
+  let target: Response;
+  if (upstream === undefined) {
+    target = NextResponse.next({ request: { headers: request.headers } });
+  } else {
+    target = upstream;
+    if (continues(upstream)) forwardCookieHeader(request, upstream);
   }
   for (const line of setCookies) target.headers.append('set-cookie', line);
-  target.headers.set('cache-control', 'private, no-store');
+  target.headers.set('cache-control', NO_STORE);
   return target;
+}
+
+function forwardCookieHeader(request: Request, upstream: Response): void {
+  const listed = upstream.headers.get('x-middleware-override-headers');
+  if (listed === null) {
+    // No overrides yet: Next's own full list for this request (every header, new cookie).
+    NextResponse.next({ request: { headers: request.headers } }).headers.forEach((value, name) => {
+      if (name === 'x-middleware-override-headers' || name.startsWith('x-middleware-request-')) upstream.headers.set(name, value);
+    });
+    return;
+  }
+  // The app already chose the request headers: change only the cookie header.
+  const names = new Set(listed.split(',').filter(Boolean));
+  names.add('cookie');
+  upstream.headers.set('x-middleware-override-headers', [...names].join(','));
+  upstream.headers.set('x-middleware-request-cookie', request.headers.get('cookie') ?? '');
 }

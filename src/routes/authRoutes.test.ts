@@ -169,3 +169,26 @@ describe.each([
     expect((await browser.navigate('/me')).response.status).toBe(200);
   });
 });
+
+describe('the Pages Router adapter', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack('cognito', 'pages');
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('answers methods a Web Request cannot carry (TRACE) with 405, not a 500', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(`${stack.origin}/api/auth/sign-in`, { method: 'TRACE' }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(405);
+  });
+});

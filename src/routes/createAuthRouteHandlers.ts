@@ -47,6 +47,14 @@ export function createAuthRouteHandlersFor(runtime: AuthRuntime) {
       GET: app,
       POST: app,
       handler: async (req, res) => {
+        // Methods a Web Request cannot carry (TRACE, CONNECT) must not reach it.
+        if (!['GET', 'HEAD', 'POST'].includes(req.method ?? 'GET')) {
+          res.statusCode = 405;
+          res.setHeader('allow', 'GET, POST');
+          res.setHeader('cache-control', 'private, no-store');
+          res.end();
+          return;
+        }
         const slug = slugOf(req.query?.slug) || (req.url ?? '').split('?')[0]!.split('/').pop() || '';
         await sendWebResponse(await handleAuthRequest(runtime, options, toWebRequest(req, runtime.options.origin), slug), res);
       },
