@@ -18,6 +18,8 @@ const CLIENT_ID = 'routes-client';
 
 interface Stack {
   idp: DevIdp;
+  /** Auth events the runner emitted, in order. */
+  events: Array<{ name: string; event: unknown }>;
   origin: string;
   close(): Promise<void>;
 }
@@ -73,14 +75,24 @@ async function startStack(mode: DevIdpMode, adapter: 'pages' | 'app', codec: 'se
     mode,
     clients: [{ clientId: CLIENT_ID, redirectUris: [`${origin}/api/auth/sign-in-callback`], postLogoutRedirectUris: [`${origin}/api/auth/sign-out-callback`] }],
   });
+  const events: Stack['events'] = [];
   const runner = createServerRunner({
     config: { oidc: { issuer: idp.issuer, clientId: CLIENT_ID, flavor: mode === 'cognito' ? 'cognito' : 'generic' } },
-    runtimeOptions: { secret: SECRET, origin, session: { codec } },
+    runtimeOptions: {
+      secret: SECRET,
+      origin,
+      session: { codec },
+      events: {
+        signedIn: (event) => void events.push({ name: 'signedIn', event }),
+        signedOut: (event) => void events.push({ name: 'signedOut', event }),
+      },
+    },
   });
   app.runner = runner;
   app.handlers = runner.createAuthRouteHandlers({ redirectOnSignInComplete: '/home', redirectOnSignOutComplete: '/signed-out' });
   return {
     idp,
+    events,
     origin,
     async close() {
       server.closeAllConnections();
@@ -127,6 +139,8 @@ describe.each([
     const me = JSON.parse(signedIn.body) as Record<string, unknown>;
     expect(me).toMatchObject({ username: 'alice@example.com', email: 'alice@example.com', groups: ['ADMINS'] });
     expect(browser.appCookies()).toEqual(sessionCookies);
+    const aliceUser = { username: 'alice@example.com', userId: me.userId };
+    expect(stack.events).toEqual([{ name: 'signedIn', event: { user: aliceUser } }]);
     expect(signedIn.trail.some((u) => u.pathname === '/api/auth/sign-in-callback')).toBe(true);
 
     // Refresh: new tokens at the IdP, written back through the response.
@@ -150,6 +164,8 @@ describe.each([
       expect(idpHop.searchParams.get('id_token_hint')).toMatch(/^eyJ/);
     }
     expect(browser.appCookies()).toEqual([]);
+    expect(stack.events.slice(1)).toEqual([{ name: 'signedOut', event: { user: aliceUser } }]);
+    expect(JSON.stringify(stack.events)).not.toContain('eyJ'); // events never carry tokens
     expect(stack.idp.stats().revocations).toBe(1);
     expect((await browser.navigate('/me')).response.status).toBe(401);
 
@@ -177,6 +193,25 @@ describe('the Pages Router adapter', () => {
   });
   afterAll(async () => {
     await stack?.close();
+  });
+
+  it('abandoned sign-ins never pile up: at most 3 transaction cookies, the newest kept and still completing', async () => {
+    const browser = new BrowserLike(stack.origin);
+    const starts: URL[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await browser.jar.fetch(`${stack.origin}/api/auth/sign-in?returnTo=/me`);
+      expect(response.status).toBe(302);
+      starts.push(new URL(response.headers.get('location')!));
+    }
+    const stateOf = (url: URL) => `nsa.tx.${url.searchParams.get('state')}`;
+    expect(browser.appCookies().filter((n) => n.startsWith('nsa.tx.')).sort()).toEqual(starts.slice(2).map(stateOf).sort());
+    // The newest sign-in still completes; an evicted one cannot.
+    const done = await browser.navigate(starts[4]!.href, { username: 'bob@example.com', password: 'bob-password' });
+    expect(done.url.href).toBe(`${stack.origin}/me`);
+    expect(browser.appCookies().filter((n) => n.startsWith('nsa.tx.')).sort()).toEqual(starts.slice(2, 4).map(stateOf).sort());
+    const evicted = await browser.navigate(starts[0]!.href);
+    expect(evicted.response.status).toBe(400);
+    expect(evicted.body).toContain('missing_transaction');
   });
 
   it('answers methods a Web Request cannot carry (TRACE) with 405, not a 500', async () => {
