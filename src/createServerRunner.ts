@@ -73,17 +73,18 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
   // __Host- pins the cookie to this exact host (no Domain, Path=/, Secure);
   // with a Domain only __Secure- is allowed.
   const cookieName = secure ? `${domain ? '__Secure-' : '__Host-'}${name}` : name;
+  const sessionCookie = { secure, sameSite, path: '/', maxAge, ...(domain ? { domain } : {}) };
   const codec = options.session.codec === 'amplify'
     ? createAmplifyCodec({
         clientId: config.clientId,
         verifier,
         // Not httpOnly: Amplify's browser code reads and writes these cookies.
-        cookieOptions: { httpOnly: false, secure, sameSite, path: '/', maxAge, ...(domain ? { domain } : {}) },
+        cookieOptions: { ...sessionCookie, httpOnly: false },
       })
     : createSealedCodec({
     cookieName,
     secrets: options.secrets,
-    cookieOptions: { httpOnly: true, secure, sameSite, path: '/', maxAge, ...(domain ? { domain } : {}) },
+    cookieOptions: { ...sessionCookie, httpOnly: true },
     cache: createSessionCache(options.session.cacheSize),
     checkSession: (session) =>
       checkSessionClaims(

@@ -1,16 +1,9 @@
 import { NextResponse } from 'next/server.js';
+import { withCookies } from './withCookies.js';
 
 const FORBIDDEN_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>403 Forbidden</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">
 <h1 data-testid="forbidden">403 — Forbidden</h1><p>Your account does not have access to this page.</p><p><a href="/">Back to the home page</a></p></body></html>`;
-
-/** Carries cookie changes made during the check (e.g. a cleared session) onto a denial. */
-function withCookies(response: Response, written: Headers): Response {
-  const lines = written.getSetCookie();
-  for (const line of lines) response.headers.append('set-cookie', line);
-  if (lines.length > 0) response.headers.set('cache-control', 'private, no-store');
-  return response;
-}
 
 /** 401/403 JSON for API routes and server actions (a redirect is not a valid answer to either). */
 export function jsonDenial(status: 401 | 403, written: Headers): Response {

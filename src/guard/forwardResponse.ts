@@ -1,6 +1,5 @@
 import { NextResponse } from 'next/server.js';
-
-const NO_STORE = 'private, no-store';
+import { withCookies } from './withCookies.js';
 
 /** Whether a middleware response lets the request go on (rather than answering it). */
 function continues(response: Response): boolean {
@@ -19,18 +18,10 @@ function continues(response: Response): boolean {
  * the `cookie` header is replaced.
  */
 export function forwardResponse(request: Request, written: Headers, upstream: Response | undefined): Response {
-  const setCookies = written.getSetCookie();
-  if (setCookies.length === 0) return upstream ?? NextResponse.next();
-  let target: Response;
-  if (upstream === undefined) {
-    target = NextResponse.next({ request: { headers: request.headers } });
-  } else {
-    target = upstream;
-    if (continues(upstream)) forwardCookieHeader(request, upstream);
-  }
-  for (const line of setCookies) target.headers.append('set-cookie', line);
-  target.headers.set('cache-control', NO_STORE);
-  return target;
+  if (!written.has('set-cookie')) return upstream ?? NextResponse.next();
+  if (upstream === undefined) return withCookies(NextResponse.next({ request: { headers: request.headers } }), written);
+  if (continues(upstream)) forwardCookieHeader(request, upstream);
+  return withCookies(upstream, written);
 }
 
 function forwardCookieHeader(request: Request, upstream: Response): void {
