@@ -4,6 +4,8 @@ import type { DevIdpContext } from './DevIdpContext.js';
 import { handleDevRoute } from './devRoutes.js';
 import { handleHostedUiEntry } from './hostedUiEntry.js';
 import { handleInteraction, matchInteractionPath } from './interactionRoutes.js';
+import { isCrossSiteRequest } from './isCrossSiteRequest.js';
+import { isIssuerHost } from './isIssuerHost.js';
 import { handleLogout } from './logoutRoute.js';
 import { ROUTES } from './providerConfiguration.js';
 import { SerialQueue } from './SerialQueue.js';
@@ -23,6 +25,17 @@ function grantIdOfRefreshCall(ctx: KoaContext, idp: DevIdpContext): string | und
   return typeof stored?.grantId === 'string' ? stored.grantId : undefined;
 }
 
+function refuse(ctx: KoaContext, status: 403 | 421, message: string): void {
+  ctx.status = status;
+  ctx.type = 'text';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = message;
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
 async function tokenEndpoint(ctx: KoaContext, next: KoaNext, idp: DevIdpContext, queue: SerialQueue): Promise<void> {
   await queue.run(async () => {
     try {
@@ -40,6 +53,8 @@ async function tokenEndpoint(ctx: KoaContext, next: KoaNext, idp: DevIdpContext,
  * hosted login/sign-up pages, Cognito `/login` `/signup` `/logout`,
  * `/oauth2/userInfo`, `/dev/*` test hooks, and stats around the token and
  * revocation endpoints. Everything else falls through to oidc-provider.
+ * In front of all of it: a request whose `Host` is not the issuer's is
+ * refused (421, DNS rebinding), and so is a cross-site `POST /dev/*` (403).
  *
  * @example
  * ```ts
@@ -51,6 +66,13 @@ export function createDevIdpMiddleware(idp: DevIdpContext): KoaMiddleware {
 
   return async (ctx, next) => {
     const { method, path } = ctx;
+    if (!isIssuerHost(ctx.req.headers.host, idp.issuer)) {
+      return refuse(ctx, 421, `Misdirected request: this development IdP answers only to ${new URL(idp.issuer).host}`);
+    }
+    if (method === 'POST' && path.startsWith('/dev/')) {
+      const headers = { origin: header(ctx.req.headers.origin), 'sec-fetch-site': header(ctx.req.headers['sec-fetch-site']) };
+      if (isCrossSiteRequest(headers, idp.issuer)) return refuse(ctx, 403, 'Forbidden: cross-site request to a dev route');
+    }
     const isGetOrPost = method === 'GET' || method === 'POST';
 
     if (method === 'POST' && path === ROUTES.token) return tokenEndpoint(ctx, next, idp, tokenQueue);
