@@ -1,5 +1,4 @@
-import type { KeyObject } from 'node:crypto';
-
+import type { createLocalJWKSet } from 'jose';
 import type { Provider } from 'oidc-provider';
 
 import type { AdapterStore } from './AdapterStore.js';
@@ -22,6 +21,8 @@ export interface DevIdpContext {
   readonly stats: StatsRecorder;
   /** Refresh token value → grant id for every refresh token issued by this process (bounded). */
   readonly refreshTokenGrants: Map<string, string>;
-  /** Public half of the signing key, to verify our own tokens. */
-  readonly publicKey: KeyObject;
+  /** The published (public) signing keys, to verify our own tokens; changes on key rotation. */
+  readonly keySet: ReturnType<typeof createLocalJWKSet>;
+  /** Algorithms of the published keys. */
+  readonly algorithms: string[];
 }

@@ -6,6 +6,7 @@ function emptyStats(): DevIdpStats {
     refreshCallsByGrant: {},
     revocations: 0,
     logouts: 0,
+    jwksFetches: 0,
   };
 }
 
@@ -37,6 +38,10 @@ export class StatsRecorder {
 
   logout(): void {
     this.#stats.logouts += 1;
+  }
+
+  jwksFetch(): void {
+    this.#stats.jwksFetches += 1;
   }
 
   reset(): void {

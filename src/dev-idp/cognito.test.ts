@@ -249,6 +249,7 @@ describe('stats', () => {
       refreshCallsByGrant: {},
       revocations: 0,
       logouts: 0,
+      jwksFetches: 0,
     });
   });
 });

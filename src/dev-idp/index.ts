@@ -13,6 +13,7 @@ export type {
   DevIdpClient,
   DevIdpMode,
   DevIdpOptions,
+  DevIdpSigningAlg,
   DevIdpStats,
   DevIdpUserInput,
   SignInResult,

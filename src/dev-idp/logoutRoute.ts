@@ -14,7 +14,7 @@ function badRequest(ctx: KoaContext, message: string): void {
 /** The client an ID token was issued to, if it is a token this IdP signed. Expiry is ignored, as for id_token_hint. */
 async function audienceOfIdToken(token: string, idp: DevIdpContext): Promise<string | undefined> {
   try {
-    const { payload } = await compactVerify(token, idp.publicKey, { algorithms: ['RS256'] });
+    const { payload } = await compactVerify(token, idp.keySet, { algorithms: idp.algorithms });
     const claims: unknown = JSON.parse(new TextDecoder().decode(payload));
     if (typeof claims !== 'object' || claims === null) return undefined;
     const { iss, aud } = claims as { iss?: unknown; aud?: unknown };

@@ -18,7 +18,8 @@ export interface ProviderConfigurationInput extends ClaimsShape {
   rotateRefreshToken: boolean;
   clients: DevIdpClient[];
   users: UserStore;
-  signingKey: SigningJwk;
+  /** Published in this order; the first one signs. */
+  signingKeys: SigningJwk[];
   cookieKeys: string[];
   adapter: (model: string) => Adapter;
   policy: Policy;
@@ -68,12 +69,16 @@ function authTimeFrom(ctx: OidcKoaContext | undefined): number | undefined {
 export function createProviderConfiguration(input: ProviderConfigurationInput): object {
   const { users, mode } = input;
   const shape: ClaimsShape = { mode, groupsClaim: input.groupsClaim };
+  const signingAlg = input.signingKeys[0]!.alg;
   const resourceScope = mode === 'cognito' ? 'openid email profile phone aws.cognito.signin.user.admin' : 'openid email profile';
 
   return {
     adapter: input.adapter,
     clients: input.clients.map(clientMetadata),
-    jwks: { keys: [input.signingKey] },
+    jwks: { keys: input.signingKeys },
+    // ID tokens are signed with the key's algorithm (oidc-provider's client default is RS256).
+    clientDefaults: { id_token_signed_response_alg: signingAlg },
+    enabledJWA: { idTokenSigningAlgValues: [signingAlg] },
     cookies: { keys: input.cookieKeys },
     scopes: mode === 'cognito'
       ? ['openid', 'offline_access', 'email', 'profile', 'phone', 'aws.cognito.signin.user.admin']
@@ -104,7 +109,7 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
           audience: client.clientId,
           accessTokenTTL: input.accessTokenTtl,
           accessTokenFormat: 'jwt',
-          jwt: { sign: { alg: 'RS256' } },
+          jwt: { sign: { alg: signingAlg } },
         }),
       },
       // The built-in end-session shows a confirm page; /logout is handled by our own

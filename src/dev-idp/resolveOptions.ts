@@ -1,6 +1,7 @@
 import { DEFAULT_CLIENT, DEFAULT_PORT } from './defaults.js';
 import { isLoopbackHost } from './isLoopbackHost.js';
-import type { DevIdpClient, DevIdpMode, DevIdpOptions, DevIdpUserInput } from './types.js';
+import { SIGNING_ALGS } from './signingKey.js';
+import type { DevIdpClient, DevIdpMode, DevIdpOptions, DevIdpSigningAlg, DevIdpUserInput } from './types.js';
 
 /** DevIdpOptions with defaults applied and values checked. */
 export interface ResolvedOptions {
@@ -14,6 +15,7 @@ export interface ResolvedOptions {
   idTokenTtl: number;
   refreshTokenTtl: number;
   rotateRefreshToken: boolean;
+  signingAlg: DevIdpSigningAlg;
   stateFile: string | undefined;
   quiet: boolean;
 }
@@ -82,6 +84,9 @@ export function resolveOptions(options: DevIdpOptions): ResolvedOptions {
   const ids = new Set(clients.map((c) => c.clientId));
   if (ids.size !== clients.length) throw new Error('dev IdP: client ids must be unique');
 
+  const signingAlg = options.signingAlg ?? 'RS256';
+  if (!SIGNING_ALGS.includes(signingAlg)) throw new Error(`dev IdP: signingAlg must be one of ${SIGNING_ALGS.join(', ')}, got "${String(signingAlg)}"`);
+
   const accessTokenTtl = seconds('accessTokenTtl', options.accessTokenTtl, 3600);
   return {
     port,
@@ -94,6 +99,7 @@ export function resolveOptions(options: DevIdpOptions): ResolvedOptions {
     idTokenTtl: seconds('idTokenTtl', options.idTokenTtl, accessTokenTtl),
     refreshTokenTtl: seconds('refreshTokenTtl', options.refreshTokenTtl, THIRTY_DAYS),
     rotateRefreshToken: options.rotateRefreshToken ?? true,
+    signingAlg,
     stateFile: options.stateFile,
     quiet: options.quiet ?? false,
   };

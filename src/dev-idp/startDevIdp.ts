@@ -1,17 +1,21 @@
-import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+import { createLocalJWKSet } from 'jose';
+import type { Provider as OidcProvider } from 'oidc-provider';
 
 import { ACCESS_TOKEN_GRANT_MODEL, AdapterStore } from './AdapterStore.js';
 import type { DevIdpContext } from './DevIdpContext.js';
 import { createDevIdpMiddleware } from './devIdpMiddleware.js';
 import { loadOidcProvider } from './loadOidcProvider.js';
 import { loadUsers } from './loadUsers.js';
-import { createProviderConfiguration } from './providerConfiguration.js';
+import { createProviderConfiguration, ROUTES } from './providerConfiguration.js';
 import { resolveOptions } from './resolveOptions.js';
 import type { ResolvedOptions } from './resolveOptions.js';
-import { createSigningJwk } from './signingKey.js';
+import { createSigningJwk, publicJwkOf } from './signingKey.js';
+import type { SigningJwk } from './signingKey.js';
 import { readStateFile, StateFileWriter } from './stateFile.js';
 import { StatsRecorder } from './StatsRecorder.js';
 import type { DevIdp, DevIdpOptions, DevIdpUserInput } from './types.js';
@@ -79,7 +83,10 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
   const { Provider, interactionPolicy } = await loadOidcProvider();
 
   const persisted = settings.stateFile ? readStateFile(settings.stateFile) : undefined;
-  const signingKey = persisted?.signingKey ?? (await createSigningJwk());
+  // A persisted key of another algorithm than asked for is replaced.
+  let signingKeys: SigningJwk[] = [
+    persisted?.signingKey.alg === settings.signingAlg ? persisted.signingKey : await createSigningJwk(settings.signingAlg),
+  ];
   const cookieKeys = persisted?.cookieKeys ?? [randomBytes(32).toString('base64url')];
 
   const users = new UserStore();
@@ -98,7 +105,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
   if (settings.stateFile) {
     writer = new StateFileWriter(settings.stateFile, () => ({
       version: 1,
-      signingKey,
+      signingKey: signingKeys[0]!,
       cookieKeys,
       users: addedUsers,
       entries: store.snapshot(),
@@ -114,31 +121,44 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
   const policy = interactionPolicy.base();
   policy.add(new interactionPolicy.Prompt({ name: 'create', requestable: true }), 0);
 
-  const provider = new Provider(
-    issuer,
-    createProviderConfiguration({
-      ...settings,
-      users,
-      signingKey,
-      cookieKeys,
-      adapter: (model) => store.adapterFor(model),
-      policy,
-    }),
-  );
-  provider.proxy = false;
-  provider.on('access_token.issued', (token) => {
-    if (token.grantId !== undefined) {
-      store.upsert(ACCESS_TOKEN_GRANT_MODEL, token.jti, { grantId: token.grantId }, settings.accessTokenTtl + 60);
-    }
-  });
   const refreshTokenGrants = new Map<string, string>();
-  provider.on('refresh_token.saved', (token) => {
-    if (token.grantId === undefined) return;
-    // Bounded: forget the oldest entries (Map keeps insertion order).
-    if (refreshTokenGrants.size >= 10_000) refreshTokenGrants.delete(refreshTokenGrants.keys().next().value ?? '');
-    refreshTokenGrants.set(token.jti, token.grantId);
-  });
-  provider.on('server_error', (_ctx, error) => console.error('dev IdP: server error', error));
+  // Rebuilt on key rotation (oidc-provider reads its keys once); everything it
+  // stores lives in `store`, so sessions, grants and tokens carry over.
+  const buildProvider = (): OidcProvider => {
+    const built = new Provider(
+      issuer,
+      createProviderConfiguration({
+        ...settings,
+        users,
+        signingKeys,
+        cookieKeys,
+        adapter: (model) => store.adapterFor(model),
+        policy,
+      }),
+    );
+    built.proxy = false;
+    built.on('access_token.issued', (token) => {
+      if (token.grantId !== undefined) {
+        store.upsert(ACCESS_TOKEN_GRANT_MODEL, token.jti, { grantId: token.grantId }, settings.accessTokenTtl + 60);
+      }
+    });
+    built.on('refresh_token.saved', (token) => {
+      if (token.grantId === undefined) return;
+      // Bounded: forget the oldest entries (Map keeps insertion order).
+      if (refreshTokenGrants.size >= 10_000) refreshTokenGrants.delete(refreshTokenGrants.keys().next().value ?? '');
+      refreshTokenGrants.set(token.jti, token.grantId);
+    });
+    built.on('server_error', (_ctx, error) => console.error('dev IdP: server error', error));
+    built.use(async (ctx, next) => {
+      await next();
+      // Counted so tests can bound how often a relying party refetches keys.
+      if (ctx.method === 'GET' && ctx.path === ROUTES.jwks && ctx.status === 200) stats.jwksFetch();
+    });
+    built.use(middleware);
+    return built;
+  };
+  const keySetOf = (keys: SigningJwk[]) => createLocalJWKSet({ keys: keys.map(publicJwkOf) });
+  let keySet = keySetOf(signingKeys);
 
   const stats = new StatsRecorder();
   const addUser = async (input: DevIdpUserInput): Promise<UserRecord> => {
@@ -148,8 +168,11 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     writer?.schedule();
     return record;
   };
+  let provider: OidcProvider | undefined;
   const context: DevIdpContext = {
-    provider,
+    get provider() {
+      return provider!;
+    },
     issuer,
     shape: { mode: settings.mode, groupsClaim: settings.groupsClaim },
     clients: settings.clients,
@@ -158,10 +181,17 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     store,
     stats,
     refreshTokenGrants,
-    publicKey: createPublicKey(createPrivateKey({ key: { ...signingKey }, format: 'jwk' })),
+    get keySet() {
+      return keySet;
+    },
+    get algorithms() {
+      return [...new Set(signingKeys.map((k) => k.alg))];
+    },
   };
-  provider.use(createDevIdpMiddleware(context));
-  server.on('request', provider.callback());
+  const middleware = createDevIdpMiddleware(context);
+  provider = buildProvider();
+  let handle = provider.callback();
+  server.on('request', (req, res) => handle(req, res));
 
   if (!settings.quiet) console.log(banner(settings, issuer));
 
@@ -180,6 +210,15 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     resetStats: () => stats.reset(),
     addUser: async (input) => {
       await addUser(input);
+    },
+    rotateKeys: async ({ keepPrevious = true } = {}) => {
+      const next = await createSigningJwk(signingKeys[0]!.alg);
+      signingKeys = keepPrevious ? [next, ...signingKeys] : [next];
+      keySet = keySetOf(signingKeys);
+      provider = buildProvider();
+      handle = provider.callback();
+      writer?.schedule();
+      return next.kid;
     },
   };
 }

@@ -65,6 +65,18 @@ export interface DevIdpClient {
 export type DevIdpMode = 'cognito' | 'oidc';
 
 /**
+ * JWS algorithm the dev IdP signs ID and access tokens with; its key type
+ * follows (RSA 2048, P-256/384/521, Ed25519) and the JWKS and discovery
+ * advertise it.
+ *
+ * @example
+ * ```ts
+ * const idp = await startDevIdp({ port: 0, signingAlg: 'ES256' });
+ * ```
+ */
+export type DevIdpSigningAlg = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+
+/**
  * Options of {@link startDevIdp}.
  *
  * @example
@@ -93,6 +105,11 @@ export interface DevIdpOptions {
   refreshTokenTtl?: number;
   /** Issue a new refresh token on every refresh (reuse of an old one revokes the grant). Default true. */
   rotateRefreshToken?: boolean;
+  /**
+   * Algorithm of the signing key (ID tokens and JWT access tokens).
+   * @default 'RS256'
+   */
+  signingAlg?: DevIdpSigningAlg;
   /** JSON file persisting keys, signed-up users and sessions/grants/tokens across restarts. */
   stateFile?: string;
   /** Suppress the start-up banner. */
@@ -116,6 +133,8 @@ export interface DevIdpStats {
   revocations: number;
   /** Accepted calls to `/logout`. */
   logouts: number;
+  /** Successful `GET /.well-known/jwks.json`. */
+  jwksFetches: number;
 }
 
 /**
@@ -141,6 +160,14 @@ export interface DevIdp {
   resetStats(): void;
   /** Adds a user at runtime (persisted when a state file is used). Throws if the username exists. */
   addUser(user: DevIdpUserInput): Promise<void>;
+  /**
+   * Key rotation: a new signing key (same algorithm) signs every token from
+   * now on and is published first in the JWKS; the previous keys stay
+   * published so tokens already issued still verify (`keepPrevious: false`
+   * drops them). Sessions, grants and refresh tokens survive. Resolves to
+   * the new `kid`.
+   */
+  rotateKeys(options?: { keepPrevious?: boolean }): Promise<string>;
 }
 
 /**

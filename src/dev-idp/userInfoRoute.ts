@@ -10,9 +10,9 @@ import type { UserRecord } from './userRecord.js';
 /** The user a bearer access token stands for, or undefined when the token is not acceptable. */
 async function userForAccessToken(token: string, idp: DevIdpContext): Promise<UserRecord | undefined> {
   try {
-    const { payload } = await jwtVerify(token, idp.publicKey, {
+    const { payload } = await jwtVerify(token, idp.keySet, {
       issuer: idp.issuer,
-      algorithms: ['RS256'],
+      algorithms: idp.algorithms,
       typ: 'at+jwt',
     });
     if (idp.shape.mode === 'cognito' && payload.token_use !== 'access') return undefined;
