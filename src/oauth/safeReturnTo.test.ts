@@ -39,6 +39,13 @@ describe('safeReturnTo (open redirect)', () => {
     expect(safeReturnTo(value, ORIGIN, '/')).toBe(HOME);
   });
 
+  it.each(['/.//evil.example', '/%2e//evil.example', '/%2E%2E//evil.example', '/a/..//evil.example', '/%2f/..//evil.example', '/x/%2e%2e//evil.example/p?q#f'])(
+    'a path whose dot segments resolve to //evil.example falls back (no protocol-relative path for a later relative redirect): %j',
+    (value) => {
+      expect(safeReturnTo(value, ORIGIN, '/')).toBe(HOME);
+    },
+  );
+
   it('falls back for null and undefined, to the given default', () => {
     expect(safeReturnTo(null, ORIGIN, '/dashboard')).toBe('https://app.example.com/dashboard');
     expect(safeReturnTo(undefined, ORIGIN, '/')).toBe(HOME);

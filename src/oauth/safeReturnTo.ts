@@ -1,7 +1,8 @@
 /**
  * Accepts `returnTo` only as a same-origin relative path and returns it as an
  * absolute URL on `origin`; anything else (absolute or protocol-relative
- * URLs, backslashes, control characters, other schemes) yields `fallback`.
+ * URLs, backslashes, control characters, other schemes, paths whose dot
+ * segments resolve to `//…`) yields `fallback`.
  *
  * @example
  * ```ts
@@ -21,7 +22,12 @@ export function safeReturnTo(value: string | null | undefined, origin: string, f
   } catch {
     return home;
   }
-  return url.origin === origin ? url.href : home;
+  // Dot segments can still collapse to "//host" ("/.//evil.example",
+  // "/%2e%2e//evil.example"): harmless as an absolute URL, but any later
+  // relative redirect built from that path (a trailing-slash rule, app code)
+  // would leave the origin.
+  if (url.origin !== origin || url.pathname.startsWith('//')) return home;
+  return url.href;
 }
 
 function hasControlOrSpace(value: string): boolean {
