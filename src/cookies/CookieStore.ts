@@ -50,7 +50,11 @@ export interface CookieStore {
    */
   set(name: string, value: string, options?: CookieOptions): void;
   /**
-   * Expires a cookie (`Max-Age=0`, `Expires` in 1970). Same rules as `set`.
+   * Expires a cookie (`Max-Age=0`, `Expires` in 1970). Same rules as `set`,
+   * except that a name the request carried may be outside the token grammar
+   * when it is still safe in a header (`@`, `(`, `)`, … but no `;`, `,`, `=`,
+   * whitespace or control characters): browsers hold such names (older Amplify
+   * adapters wrote them) and remove them with a same-name `Max-Age=0`.
    */
   delete(name: string, options?: CookieDeleteOptions): void;
   /**

@@ -1,5 +1,6 @@
 import { AuthError } from '../errors/AuthError.js';
 import type { CookieDeleteOptions, CookieOptions, CookieStore } from './CookieStore.js';
+import { isRawCookieName } from './isRawCookieName.js';
 import { normalizeCookieOptions } from './normalizeCookieOptions.js';
 import { pickDeleteOptions } from './pickDeleteOptions.js';
 
@@ -85,7 +86,10 @@ export function createOverlayCookieStore(backend: CookieBackend): CookieStore {
       overlay.set(name, value);
     },
     delete(name, options) {
-      const o = normalizeCookieOptions(name, options);
+      // A name outside the token grammar can be expired only when the request
+      // carried it (a raw `@` from an older Amplify adapter), never invented.
+      const carried = isRawCookieName(name) && backend.getAll().some((c) => c.name === name);
+      const o = normalizeCookieOptions(name, options, { rawName: carried });
       write(() => backend.delete(name, pickDeleteOptions(o)));
       overlay.set(name, undefined);
     },

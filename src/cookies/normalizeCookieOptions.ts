@@ -1,5 +1,6 @@
 import { AuthError } from '../errors/AuthError.js';
 import type { CookieOptions } from './CookieStore.js';
+import { isRawCookieName } from './isRawCookieName.js';
 
 // RFC 6265 cookie-name = RFC 7230 token (tchar+). Stricter than what the
 // `cookie` package accepts, so a name that passes works in every browser,
@@ -11,6 +12,9 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * `path` defaults to `/`, and the `__Host-` / `__Secure-` prefix rules are
  * enforced (browsers silently drop a prefixed cookie that breaks them).
  *
+ * `rawName: true` (deletions of names a request carried) also accepts names
+ * outside the token grammar that are safe in a header ({@link isRawCookieName}).
+ *
  * @internal
  * @example
  * ```ts
@@ -18,8 +22,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * // { httpOnly: true, path: '/', secure: true }
  * ```
  */
-export function normalizeCookieOptions(name: string, options: CookieOptions = {}): CookieOptions {
-  if (!TOKEN.test(name)) {
+export function normalizeCookieOptions(name: string, options: CookieOptions = {}, { rawName = false }: { rawName?: boolean } = {}): CookieOptions {
+  if (!TOKEN.test(name) && !(rawName && isRawCookieName(name))) {
     throw new AuthError(
       'InvalidConfig',
       `Invalid cookie name ${JSON.stringify(name)}: use RFC 6265 token characters (encode it with encodeCookieName)`,

@@ -12,6 +12,9 @@ import { normalizeCookieOptions } from './normalizeCookieOptions.js';
  * starting with `__Host-` always get `Secure`, `Path=/` and no `Domain`;
  * `__Secure-` names always get `Secure`.
  *
+ * `rawName: true` is for expiring a name a request carried that is outside
+ * the token grammar (see `isRawCookieName`); never for writing a value.
+ *
  * @throws AuthError `InvalidConfig` for a name that is not an RFC 6265 token,
  *   an invalid domain/path/expiry, or options that contradict the name's
  *   prefix (`secure: false`, a domain or a path other than `/` on `__Host-`).
@@ -22,8 +25,8 @@ import { normalizeCookieOptions } from './normalizeCookieOptions.js';
  * // '__Host-session=v%3B1; Path=/; HttpOnly; Secure; SameSite=Lax'
  * ```
  */
-export function serializeCookie(name: string, value: string, options?: CookieOptions): string {
-  const o = normalizeCookieOptions(name, options);
+export function serializeCookie(name: string, value: string, options?: CookieOptions, { rawName = false }: { rawName?: boolean } = {}): string {
+  const o = normalizeCookieOptions(name, options, { rawName });
   try {
     return serialize(name, value, {
       httpOnly: o.httpOnly,

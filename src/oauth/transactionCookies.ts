@@ -1,5 +1,6 @@
 import { sealData, unsealData } from 'iron-session';
 import type { CookieOptions, CookieStore } from '../cookies/CookieStore.js';
+import { expireRequestCookie } from '../cookies/expireRequestCookie.js';
 import type { AuthTransaction } from './AuthTransaction.js';
 
 export interface TransactionCookieOptions {
@@ -44,7 +45,8 @@ export async function saveTransaction(store: CookieStore, transaction: AuthTrans
   if (existing.length >= o.maxParallel) {
     const aged = await Promise.all(existing.map(async (c) => ({ name: c.name, createdAt: (await open(c.value, o))?.createdAt ?? 0 })));
     aged.sort((a, b) => a.createdAt - b.createdAt);
-    for (const stale of aged.slice(0, existing.length - o.maxParallel + 1)) store.delete(stale.name, o.cookieOptions);
+    // Names come from the request: one no header can carry is skipped, never thrown on.
+    for (const stale of aged.slice(0, existing.length - o.maxParallel + 1)) expireRequestCookie(store, stale.name, o.cookieOptions);
   }
   const sealed = await sealData(transaction, { password: o.secrets, ttl: o.ttl });
   store.set(`${o.prefix}.${transaction.state}`, sealed, { ...o.cookieOptions, maxAge: o.ttl });
@@ -70,7 +72,16 @@ export async function takeTransaction(store: CookieStore, state: string | null, 
   return transaction?.state === state ? transaction : undefined;
 }
 
-/** Deletes every transaction cookie (sign-out). */
+/**
+ * Deletes every transaction cookie (sign-out). A name under the prefix that
+ * no `Set-Cookie` header can carry (anyone can send one) is skipped, never
+ * thrown on; odd but header-safe names (`nsa.tx.a@b`) are expired.
+ *
+ * @example
+ * ```ts
+ * clearTransactions(store, { prefix: 'nsa.tx', cookieOptions: { path: '/', httpOnly: true } });
+ * ```
+ */
 export function clearTransactions(store: CookieStore, o: Pick<TransactionCookieOptions, 'prefix' | 'cookieOptions'>): void {
-  for (const c of store.getAll()) if (c.name.startsWith(`${o.prefix}.`)) store.delete(c.name, o.cookieOptions);
+  for (const c of store.getAll()) if (c.name.startsWith(`${o.prefix}.`)) expireRequestCookie(store, c.name, o.cookieOptions);
 }

@@ -4,6 +4,7 @@ import { readStoredSession } from '../context/readStoredSession.js';
 import { createLogoutUrl } from '../oauth/createLogoutUrl.js';
 import { revokeToken } from '../tokens/revokeToken.js';
 import { clearTransactions } from '../oauth/transactionCookies.js';
+import { isAuthError } from '../errors/AuthError.js';
 import { isSameOriginRequest } from './isSameOriginRequest.js';
 import { failWith, redirectTo } from './respond.js';
 import type { RouteContext } from './RouteContext.js';
@@ -16,8 +17,9 @@ export async function handleSignOut(route: RouteContext): Promise<Response> {
   const { runtime, request, state } = route;
   if (!isSameOriginRequest(request.headers, runtime.options.origin)) return failWith(route, 403, 'cross_site');
   const session = await readStoredSession(state);
-  clearSession(state);
-  clearTransactions(state.store!, runtime.transactions);
+  // Clearing must never cost the revocation or the IdP logout (a throw here used to skip both).
+  clearOrWarn(() => clearSession(state));
+  clearOrWarn(() => clearTransactions(state.store!, runtime.transactions));
   const endpoints = await runtime.endpoints().catch(() => undefined);
   const refreshToken = session?.tokens.refreshToken;
   if (endpoints && refreshToken) {
@@ -29,4 +31,13 @@ export async function handleSignOut(route: RouteContext): Promise<Response> {
   runtime.emit('signedOut', user ? { user: { username: user.username, userId: user.userId } } : {});
   const location = endpoints ? createLogoutUrl(runtime.config, endpoints, session?.tokens.idToken).href : runtime.config.redirectSignOut;
   return redirectTo(route, location);
+}
+
+function clearOrWarn(clear: () => void): void {
+  try {
+    clear();
+  } catch (err) {
+    // The code only: messages may name cookies.
+    console.warn(`next-server-auth: clearing cookies during sign-out failed (${isAuthError(err) ? err.code : 'unexpected error'}); revoking and signing out at the IdP anyway`);
+  }
 }
