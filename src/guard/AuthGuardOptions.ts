@@ -3,7 +3,13 @@ export interface GuardRule {
   /**
    * `'/dashboard'` matches `/dashboard` and everything under it
    * (`/dashboard/settings`), never `/dashboards`. A RegExp is tested against
-   * the pathname.
+   * the pathname (its `g`/`y` flags are ignored).
+   *
+   * Rules see the path Next routes: percent-decoded segment by segment, with
+   * duplicate and trailing slashes dropped (`/reports/%34%32` is
+   * `/reports/42`). A path that can be read more than one way (malformed
+   * escapes, encoded `/` or `\`, an encoded `%`, NUL, encoded dot segments,
+   * `;`) is refused when any reading falls under a protected rule.
    */
   path: string | RegExp;
   /** The user must be in at least one of these groups (`cognito:groups` or the configured claim). */

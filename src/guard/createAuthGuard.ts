@@ -7,9 +7,10 @@ import { readSession } from '../context/readSession.js';
 import { runInContext } from '../context/runInContext.js';
 import type { AuthGuardOptions } from './AuthGuardOptions.js';
 import { isAuthError } from '../errors/AuthError.js';
-import { forbiddenPage, jsonDenial, signInRedirect, unavailable } from './denyResponse.js';
+import { compileRules } from './compileRules.js';
+import { decidePath } from './decidePath.js';
+import { ambiguousPathDenial, forbiddenPage, jsonDenial, signInRedirect, unavailable } from './denyResponse.js';
 import { forwardResponse } from './forwardResponse.js';
-import { matchRule } from './matchRule.js';
 
 /** A fetch made by page script (the Next router's RSC requests), not a navigation the user can be redirected in. */
 function isBackgroundFetch(headers: Headers): boolean {
@@ -26,7 +27,9 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
    * Route protection for `proxy.ts` (Next 16, Node) and `middleware.ts`
    * (edge). Signed-out page requests are redirected to sign-in with
    * `returnTo`; API routes and server actions get 401/403 JSON; prefetches
-   * never start a sign-in.
+   * never start a sign-in. Rules see the path Next routes (percent-decoded,
+   * canonical); a path that reads more than one way under a protected rule is
+   * refused (400 page, 401 JSON).
    *
    * @example
    * ```ts
@@ -41,16 +44,17 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
   return function createAuthGuard(options: AuthGuardOptions): AuthGuard {
     const signInPath = options.signInPath ?? '/api/auth/sign-in';
     const apiPrefixes = options.apiPrefixes ?? ['/api/'];
+    const rules = compileRules(options.rules);
     const { origin } = runtime.options;
 
     return async function guard(request, upstream) {
       const base = upstream instanceof Response ? upstream : undefined;
       const { pathname, search } = request.nextUrl;
-      const rule = matchRule(options.rules, pathname);
+      const decision = decidePath(rules, pathname);
       const scratch = NextResponse.next();
       const written = scratch.headers;
 
-      if (rule === undefined || rule.public) {
+      if (decision.kind === 'open') {
         // Nothing to enforce, but a due session is still refreshed here: the
         // proxy is the one place that can both store the new cookie and hand it
         // to this request's server components, which could otherwise only
@@ -59,7 +63,9 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
         return forwardResponse(request, written, base);
       }
 
-      const api = apiPrefixes.some((p) => pathname.startsWith(p)) || request.headers.has('next-action');
+      // Any reading of the path under an API prefix is an API request (decided on the decoded path too).
+      const api = request.headers.has('next-action') || [pathname, ...decision.spellings].some((path) => apiPrefixes.some((p) => path.startsWith(p)));
+      if (decision.kind === 'ambiguous') return ambiguousPathDenial(api);
       let session;
       try {
         session = await runInContext(runtime, { request, response: scratch }, (_spec, state) => readSession(state));
@@ -82,9 +88,11 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
         signIn.searchParams.set('returnTo', `${pathname}${search}`);
         return signInRedirect(signIn, written);
       }
-      if (rule.groups && rule.groups.length > 0) {
-        const groups = groupsOf(session, runtime.config.groupsClaim);
-        if (!rule.groups.some((g) => groups.includes(g))) return api ? jsonDenial(403, written) : forbiddenPage(request, options.forbidden, written);
+      // Usually one rule; when the raw and the decoded path match different rules, each must be satisfied.
+      for (const rule of decision.rules) {
+        if (rule.groups && rule.groups.length > 0 && !rule.groups.some((g) => groupsOf(session, runtime.config.groupsClaim).includes(g))) {
+          return api ? jsonDenial(403, written) : forbiddenPage(request, options.forbidden, written);
+        }
       }
       return forwardResponse(request, written, base);
     };

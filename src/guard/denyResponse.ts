@@ -35,3 +35,18 @@ export function unavailable(api: boolean): Response {
     ? NextResponse.json({ error: 'idp_unavailable', message: 'The identity provider is unavailable; retry shortly.' }, { status: 503, headers })
     : new NextResponse(UNAVAILABLE_HTML, { status: 503, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } });
 }
+
+const BAD_PATH_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>400 Bad Request</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">
+<h1 data-testid="bad-path">400 — Bad Request</h1><p>This address can be read more than one way. Use its plain spelling.</p><p><a href="/">Back to the home page</a></p></body></html>`;
+
+/**
+ * A path under a protected rule that reads more than one way (malformed
+ * escapes, encoded separators, …) is refused, signed in or not: API routes and
+ * server actions get the 401 JSON of a signed-out request; pages a 400 (a
+ * sign-in redirect would loop for a signed-in user). The session is not read.
+ */
+export function ambiguousPathDenial(api: boolean): Response {
+  if (api) return jsonDenial(401, new Headers());
+  return new NextResponse(BAD_PATH_HTML, { status: 400, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'private, no-store' } });
+}
