@@ -14,6 +14,8 @@ import { createSessionCache } from './session/SessionCache.js';
 import { checkSessionClaims } from './tokens/checkSessionClaims.js';
 import { AuthError } from './errors/AuthError.js';
 import { createRefresher, sharedRefresherState } from './tokens/createRefresher.js';
+import type { Refresher, RefresherState } from './tokens/createRefresher.js';
+import type { TokenSet } from './session/TokenSet.js';
 import { decodeJWT } from './tokens/decodeJWT.js';
 import { refreshTokenGrant } from './tokens/refreshTokenGrant.js';
 import { userOf } from './context/userOf.js';
@@ -121,22 +123,46 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
       report();
     }
   };
+  const refresher = createRuntimeRefresher({ config, options, endpoints, verifier, emit });
+  return { config, options, endpoints, verifier, codec, transactions, refresher, emit };
+}
+
+type RefresherParts = Pick<AuthRuntime, 'config' | 'options' | 'endpoints' | 'verifier' | 'emit'>;
+
+/** The refresh-token grant at the IdP (discovery, token endpoint, verification of the new tokens). */
+export function idpRefreshGrant({ config, options, endpoints, verifier }: RefresherParts): (refreshToken: string) => Promise<TokenSet> {
+  return async (refreshToken) => {
+    const known = await endpoints().catch((cause: unknown) => {
+      throw new AuthError('IdpUnavailable', 'The IdP could not be discovered', { cause });
+    });
+    return refreshTokenGrant(config, known, verifier, refreshToken, options.httpTimeoutMs);
+  };
+}
+
+/**
+ * The runtime's refresher: the IdP grant, process-wide memory, events.
+ * `grant`, `state` and `now` are seams for tests (another grant, a private
+ * memory, a clock).
+ */
+export function createRuntimeRefresher(
+  parts: RefresherParts,
+  seams: { grant?: (refreshToken: string) => Promise<TokenSet>; state?: RefresherState; now?: () => number } = {},
+): Refresher {
+  const { config, options, emit } = parts;
   const eventUser = (subject: unknown) => {
     const u = subject as { username?: unknown; userId?: unknown } | undefined;
     return typeof u?.username === 'string' && typeof u.userId === 'string' ? { username: u.username, userId: u.userId } : undefined;
   };
-  const refresher = createRefresher({
-    grant: async (refreshToken) => {
-      const known = await endpoints().catch((cause: unknown) => {
-        throw new AuthError('IdpUnavailable', 'The IdP could not be discovered', { cause });
-      });
-      return refreshTokenGrant(config, known, verifier, refreshToken, options.httpTimeoutMs);
-    },
+  return createRefresher({
+    grant: seams.grant ?? idpRefreshGrant(parts),
     // One memory per process: the proxy, route handlers and pages are separate bundles.
-    state: sharedRefresherState(config.issuer, config.clientId),
+    state: seams.state ?? sharedRefresherState(config.issuer, config.clientId),
     graceMs: options.refresh.grace * 1000,
-    spentMs: 24 * 3600 * 1000,
+    // A spent token is refused for as long as a cookie carrying it can be
+    // accepted (the seal's ttl is the cookie's maxAge), at least a day.
+    spentMs: Math.max(options.cookies.maxAge, 24 * 3600) * 1000,
     maxEntries: 10_000,
+    ...(seams.now ? { now: seams.now } : {}),
     onRefreshed: (tokens) => {
       const user = eventUser(userOf(decodeJWT(tokens.idToken).payload, decodeJWT(tokens.accessToken).payload));
       if (user) emit('tokenRefresh', { user });
@@ -146,5 +172,4 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
       emit('tokenRefresh_failure', { ...(user ? { user } : {}), reason: error.code === 'RefreshTokenRejected' ? 'rejected' : 'unavailable' });
     },
   });
-  return { config, options, endpoints, verifier, codec, transactions, refresher, emit };
 }

@@ -11,9 +11,14 @@ import { userOf } from './userOf.js';
  *
  * An access token that is expired or about to expire is refreshed. The new
  * session is written back where Next.js allows it (middleware/proxy, route
- * handlers, server actions, Pages Router); in server components it serves
- * this render only and the refresher keeps the mapping, so the next render
- * does not pay again.
+ * handlers, server actions, Pages Router). In server components it serves
+ * this render, and the old cookie (which the browser keeps) maps to it for
+ * `refresh.grace` seconds from the refresh; after that the old cookie is
+ * spent and reads as signed out, whoever presents it. Pages that read the
+ * session therefore belong inside the guard's matcher, which stores the
+ * refreshed cookie.
+ *
+ * A refresh token signed out in this process reads as signed out at once.
  *
  * @throws AuthError `IdpUnavailable` / `DiscoveryFailed` when a refresh was
  *   needed and the IdP could not be reached; the cookies are left intact.
@@ -34,18 +39,25 @@ async function load(state: ContextState, force: boolean): Promise<Session | unde
   const { runtime } = state;
   const stored = await readStoredSession(state);
   if (stored === undefined) return undefined;
+  const { refreshToken } = stored.tokens;
+  if (refreshToken !== undefined && runtime.refresher.ended(refreshToken)) {
+    // Signed out in this process: a replayed copy of the cookie is no session.
+    clearQuietly(state);
+    return undefined;
+  }
   const now = Date.now();
   if (!force && !refreshDue(stored, runtime.options.refresh.leeway, now)) return stored;
-  const refreshToken = stored.tokens.refreshToken;
   if (refreshToken === undefined) return stored.expiresAt > now ? stored : undefined;
 
   const user = userOf(stored.idToken.payload, stored.accessToken.payload);
   let session: Session;
   try {
-    session = toSession(await runtime.refresher.refresh(refreshToken, { force, subject: user }));
+    // `previous`: the refresh must answer for the same `sub` (OIDC Core 12.2).
+    session = toSession(await runtime.refresher.refresh(refreshToken, { force, subject: user, previous: stored.tokens }));
   } catch (err) {
     if (isAuthError(err, 'RefreshTokenRejected')) {
-      // The grant is dead: clear what we can so the browser stops sending it.
+      // The grant is dead (or spent, or answered for someone else): clear
+      // what we can so the browser stops sending it.
       clearQuietly(state);
       return undefined;
     }
@@ -53,7 +65,7 @@ async function load(state: ContextState, force: boolean): Promise<Session | unde
     if (stored.expiresAt > now) return stored;
     throw isAuthError(err) ? err : new AuthError('IdpUnavailable', 'Session refresh failed', { cause: err });
   }
-  await persist(state, session, refreshToken);
+  await persist(state, session);
   return session;
 }
 
@@ -66,15 +78,23 @@ function clearQuietly(state: ContextState): void {
   }
 }
 
-async function persist(state: ContextState, session: Session, usedRefreshToken: string): Promise<void> {
+let warnedReadOnly = false;
+
+async function persist(state: ContextState, session: Session): Promise<void> {
   if (state.store === null) return;
   try {
     await state.runtime.codec.write(state.store, session.tokens);
   } catch (err) {
     if (!isAuthError(err, 'CookiesReadOnly')) throw err;
-    // Server component: the browser keeps the old cookie, so keep answering it
-    // with this result past the new access token's expiry, long enough for the
-    // refresher to continue the rotation chain from the new refresh token.
-    state.runtime.refresher.extend(usedRefreshToken, session.expiresAt + state.runtime.options.refresh.grace * 1000);
+    // Server component: the browser keeps the old cookie. Its refresh token
+    // maps to this result for the grace window only: nothing extends it, or
+    // a stolen old cookie replayed here would be kept alive for ever.
+    if (!warnedReadOnly) {
+      warnedReadOnly = true;
+      console.warn(
+        'next-server-auth: a session was refreshed where cookies are read-only (a server component). The browser keeps its old cookie, ' +
+          'which is signed out once refresh.grace has passed: let the guard (proxy/middleware matcher) cover pages that read the session.',
+      );
+    }
   }
 }

@@ -17,6 +17,8 @@ export async function handleSignOut(route: RouteContext): Promise<Response> {
   const { runtime, request, state } = route;
   if (!isSameOriginRequest(request.headers, runtime.options.origin)) return failWith(route, 403, 'cross_site');
   const session = await readStoredSession(state);
+  // End the chain in this process: no grace mapping, no refresh, no read of this cookie.
+  if (session?.tokens.refreshToken) await runtime.refresher.end(session.tokens.refreshToken, { cookieValidUntil: session.expiresAt }).catch(() => undefined);
   // Clearing must never cost the revocation or the IdP logout (a throw here used to skip both).
   clearOrWarn(() => clearSession(state));
   clearOrWarn(() => clearTransactions(state.store!, runtime.transactions));

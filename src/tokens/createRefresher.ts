@@ -5,11 +5,17 @@ import type { TokenSet } from '../session/TokenSet.js';
 export interface RefresherOptions {
   /** Performs one real refresh at the IdP. */
   grant: (refreshToken: string) => Promise<TokenSet>;
-  /** Milliseconds a just-used refresh token keeps mapping to its result. */
+  /**
+   * Milliseconds a rotated-out refresh token maps to its successor, counted
+   * from its first use. Nothing extends it: after it the token is spent.
+   */
   graceMs: number;
-  /** Milliseconds a rotated-out token is remembered as spent (never sent to the IdP again). */
+  /**
+   * Milliseconds a spent token (rotated out, rejected by the IdP, signed out)
+   * is remembered and refused locally, never sent to the IdP again.
+   */
   spentMs: number;
-  /** Bound on remembered tokens (each map). */
+  /** Bound on remembered tokens (each map; the oldest go first). */
   maxEntries: number;
   /**
    * Where in-flight calls and remembered tokens live. Default: private to this
@@ -18,38 +24,74 @@ export interface RefresherOptions {
    * separately) shares one single-flight and grace mapping.
    */
   state?: RefresherState;
-  /** Called once per successful IdP call. */
+  /** Called once per successful IdP call whose result is used. */
   onRefreshed?: (tokens: TokenSet) => void;
-  /** Called once per failed IdP call, with what the first caller passed as `subject`. */
+  /** Called once per failed IdP call (or a result about another user), with what the first caller passed as `subject`. */
   onFailed?: (error: AuthError, subject: unknown) => void;
   now?: () => number;
+}
+
+export interface RefreshOptions {
+  /** Ask the IdP even when the mapped result is still valid (not for a token this process already rotated out). */
+  force?: boolean;
+  /** Who is refreshing, handed to `onFailed` (events); never compared. */
+  subject?: unknown;
+  /**
+   * The token set being refreshed. The result must be about the same user
+   * (same `sub` in the ID token and the access token, OIDC Core 12.2), or the
+   * refresh fails with `RefreshTokenRejected` and nothing is remembered but
+   * the token's death.
+   */
+  previous?: TokenSet;
 }
 
 export interface Refresher {
   /**
    * New tokens for `refreshToken`. Concurrent calls with one token share one
-   * IdP call; a token refreshed moments ago maps to that result.
+   * IdP call; a token rotated out moments ago maps to its successor's result
+   * for the grace window, then is refused locally.
+   *
+   * @throws AuthError `RefreshTokenRejected` (spent, rejected, signed out,
+   *   another user) or `IdpUnavailable`.
    */
-  refresh(refreshToken: string, options?: { force?: boolean; subject?: unknown }): Promise<TokenSet>;
-  /** Keeps `refreshToken` mapped to its result until `untilMs` (its new cookie could not be stored). */
-  extend(refreshToken: string, untilMs: number): void;
+  refresh(refreshToken: string, options?: RefreshOptions): Promise<TokenSet>;
+  /**
+   * Sign-out: ends `refreshToken`'s chain in this process. Its grace mapping
+   * and those of its predecessors and successors known here go, all are
+   * spent, and a refresh of one of them in flight is discarded.
+   * `cookieValidUntil` (the session's access-token expiry) is how long a
+   * cookie carrying `refreshToken` must read as signed out without a refresh
+   * ({@link Refresher.ended}).
+   */
+  end(refreshToken: string, options?: { cookieValidUntil?: number }): Promise<void>;
+  /** True when `refreshToken` was signed out in this process and its cookie could still be valid (cheap: called per read). */
+  ended(refreshToken: string): boolean;
   /** How many IdP calls are in flight, and how many tokens are remembered (diagnostics, tests). */
-  stats(): { inflight: number; recent: number; spent: number };
+  stats(): { inflight: number; recent: number; spent: number; ended: number };
 }
 
 interface Recent {
   result: TokenSet;
-  until: number;
+  /** First use + grace: fixed when the IdP answered, never moved. */
+  readonly until: number;
+  /** Key of the successor refresh token, when the IdP rotated this one. */
+  readonly next?: string;
 }
 
-/** The refresher's memory: in-flight IdP calls, recent results, spent tokens. */
+/**
+ * The refresher's memory. Keys are SHA-256 hashes of refresh tokens (never
+ * the tokens), except `ended`, which is read on every request and so is
+ * keyed by the token itself; its entries live only as long as the signed-out
+ * cookie's access token.
+ */
 export interface RefresherState {
   readonly inflight: Map<string, Promise<TokenSet>>;
   readonly recent: Map<string, Recent>;
   readonly spent: Map<string, number>;
+  readonly ended: Map<string, number>;
 }
 
-const SHARED = Symbol.for('next-server-auth.refresher-state.v1');
+const SHARED = Symbol.for('next-server-auth.refresher-state.v2');
 
 /**
  * The process-wide refresher state for one client of one issuer, kept on
@@ -69,10 +111,14 @@ export function sharedRefresherState(issuer: string, clientId: string): Refreshe
   const key = `${issuer}\n${clientId}`;
   let state = states.get(key);
   if (state === undefined) {
-    state = { inflight: new Map(), recent: new Map(), spent: new Map() };
+    state = emptyState();
     states.set(key, state);
   }
   return state;
+}
+
+function emptyState(): RefresherState {
+  return { inflight: new Map(), recent: new Map(), spent: new Map(), ended: new Map() };
 }
 
 function accessExpiry(tokens: TokenSet): number {
@@ -84,20 +130,55 @@ function accessExpiry(tokens: TokenSet): number {
   }
 }
 
-/** Deletes the oldest entries past `max` (Maps iterate in insertion order). */
-function bound<K, V>(map: Map<K, V>, max: number): void {
-  while (map.size > max) map.delete(map.keys().next().value as K);
+function subOf(token: string): string | undefined {
+  try {
+    const sub = decodeJwt(token).sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
+/** OIDC Core 12.2: a refresh answers for the same End-User. */
+function sameUser(previous: TokenSet, next: TokenSet): boolean {
+  const sub = subOf(previous.idToken);
+  return sub !== undefined && subOf(next.idToken) === sub && subOf(next.accessToken) === subOf(previous.accessToken);
+}
+
+const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** The memory key of a refresh token: its SHA-256 (WebCrypto, so edge-safe). */
+async function keyOf(token: string): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+}
+
+/** Drops expired entries from the front (insertion order ≈ expiry order), then the oldest past `max`. */
+function prune<V>(map: Map<string, V>, max: number, expiry: (v: V) => number, t: number): void {
+  for (const [k, v] of map) {
+    if (expiry(v) > t && map.size <= max) break;
+    map.delete(k);
+  }
+}
+
+const rejected = (message: string) => new AuthError('RefreshTokenRejected', message);
+
 /**
- * Single-flight refresh with a grace mapping, so refresh-token rotation never
- * logs a user out:
+ * Single-flight refresh with a hard grace window, so refresh-token rotation
+ * never logs a user out and a stolen old cookie never lives on:
  *
  * - concurrent refreshes of one token share one token-endpoint call;
- * - a token that was just refreshed maps to its result for `graceMs` (requests
- *   still carrying the old cookie get the new session, not `invalid_grant`);
- * - a rotated-out token is then remembered as spent and never reaches the IdP
- *   again (a strict IdP would revoke the whole grant on reuse).
+ * - a rotated-out token maps to its successor's result for `graceMs` from its
+ *   first use (requests still carrying the old cookie get the new session,
+ *   not `invalid_grant`). If that result ages out inside the window, the
+ *   chain continues from the successor; the window itself never moves;
+ * - after the window the token is spent: refused locally, never sent to the
+ *   IdP again (a strict IdP would revoke the whole grant on reuse);
+ * - a token the IdP rejected is remembered the same way (a replayed dead
+ *   cookie reaches the IdP once);
+ * - a result about another `sub` than the session being refreshed is
+ *   refused and never remembered;
+ * - {@link Refresher.end} (sign-out) spends a token and every token of its
+ *   chain known here.
  *
  * Memory is bounded by `maxEntries` per map and every entry expires. The state
  * is per process (see `state`): several server processes each keep their own.
@@ -105,74 +186,142 @@ function bound<K, V>(map: Map<K, V>, max: number): void {
  * @example
  * ```ts
  * const refresher = createRefresher({ grant: (rt) => refreshTokenGrant(config, endpoints, verifier, rt, 5000),
- *   graceMs: 60_000, spentMs: 86_400_000, maxEntries: 10_000 });
- * const tokens = await refresher.refresh(session.tokens.refreshToken);
+ *   graceMs: 60_000, spentMs: 30 * 86_400_000, maxEntries: 10_000 });
+ * const tokens = await refresher.refresh(session.tokens.refreshToken, { previous: session.tokens });
  * ```
  */
 export function createRefresher(options: RefresherOptions): Refresher {
   const now = options.now ?? Date.now;
-  const { inflight, recent, spent } = options.state ?? { inflight: new Map<string, Promise<TokenSet>>(), recent: new Map<string, Recent>(), spent: new Map<string, number>() };
+  const { inflight, recent, spent, ended } = options.state ?? emptyState();
+  const max = options.maxEntries;
 
-  function remember(token: string, result: TokenSet, until: number): void {
-    recent.delete(token);
-    recent.set(token, { result, until });
-    bound(recent, options.maxEntries);
-    if (result.refreshToken !== undefined && result.refreshToken !== token) {
-      spent.delete(token);
-      spent.set(token, now() + options.spentMs);
-      bound(spent, options.maxEntries);
-    }
+  function spend(key: string, t: number): void {
+    recent.delete(key);
+    spent.delete(key);
+    spent.set(key, t + options.spentMs);
+    prune(spent, max, (until) => until, t);
   }
 
-  function callIdp(token: string, subject: unknown): Promise<TokenSet> {
-    const pending = inflight.get(token);
+  function isSpent(key: string, t: number): boolean {
+    const until = spent.get(key);
+    if (until === undefined) return false;
+    if (until > t) return true;
+    spent.delete(key);
+    return false;
+  }
+
+  function callIdp(token: string, key: string, subject: unknown, previous: TokenSet | undefined): Promise<TokenSet> {
+    const pending = inflight.get(key);
     if (pending) return pending;
+    const fail = (error: AuthError): never => {
+      options.onFailed?.(error, subject);
+      throw error;
+    };
     const call = options.grant(token).then(
-      (result) => {
-        remember(token, result, now() + options.graceMs);
+      async (result) => {
+        const t = now();
+        const next = result.refreshToken !== undefined && result.refreshToken !== token ? await keyOf(result.refreshToken) : undefined;
+        // Signed out while the IdP answered: the new tokens belong to nobody.
+        if (isSpent(key, t)) {
+          if (next !== undefined) spend(next, t);
+          throw rejected('This refresh token was signed out');
+        }
+        if (previous !== undefined && !sameUser(previous, result)) {
+          spend(key, t);
+          if (next !== undefined) spend(next, t);
+          return fail(rejected('The refresh returned tokens for another user'));
+        }
+        recent.delete(key);
+        recent.set(key, { result, until: t + options.graceMs, ...(next !== undefined ? { next } : {}) });
+        prune(recent, max, (r) => r.until, t);
+        // Rotated out: once its window closes it must never reach the IdP again.
+        if (next !== undefined) {
+          spent.delete(key);
+          spent.set(key, t + options.spentMs);
+          prune(spent, max, (until) => until, t);
+        }
         options.onRefreshed?.(result);
         return result;
       },
       (err: unknown) => {
         const error = isAuthError(err) ? err : new AuthError('IdpUnavailable', 'Refresh failed', { cause: err });
-        options.onFailed?.(error, subject);
-        throw error;
+        // A dead token stays dead: replays are refused here, not at the IdP.
+        if (error.code === 'RefreshTokenRejected') spend(key, now());
+        return fail(error);
       },
     );
-    inflight.set(token, call);
+    inflight.set(key, call);
     // Settled calls leave the in-flight map; their result lives on in `recent`.
-    void call.then(
-      () => inflight.delete(token),
-      () => inflight.delete(token),
-    );
+    const settle = () => {
+      if (inflight.get(key) === call) inflight.delete(key);
+    };
+    void call.then(settle, settle);
     return call;
   }
 
+  async function refreshKey(token: string, key: string, opts: RefreshOptions): Promise<TokenSet> {
+    const { force = false, subject, previous } = opts;
+    const t = now();
+    const hit = recent.get(key);
+    let result: TokenSet;
+    if (hit && hit.until > t) {
+      const successor = hit.result.refreshToken;
+      result = hit.result;
+      if (successor === undefined || successor === token) {
+        // Not rotated (Cognito's default): the token is still good at the IdP.
+        if (force || accessExpiry(result) <= t) result = await callIdp(token, key, subject, previous);
+      } else if (accessExpiry(result) <= t) {
+        // The successor's tokens aged out inside this token's window: continue
+        // from the successor (its own window, its own spending). This token's
+        // window does not move. `force` never rotates a rotated-out token again.
+        result = await refreshKey(successor, await keyOf(successor), { subject, previous });
+        if (recent.get(key) === hit) hit.result = result;
+      }
+    } else {
+      if (hit) recent.delete(key);
+      if (isSpent(key, t)) throw rejected('This refresh token was already used or rejected');
+      result = await callIdp(token, key, subject, previous);
+    }
+    if (previous !== undefined && !sameUser(previous, result)) throw rejected('The refresh returned tokens for another user');
+    return result;
+  }
+
   return {
-    async refresh(token, { force = false, subject } = {}) {
+    async refresh(token, opts = {}) {
+      return refreshKey(token, await keyOf(token), opts);
+    },
+    async end(token, { cookieValidUntil } = {}) {
       const t = now();
-      const hit = recent.get(token);
-      if (hit && hit.until > t) {
-        // Still fresh: the same answer for every request that carries this token.
-        if (!force && accessExpiry(hit.result) > t) return hit.result;
-        // The mapped result aged out too: continue the rotation chain from its token.
-        const next = hit.result.refreshToken ?? token;
-        const result = next === token ? await callIdp(token, subject) : await this.refresh(next, { force, subject });
-        remember(token, result, Math.max(hit.until, t + options.graceMs));
-        return result;
+      // The chain through this token, both ways, as far as this process knows it.
+      const chain = new Set([await keyOf(token)]);
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const [key, { next }] of recent) {
+          if (next !== undefined && chain.has(key) !== chain.has(next)) {
+            chain.add(key).add(next);
+            grew = true;
+          }
+        }
       }
-      if (hit) recent.delete(token);
-      const spentUntil = spent.get(token);
-      if (spentUntil !== undefined) {
-        if (spentUntil > t) throw new AuthError('RefreshTokenRejected', 'This refresh token was already rotated');
-        spent.delete(token);
+      for (const key of chain) {
+        spend(key, t);
+        // An IdP call in flight learns it was signed out when it settles (see callIdp).
+        inflight.delete(key);
       }
-      return callIdp(token, subject);
+      if (cookieValidUntil !== undefined && cookieValidUntil > t) {
+        ended.delete(token);
+        ended.set(token, cookieValidUntil);
+        prune(ended, max, (until) => until, t);
+      }
     },
-    extend(token, untilMs) {
-      const hit = recent.get(token);
-      if (hit && hit.until < untilMs) hit.until = untilMs;
+    ended(token) {
+      if (ended.size === 0) return false;
+      const until = ended.get(token);
+      if (until === undefined) return false;
+      if (until > now()) return true;
+      ended.delete(token);
+      return false;
     },
-    stats: () => ({ inflight: inflight.size, recent: recent.size, spent: spent.size }),
+    stats: () => ({ inflight: inflight.size, recent: recent.size, spent: spent.size, ended: ended.size }),
   };
 }
