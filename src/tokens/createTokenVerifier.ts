@@ -1,10 +1,10 @@
 // Subpath imports: jose's barrel pulls in JWE compression, which the edge runtime lacks.
 import { JOSEError } from 'jose/errors';
-import { createRemoteJWKSet } from 'jose/jwks/remote';
 import { decodeJwt } from 'jose/jwt/decode';
 import { jwtVerify } from 'jose/jwt/verify';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { AuthError } from '../errors/AuthError.js';
+import { createJwksCache } from './createJwksCache.js';
 import type { JWT } from './JWT.js';
 import type { TokenVerifier } from './TokenVerifier.js';
 
@@ -21,6 +21,13 @@ export interface TokenVerifierOptions {
   accessTokenAudience?: string[];
   /** Milliseconds for a JWKS fetch. */
   timeoutMs: number;
+  /**
+   * Least time between two JWKS fetches prompted by an unknown `kid`, ms
+   * (see {@link createJwksCache}). @default 5000
+   */
+  jwksRefetchIntervalMs?: number;
+  /** Clock, epoch milliseconds. @default Date.now */
+  now?: () => number;
   /** For tests: a key set instead of the remote JWKS. */
   keySet?: JWTVerifyGetKey;
 }
@@ -35,9 +42,11 @@ function describe(err: unknown): string {
 }
 
 /**
- * Builds a verifier with one cached remote JWKS (jose refetches it only for
- * an unknown `kid`, rate-limited), so verification never costs a request per
- * token.
+ * Builds a verifier with one cached remote JWKS (refetched for an unknown
+ * `kid`, rate-limited, without a blind spot after a key rotation), so
+ * verification never costs a request per token. Beyond jose's checks it
+ * rejects an `iat` later than now plus the clock skew (jose checks `iat`
+ * only with `maxTokenAge`).
  *
  * @example
  * ```ts
@@ -47,22 +56,17 @@ function describe(err: unknown): string {
  * ```
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  let keySet: Promise<JWTVerifyGetKey> | undefined = options.keySet ? Promise.resolve(options.keySet) : undefined;
-  const getKeySet = (): Promise<JWTVerifyGetKey> => {
-    keySet ??= options.jwksUri().then(
-      (uri) => createRemoteJWKSet(new URL(uri), { timeoutDuration: options.timeoutMs, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }),
-      (err: unknown) => {
-        keySet = undefined;
-        throw err;
-      },
-    );
-    return keySet;
-  };
+  const now = options.now ?? Date.now;
+  const keys: JWTVerifyGetKey = options.keySet ?? createJwksCache({
+    jwksUri: options.jwksUri,
+    timeoutMs: options.timeoutMs,
+    now,
+    ...(options.jwksRefetchIntervalMs === undefined ? {} : { refetchIntervalMs: options.jwksRefetchIntervalMs }),
+  });
 
   async function verify(token: string, ignoreExpiry: boolean, audience?: string): Promise<JWTPayload> {
     if (typeof token !== 'string' || token.length === 0) throw invalid('Token missing');
-    const keys = await getKeySet();
-    let currentDate: Date | undefined;
+    let currentDate = new Date(now());
     if (ignoreExpiry) {
       // Expiry is the caller's business (it refreshes); pin "now" to issuance so
       // jose checks everything else. An unparsable token fails below anyway.
@@ -80,8 +84,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         clockTolerance: options.clockSkew,
         requiredClaims: ['exp', 'iat', 'sub'],
         ...(audience ? { audience } : {}),
-        ...(currentDate ? { currentDate } : {}),
+        currentDate,
       });
+      // A token issued "in the future" comes from a broken or hostile clock, or was minted to outlive its keys.
+      if (typeof payload.iat !== 'number' || payload.iat > now() / 1000 + options.clockSkew) throw invalid('Token rejected: iat is in the future');
       return payload;
     } catch (err) {
       if (err instanceof AuthError) throw err;
@@ -90,6 +96,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   }
 
   return {
+    algorithms: [...options.algorithms],
     async verifyIdToken(token, { nonce, ignoreExpiry = false } = {}) {
       const payload = await verify(token, ignoreExpiry, options.clientId);
       if (payload.token_use !== undefined && payload.token_use !== 'id') throw invalid('ID token has token_use other than "id"');
