@@ -20,6 +20,7 @@ import { decodeJWT } from './tokens/decodeJWT.js';
 import { refreshTokenGrant } from './tokens/refreshTokenGrant.js';
 import { userOf } from './context/userOf.js';
 import { createTokenVerifier } from './tokens/createTokenVerifier.js';
+import { createConsumedStates, sharedConsumedStates } from './oauth/createConsumedStates.js';
 
 export interface ServerRunnerInput {
   /** The contents of `amplify_outputs.json`, or `{ oidc: { issuer, clientId, ... } }`. */
@@ -124,7 +125,9 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
     }
   };
   const refresher = createRuntimeRefresher({ config, options, endpoints, verifier, emit });
-  return { config, options, endpoints, verifier, codec, transactions, refresher, emit };
+  // One memory per process, like the refresher's: route handlers of one app may be separate bundles.
+  const consumedStates = createConsumedStates({ entries: sharedConsumedStates(config.issuer, config.clientId) });
+  return { config, options, endpoints, verifier, codec, transactions, consumedStates, refresher, emit };
 }
 
 type RefresherParts = Pick<AuthRuntime, 'config' | 'options' | 'endpoints' | 'verifier' | 'emit'>;

@@ -65,6 +65,12 @@ export interface AuthEndpoints {
   cognitoLogout?: string;
   /** Cognito hosted UI `/signup`. */
   signUp?: string;
+  /**
+   * Discovery advertised `authorization_response_iss_parameter_supported`:
+   * a callback must then carry `iss` (RFC 9207 §2.4). Absent for Cognito
+   * configs from `amplify_outputs.json` (no discovery, Cognito sends no `iss`).
+   */
+  issParameterSupported?: boolean;
 }
 
 /** Config after validation: everything needed at runtime, nothing optional that has a default. */

@@ -3,6 +3,7 @@ import type { ResolvedRuntimeOptions } from '../config/runtimeOptions.js';
 import type { SessionCodec } from '../session/SessionCodec.js';
 import type { TokenVerifier } from '../tokens/TokenVerifier.js';
 import type { TransactionCookieOptions } from '../oauth/transactionCookies.js';
+import type { ConsumedStates } from '../oauth/createConsumedStates.js';
 import type { Refresher } from '../tokens/createRefresher.js';
 import type { AuthEvents } from '../config/AuthEvents.js';
 
@@ -19,6 +20,8 @@ export interface AuthRuntime {
   readonly codec: SessionCodec;
   /** Sealed sign-in transaction cookies. */
   readonly transactions: TransactionCookieOptions;
+  /** States of callbacks already accepted (server-side single use), shared per process. */
+  readonly consumedStates: ConsumedStates;
   /** Single-flight refresh with grace mapping, shared by every context of this runner. */
   readonly refresher: Refresher;
   /** Calls an event callback; never throws, never awaits the callback's completion. */

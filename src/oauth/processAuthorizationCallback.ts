@@ -17,7 +17,9 @@ function fail(reason: CallbackFailure, message: string, cause?: unknown): AuthEr
 
 /**
  * Finishes a sign-in: checks the authorization response against the
- * transaction (state, RFC 9207 `iss` when present, IdP errors), exchanges the
+ * transaction (state; RFC 9207 `iss`, required when discovery advertises
+ * `authorization_response_iss_parameter_supported`, else checked when
+ * present; IdP errors), exchanges the
  * code with the PKCE verifier, checks the ID token's nonce, then verifies
  * both tokens' signatures with jose before they may enter a session.
  *
@@ -35,7 +37,7 @@ export async function processAuthorizationCallback(
   transaction: AuthTransaction,
   timeoutMs: number,
 ): Promise<TokenSet> {
-  const as = toAuthorizationServer(config, endpoints);
+  const as = toAuthorizationServer(config, endpoints, verifier.algorithms);
   const { client, auth } = clientOf(config);
   let params: URLSearchParams;
   try {

@@ -8,7 +8,9 @@ import type { RouteContext } from './RouteContext.js';
 
 /**
  * `GET sign-in-callback`: binds the response to its transaction (state
- * cookie, single use), finishes the code exchange and writes the session.
+ * cookie, single use: the cookie is deleted and the state remembered by the
+ * process until the transaction expires, so a replayed request never reaches
+ * the token endpoint again), finishes the code exchange and writes the session.
  * Any failure leaves no session and shows an error code.
  */
 export async function handleSignInCallback(route: RouteContext): Promise<Response> {
@@ -16,6 +18,10 @@ export async function handleSignInCallback(route: RouteContext): Promise<Respons
   const url = new URL(request.url);
   const transaction = await takeTransaction(state.store!, url.searchParams.get('state'), runtime.transactions);
   if (transaction === undefined) return failWith(route, 400, 'missing_transaction');
+  // The cookie is deleted above, but a replayed request still carries it: remember
+  // the state until the sealed transaction expires (plus iron's 60 s skew).
+  const expiresAt = transaction.createdAt + (runtime.transactions.ttl + 120) * 1000;
+  if (!(await runtime.consumedStates.consume(transaction.state, expiresAt))) return failWith(route, 400, 'missing_transaction');
   let tokens;
   try {
     const endpoints = await runtime.endpoints();

@@ -28,7 +28,7 @@ export async function refreshTokenGrant(
   refreshToken: string,
   timeoutMs: number,
 ): Promise<TokenSet> {
-  const as = toAuthorizationServer(config, endpoints);
+  const as = toAuthorizationServer(config, endpoints, verifier.algorithms);
   const { client, auth } = clientOf(config);
   let result: oauth.TokenEndpointResponse;
   try {
