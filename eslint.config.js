@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', '**/.next/**', '**/next-env.d.ts', 'test-results/**', 'playwright-report/**', '.e2e/**'],
+    ignores: ['dist/**', 'node_modules/**', '**/.next/**', '**/next-env.d.ts', 'test-results/**', 'playwright-report/**', '.e2e/**', '.bench/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,21 +1,23 @@
 // Part 2 — what the guard (example-app/proxy.ts) costs under load: `next
 // start` of the example app, /dashboard with a valid session, guard on versus
-// guard off (BENCH_DISABLE_GUARD=1 makes proxy.ts return NextResponse.next()
-// for everything; the page still reads the session itself).
+// guard off. "Guard off" is a bench-only copy of the example app in
+// .bench/guard-off/ (made here, git-ignored) whose proxy.ts returns
+// NextResponse.next() for everything; the page still reads the session itself.
+// The example app has no switch that turns its guard off: users copy it.
 //
 //   node bench/guard-load.mjs [--out FILE] [--duration S] [--warmup S]
 //                             [--connections N] [--pairs N] [--skip-build]
 //
-// Needs the library built (dist/). For each pair of windows it starts two
-// copies of the same build with scripts/start.mjs, side by side on :3400
+// Needs the library built (dist/). For each pair of windows it starts the two
+// builds with scripts/start.mjs, side by side on :3400
 // (dev IdP :3500) and :3401 (dev IdP :3501), one with the guard and one
 // without, swapping which port gets which from pair to pair (so nothing
 // peculiar to one copy or port passes for the guard's cost). Only one copy
 // is under load at a time; the variants alternate (on/off, off/on, …) so
 // drift from anything else on the machine hits both alike.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -62,6 +64,43 @@ const AUTH_SECRET = 'bench-load-secret-bench-load-secret-0123456789';
 const USER = { username: 'alice@example.com', password: 'alice-password' };
 
 const log = (s) => console.log(`[guard-load] ${s}`);
+
+// ---------------------------------------------------------------- the guard-off app
+// The example app's sources with a pass-through proxy.ts (same matcher, so
+// Next's proxy dispatch is paid in both variants). It lives under the
+// workspace root (Turbopack resolves the linked library from there) at the
+// example app's depth plus one.
+const GUARD_OFF_DIR = join('.bench', 'guard-off');
+const PASS_THROUGH_PROXY = `// Bench-only (bench/guard-load.mjs): the example app without its guard.
+import { NextResponse } from 'next/server';
+
+export function proxy() {
+  return NextResponse.next();
+}
+
+export const config = {
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|team).*)'],
+};
+`;
+function prepareGuardOffApp() {
+  const dir = join(root, GUARD_OFF_DIR);
+  const source = join(root, 'example-app');
+  mkdirSync(dir, { recursive: true });
+  // Fresh sources every run; a previous .next is kept for --skip-build.
+  for (const entry of readdirSync(dir)) if (entry !== '.next') rmSync(join(dir, entry), { recursive: true, force: true });
+  for (const entry of readdirSync(source)) {
+    if (['.next', 'node_modules', 'next.config.mjs', 'proxy.ts'].includes(entry)) continue;
+    cpSync(join(source, entry), join(dir, entry), { recursive: true });
+  }
+  writeFileSync(join(dir, 'next.config.mjs'), "export { default } from '../../next.config.mjs';\n");
+  writeFileSync(join(dir, 'proxy.ts'), PASS_THROUGH_PROXY);
+  const original = readFileSync(join(source, 'proxy.ts'), 'utf8');
+  if (!original.includes("matcher: ['/((?!_next/static|_next/image|favicon.ico|team).*)']")) {
+    throw new Error('example-app/proxy.ts changed its matcher: update PASS_THROUGH_PROXY in bench/guard-load.mjs to match');
+  }
+}
+/** The app folder (relative to the root, as scripts/start.mjs takes it) a variant runs. */
+const appDirOf = (variant) => (guarded(variant) ? 'example-app' : GUARD_OFF_DIR);
 
 // ---------------------------------------------------------------- CPU accounting
 // Requests per second swing with whatever else runs on the machine; CPU time
@@ -133,17 +172,19 @@ async function startApp(variant, { build }) {
   for (const port of [app.appPort, app.idpPort]) {
     if (!(await portFree(port))) throw new Error(`port ${port} is in use: stop whatever runs there`);
   }
+  rmSync(stateFileOf(app), { force: true });
   const env = {
     ...process.env,
     PORT: String(app.appPort),
     DEV_IDP_PORT: String(app.idpPort),
     AUTH_SECRET,
     AUTH_ORIGIN: app.origin,
-    BENCH_DISABLE_GUARD: guarded(variant) ? '' : '1',
-    // The library is built already (scripts/bench.mjs); the example app is built on the first start.
+    APP_DIR: appDirOf(variant),
+    // A fresh dev IdP state file: its signing key signs the Cognito-sized tokens (the app verifies signatures).
+    DEV_IDP_STATE: stateFileOf(app),
+    // The library is built already (scripts/bench.mjs); each app is built on its first start.
     ...(build ? { SKIP_LIB_BUILD: '1' } : { SKIP_BUILD: '1' }),
   };
-  delete env.APP_DIR;
   delete env.DEV_IDP_MODE;
   delete env.DEV_IDP_ACCESS_TOKEN_TTL;
   const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -190,9 +231,14 @@ async function checkSignedIn(variant, cookie) {
 }
 
 // ---------------------------------------------------------------- sessions
-/** A Cognito-sized token set (as in Part 1) for alice, sealed with the app's secret and origin. */
+const stateDir = mkdtempSync(join(tmpdir(), 'nsa-guard-load-'));
+process.on('exit', () => rmSync(stateDir, { recursive: true, force: true }));
+const stateFileOf = (app) => join(stateDir, `dev-idp-${app.idpPort}.json`);
+
+/** A Cognito-sized token set (as in Part 1) for alice, signed with the dev IdP's key, sealed with the app's secret and origin. */
 async function cognitoSizedCookie(app) {
-  const { tokens } = await makeCognitoTokens({ issuer: app.issuer, clientId: CLIENT_ID, email: USER.username });
+  const { signingKey } = JSON.parse(readFileSync(stateFileOf(app), 'utf8'));
+  const { tokens } = await makeCognitoTokens({ issuer: app.issuer, clientId: CLIENT_ID, email: USER.username, username: USER.username, signingJwk: signingKey });
   const sealer = createAuthRuntime({ oidc: { issuer: app.issuer, clientId: CLIENT_ID, flavor: 'cognito' } }, { secret: AUTH_SECRET, origin: app.origin }, {});
   const response = new Response(null);
   await sealer.codec.write(createCookieStoreFromFetchApi(new Request(`${app.origin}/`), response), tokens);
@@ -222,14 +268,19 @@ const sessions = [
   { name: 'devIdp', label: 'real sign-in through the app and the dev IdP', cookies: {} },
 ];
 const runs = [];
+prepareGuardOffApp();
+const built = new Set();
 try {
   for (let pair = 0; pair < PAIRS; pair++) {
     APPS = pair % 2 === 0 ? { on: SLOTS[0], off: SLOTS[1] } : { on: SLOTS[1], off: SLOTS[0] };
     for (const variant of ['on', 'off']) {
-      const build = pair === 0 && variant === 'on' && !args['skip-build'];
+      // Each app folder is built on its first start (or reused with --skip-build when its build exists).
+      const dir = appDirOf(variant);
+      const build = !built.has(dir) && !(args['skip-build'] && existsSync(join(root, dir, '.next', 'BUILD_ID')));
+      built.add(dir);
       const t0 = Date.now();
       await startApp(variant, { build });
-      log(`pair ${pair + 1}/${PAIRS}: ${labelOf(variant)} on :${APPS[variant].appPort}, ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${build ? ' (built the example app)' : ''}`);
+      log(`pair ${pair + 1}/${PAIRS}: ${labelOf(variant)} on :${APPS[variant].appPort}, ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${build ? ` (built ${appDirOf(variant)})` : ''}`);
       await checkGuardState(variant);
       const app = APPS[variant];
       sessions[0].cookies[variant] = await cognitoSizedCookie(app);
@@ -285,6 +336,7 @@ for (const s of sessions) {
   );
 }
 const out = {
+  guardOff: 'copy',
   settings: { duration: DURATION, warmup: WARMUP, connections: CONNECTIONS, pairs: PAIRS, ports: SLOTS.map((slot) => slot.appPort), control: args.control },
   runs,
   summary,

@@ -144,8 +144,12 @@ function renderPart2(part2, part1, control) {
     '',
   );
   lines.push(
-    '"Guard off" is the same build started with `BENCH_DISABLE_GUARD=1`: `example-app/proxy.ts` then returns `NextResponse.next()` for every ' +
-      'request instead of running the guard. Next still invokes the proxy (its dispatch cost is in both variants) and the page still reads ' +
+    (part2.guardOff === 'copy'
+      ? '"Guard off" is a bench-only copy of the example app (`.bench/guard-off/`, made by `bench/guard-load.mjs`; the example app itself has no ' +
+        'switch that turns its guard off) whose `proxy.ts` returns `NextResponse.next()` for every request, with the same matcher. '
+      : '"Guard off" is the same build started with `BENCH_DISABLE_GUARD=1` (a switch since removed from the example app): `example-app/proxy.ts` then returns ' +
+        '`NextResponse.next()` for every request instead of running the guard. ') +
+      'Next still invokes the proxy (its dispatch cost is in both variants) and the page still reads ' +
       'the session itself, so the difference is the guard’s own work: its session read (a cache hit in steady state), rule matching and the ' +
       'response that lets the request through.',
     '',

@@ -4,7 +4,7 @@
 // token shaped like Cognito's (a 5-part JWE compact string).
 import { Buffer } from 'node:buffer';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 
 export const REGION = 'us-east-1';
 export const USER_POOL_ID = 'us-east-1_BenchPool1';
@@ -39,9 +39,13 @@ async function signToSize(claims, padClaim, target, privateKey, kid) {
  * `issuer` / `clientId` default to a Cognito user pool's; the load test
  * passes the dev IdP's so the example app accepts the sealed session.
  */
-export async function makeCognitoTokens({ issuer = ISSUER, clientId = CLIENT_ID, username = 'alice', email = 'alice@example.com' } = {}) {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const kid = b64url(32);
+export async function makeCognitoTokens({ issuer = ISSUER, clientId = CLIENT_ID, username = 'alice', email = 'alice@example.com', signingJwk } = {}) {
+  // `signingJwk`: a private RS256 JWK to sign with (the dev IdP's, read from its
+  // state file, so an app that verifies signatures accepts the tokens).
+  const { privateKey, publicKey } = signingJwk
+    ? { privateKey: await importJWK(signingJwk, 'RS256'), publicKey: await importJWK({ kty: signingJwk.kty, n: signingJwk.n, e: signingJwk.e }, 'RS256') }
+    : await generateKeyPair('RS256', { extractable: true });
+  const kid = signingJwk?.kid ?? b64url(32);
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   const jwks = { keys: [jwk] };
 
