@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT } from 'jose';
 import { RequestCookies } from 'next/dist/compiled/@edge-runtime/cookies/index.js';
 import { RequestCookiesAdapter } from 'next/dist/server/web/spec-extension/adapters/request-cookies.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthEvents } from '../config/AuthEvents.js';
-import { createAuthRuntime } from '../createServerRunner.js';
+import { createAuthRuntime, createRuntimeRefresher, idpRefreshGrant } from '../createServerRunner.js';
+import { createAuthRouteHandlersFor } from '../routes/createAuthRouteHandlers.js';
 import { startDevIdp, signInWithPassword } from '../dev-idp/index.js';
 import type { DevIdp, DevIdpOptions } from '../dev-idp/index.js';
+import { readStateFile } from '../dev-idp/stateFile.js';
 import { isAuthError } from '../errors/AuthError.js';
 import type { TokenSet } from '../session/TokenSet.js';
 import type { AuthRuntime } from './AuthRuntime.js';
@@ -40,21 +42,40 @@ function makeRuntime(grace = 60): AuthRuntime {
   );
 }
 
-async function signInAlice(): Promise<TokenSet> {
-  const t = await signInWithPassword({ issuer: idp.issuer, clientId: CLIENT_ID, redirectUri: `${ORIGIN}/cb`, username: 'alice@example.com', password: 'alice-password' });
+async function signIn(username: string, password: string): Promise<TokenSet> {
+  const t = await signInWithPassword({ issuer: idp.issuer, clientId: CLIENT_ID, redirectUri: `${ORIGIN}/cb`, username, password });
   return { idToken: t.idToken, accessToken: t.accessToken, refreshToken: t.refreshToken! };
 }
+const signInAlice = () => signIn('alice@example.com', 'alice-password');
+
+/** The runtime with a refresher of its own memory and clock (and optionally another grant): the IdP is still the real one. */
+function withRefresher(runtime: AuthRuntime, seams: Parameters<typeof createRuntimeRefresher>[1]): AuthRuntime {
+  const state = { inflight: new Map(), recent: new Map(), spent: new Map(), ended: new Map() };
+  return { ...runtime, refresher: createRuntimeRefresher(runtime, { state, ...seams }) };
+}
+
+/** A server component's render: who it shows, or the error code. */
+async function serverComponentRender(runtime: AuthRuntime, cookie: string): Promise<unknown> {
+  return createRunWithServerContext(runtime)({ nextServerContext: { cookies: serverComponentCookies(cookie) }, operation: (ctx) => getCurrentUser(ctx) }).then(
+    (u) => u.username,
+    (e: unknown) => (isAuthError(e) ? e.code : e),
+  );
+}
+
+/** The Set-Cookie lines that give the session cookie a value (not a deletion). */
+const sessionValues = (lines: string[]) => lines.filter((l) => /^nsa\.session(\.\d+)?=[^;]/.test(l) && !/Max-Age=0/.test(l));
+const cookieOf = (lines: string[]) => sessionValues(lines).map((l) => l.split(';')[0]).join('; ');
 
 /**
- * The same tokens with the access token made expired. It is re-signed by a
- * throwaway key: sealed sessions are authenticated by their seal, so the
- * library reads it exactly as it would a genuinely expired token.
+ * The same tokens with the access token made expired, re-signed with the dev
+ * IdP's own key (from its state file): the library reads it exactly as it
+ * would a genuinely expired token, whether or not signatures are verified
+ * when a cookie value is first read.
  */
 async function expire(tokens: TokenSet): Promise<TokenSet> {
   const payload = { ...decodeJwt(tokens.accessToken), exp: Math.floor(Date.now() / 1000) - 5 };
-  const { privateKey } = await generateKeyPair('RS256');
-  const kid = decodeProtectedHeader(tokens.accessToken).kid;
-  const accessToken = await new SignJWT(payload).setProtectedHeader({ alg: 'RS256', ...(kid ? { kid } : {}) }).sign(privateKey);
+  const jwk = readStateFile(idpOptions.stateFile!)!.signingKey;
+  const accessToken = await new SignJWT(payload).setProtectedHeader({ ...decodeProtectedHeader(tokens.accessToken), alg: jwk.alg }).sign(await importJWK(jwk, jwk.alg));
   return { ...tokens, accessToken };
 }
 
@@ -209,5 +230,100 @@ describe('refresh', () => {
     expect(forced!.tokens!.accessToken.toString()).not.toBe(before!.tokens!.accessToken.toString());
     expect(after!.tokens!.accessToken.toString()).toBe(forced!.tokens!.accessToken.toString());
     expect(response.headers.getSetCookie().some((l) => l.startsWith('nsa.session='))).toBe(true);
+  });
+
+  it('a stolen, already-rotated cookie is signed out once the window has passed, even when server components keep reading it', async () => {
+    let clock = Date.now();
+    const runtime = withRefresher(makeRuntime(60), { now: () => clock });
+    const stolen = await sealedCookieHeader(runtime, await expire(await signInAlice()));
+    idp.resetStats();
+    // Server components cannot store the refreshed cookie: the old one keeps coming back.
+    for (let render = 0; render < 3; render++) expect(await serverComponentRender(runtime, stolen)).toBe('alice@example.com');
+    clock += 59_000; // still inside the window that opened with the first refresh
+    expect(await serverComponentRender(runtime, stolen)).toBe('alice@example.com');
+    expect(refreshCalls()).toBe(1);
+
+    clock += 2_000; // 61 s after its first use: spent, whatever the renders before did
+    for (let render = 0; render < 3; render++) expect(await serverComponentRender(runtime, stolen)).toBe('UserUnAuthenticated');
+    // Where cookies can be written it is cleared.
+    const replay = await routeHandler(runtime, stolen);
+    expect(replay.user).toBe('UserUnAuthenticated');
+    expect(replay.exp).toBeUndefined();
+    expect(replay.setCookies.map((l) => l.split('=')[0])).toEqual(['nsa.session']);
+    expect(replay.setCookies[0]).toMatch(/Max-Age=0/);
+    // Never sent to the IdP again.
+    expect(refreshCalls()).toBe(1);
+  });
+
+  it('25 replays of a rejected cookie make 1 IdP call (the dead token is remembered)', async () => {
+    const runtime = makeRuntime();
+    const tokens = await signInAlice();
+    const revoke = await fetch(`${idp.issuer}/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tokens.refreshToken!, client_id: CLIENT_ID, token_type_hint: 'refresh_token' }),
+    });
+    expect(revoke.status).toBe(200);
+    const dead = await sealedCookieHeader(runtime, await expire(tokens));
+    idp.resetStats();
+    for (let replay = 0; replay < 25; replay++) {
+      const result = await routeHandler(runtime, dead);
+      expect(result.user).toBe('UserUnAuthenticated');
+      expect(result.setCookies).toHaveLength(1);
+      expect(result.setCookies[0]).toMatch(/^nsa\.session=;.*Max-Age=0/);
+    }
+    expect(await serverComponentRender(runtime, dead)).toBe('UserUnAuthenticated');
+    expect(refreshCalls()).toBe(1);
+    expect(events).toEqual([{ name: 'tokenRefresh_failure', event: { user: expect.objectContaining({ username: 'alice@example.com' }), reason: 'rejected' } }]);
+  });
+
+  it('sign-out ends the chain in this process: the stale predecessor, the signed-out cookie and a copy of it get no session, and none reaches the IdP', async () => {
+    const runtime = withRefresher(makeRuntime(60), {});
+    const stale = await sealedCookieHeader(runtime, await expire(await signInAlice()));
+    const refreshed = await routeHandler(runtime, stale); // rotates the stale cookie's refresh token
+    expect(refreshed.user).toMatchObject({ username: 'alice@example.com' });
+    const current = cookieOf(refreshed.setCookies);
+    expect(current).not.toBe('');
+
+    const { POST } = createAuthRouteHandlersFor(runtime)({ redirectOnSignOutComplete: '/' });
+    const signOut = await POST(new Request(`${ORIGIN}/api/auth/sign-out`, { method: 'POST', headers: { cookie: current, origin: ORIGIN } }), {
+      params: Promise.resolve({ slug: 'sign-out' }),
+    });
+    expect(signOut.status).toBe(303);
+    expect(sessionValues(signOut.headers.getSetCookie())).toEqual([]);
+
+    idp.resetStats();
+    // The stale cookie was inside its grace window: the mapping went with the sign-out.
+    expect((await routeHandler(runtime, stale)).user).toBe('UserUnAuthenticated');
+    // A copy of the signed-out cookie (its access token still valid) reads as signed out here, and is cleared.
+    const copy = await routeHandler(runtime, current);
+    expect(copy.user).toBe('UserUnAuthenticated');
+    expect(copy.setCookies[0]).toMatch(/^nsa\.session=;.*Max-Age=0/);
+    expect(await serverComponentRender(runtime, current)).toBe('UserUnAuthenticated');
+    expect(refreshCalls()).toBe(0);
+  });
+
+  it("a refresh that answers with another user's tokens (sub swap) drops the session: signed out, cookies cleared, tokenRefresh_failure, nothing remembered", async () => {
+    const base = makeRuntime();
+    const alice = await signInAlice();
+    const bob = await signIn('bob@example.com', 'bob-password');
+    const real = idpRefreshGrant(base);
+    // A real token endpoint answering for the wrong grant: asked for alice's refresh, it returns bob's tokens.
+    const runtime = withRefresher(base, { grant: (rt) => real(rt === alice.refreshToken ? bob.refreshToken! : rt) });
+    const cookie = await sealedCookieHeader(runtime, await expire(alice));
+    idp.resetStats();
+    events.length = 0;
+    const result = await routeHandler(runtime, cookie);
+    expect(result.user).toBe('UserUnAuthenticated');
+    expect(result.exp).toBeUndefined();
+    expect(result.setCookies).toHaveLength(1);
+    expect(result.setCookies[0]).toMatch(/^nsa\.session=;.*Max-Age=0/);
+    expect(refreshCalls()).toBe(1); // bob's grant really was refreshed at the IdP…
+    expect(events).toEqual([{ name: 'tokenRefresh_failure', event: { user: expect.objectContaining({ username: 'alice@example.com' }), reason: 'rejected' } }]);
+    // …but his tokens are mapped to nobody: replays are refused here.
+    expect((await routeHandler(runtime, cookie)).user).toBe('UserUnAuthenticated');
+    expect(await serverComponentRender(runtime, cookie)).toBe('UserUnAuthenticated');
+    expect(refreshCalls()).toBe(1);
+    expect(runtime.refresher.stats().recent).toBe(0);
   });
 });
