@@ -53,9 +53,12 @@ export interface RuntimeOptions {
      */
     leeway?: number;
     /**
-     * Seconds a refresh token that was just used keeps mapping to its result,
-     * so requests still carrying the old cookie get the new session instead of
-     * reusing a rotated token. @default 60
+     * Seconds a rotated-out refresh token keeps mapping to its successor's
+     * tokens, counted from its first use, so requests still carrying the old
+     * cookie (concurrent requests, server components) get the new session
+     * instead of reusing a rotated token. A hard window: nothing extends it;
+     * after it the old token is spent and a request carrying it is signed out.
+     * Between 0 and 3600. @default 60
      */
     grace?: number;
   };
