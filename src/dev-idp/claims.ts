@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DevIdpMode } from './types.js';
 import type { UserRecord } from './userRecord.js';
 
@@ -28,11 +29,12 @@ function groupsOf(user: UserRecord): string[] | undefined {
  * idTokenClaims(alice, { mode: 'cognito', groupsClaim: 'groups' })['cognito:username']; // 'alice@example.com'
  * ```
  */
-export function idTokenClaims(user: UserRecord, shape: ClaimsShape): Claims {
+export function idTokenClaims(user: UserRecord, shape: ClaimsShape, originJti?: string): Claims {
   if (shape.mode === 'cognito') {
     return withoutUndefined({
       sub: user.sub,
       token_use: 'id',
+      origin_jti: originJti,
       'cognito:username': user.username,
       'cognito:groups': groupsOf(user),
       email: user.email,
@@ -82,16 +84,33 @@ export function userInfoClaims(user: UserRecord, shape: ClaimsShape): Claims {
  * accessTokenClaims(alice, { mode: 'cognito', groupsClaim: 'groups' }, 1700000000).token_use; // 'access'
  * ```
  */
-export function accessTokenClaims(user: UserRecord, shape: ClaimsShape, authTime: number | undefined): Claims {
+export function accessTokenClaims(user: UserRecord, shape: ClaimsShape, authTime: number | undefined, originJti?: string): Claims {
   if (shape.mode === 'cognito') {
     return withoutUndefined({
       token_use: 'access',
+      origin_jti: originJti,
       username: user.username,
       'cognito:groups': groupsOf(user),
       auth_time: authTime,
     });
   }
   return withoutUndefined({ [shape.groupsClaim]: groupsOf(user) });
+}
+
+/**
+ * Cognito's `origin_jti` for the tokens of one grant: the same UUID in the ID
+ * and access tokens of every issuance from one sign-in (refreshes included),
+ * as Cognito ties it to the refresh token's origin. Derived from the grant id
+ * so it needs no storage and survives restarts with a state file.
+ *
+ * @example
+ * ```ts
+ * originJtiOf('grant-1'); // 'a UUID-shaped string, stable for this grant'
+ * ```
+ */
+export function originJtiOf(grantId: string): string {
+  const h = createHash('sha256').update(`origin_jti:${grantId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /**
@@ -107,7 +126,7 @@ export function accessTokenClaims(user: UserRecord, shape: ClaimsShape, authTime
 export function scopeClaims(shape: ClaimsShape): Record<string, string[]> {
   if (shape.mode === 'cognito') {
     return {
-      openid: ['sub', 'auth_time', 'token_use', 'cognito:username', 'cognito:groups', 'email', 'email_verified', 'name'],
+      openid: ['sub', 'auth_time', 'token_use', 'origin_jti', 'cognito:username', 'cognito:groups', 'email', 'email_verified', 'name'],
       email: ['email', 'email_verified'],
       profile: ['name'],
     };

@@ -67,7 +67,7 @@ describe('tokens (cognito mode)', () => {
     const { keys } = (await (await fetch(`${idp.issuer}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
     expect(kid).toBe(keys[0]?.kid);
     expect(sortedKeys(payload)).toEqual(
-      ['aud', 'auth_time', 'cognito:groups', 'cognito:username', 'email', 'email_verified', 'exp', 'iat', 'iss', 'name', 'nonce', 'sub', 'token_use'].sort(),
+      ['aud', 'auth_time', 'cognito:groups', 'cognito:username', 'email', 'email_verified', 'exp', 'iat', 'iss', 'name', 'nonce', 'origin_jti', 'sub', 'token_use'].sort(),
     );
     expect(payload).toMatchObject({
       token_use: 'id',
@@ -92,7 +92,7 @@ describe('tokens (cognito mode)', () => {
     const { payload, kid } = await verifyJwt(idp.issuer, tokens.accessToken, 'at+jwt');
     expect(kid).toBe(decodeProtectedHeader(tokens.idToken).kid);
     expect(sortedKeys(payload)).toEqual(
-      ['aud', 'auth_time', 'client_id', 'cognito:groups', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub', 'token_use', 'username'].sort(),
+      ['aud', 'auth_time', 'client_id', 'cognito:groups', 'exp', 'iat', 'iss', 'jti', 'origin_jti', 'scope', 'sub', 'token_use', 'username'].sort(),
     );
     expect(payload).toMatchObject({
       token_use: 'access',
@@ -104,6 +104,21 @@ describe('tokens (cognito mode)', () => {
       sub: subjectForUsername('alice@example.com'),
     });
     expect(payload.exp! - payload.iat!).toBe(3600);
+  });
+
+  it("ties the ID and access tokens of one sign-in with Cognito's origin_jti, kept across refreshes; a new sign-in gets another", async () => {
+    const first = await signInWithPassword(alice(idp.issuer));
+    const id = (await verifyJwt(idp.issuer, first.idToken)).payload;
+    const access = (await verifyJwt(idp.issuer, first.accessToken, 'at+jwt')).payload;
+    expect(id.origin_jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(access.origin_jti).toBe(id.origin_jti);
+    expect(access.iat).toBe(id.iat);
+    expect(access.auth_time).toBe(id.auth_time);
+    const refreshed = await refresh(idp.issuer, first.refreshToken!);
+    expect((await verifyJwt(idp.issuer, refreshed.body.id_token as string)).payload.origin_jti).toBe(id.origin_jti);
+    expect((await verifyJwt(idp.issuer, refreshed.body.access_token as string, 'at+jwt')).payload.origin_jti).toBe(id.origin_jti);
+    const second = await signInWithPassword(alice(idp.issuer));
+    expect((await verifyJwt(idp.issuer, second.idToken)).payload.origin_jti).not.toBe(id.origin_jti);
   });
 
   it('leaves cognito:groups out for a user without groups', async () => {

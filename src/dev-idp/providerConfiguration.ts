@@ -1,6 +1,6 @@
 import type { Adapter, ClientInstance, KoaContext, Policy, TokenInstance } from 'oidc-provider';
 
-import { accessTokenClaims, idTokenClaims, scopeClaims } from './claims.js';
+import { accessTokenClaims, idTokenClaims, originJtiOf, scopeClaims } from './claims.js';
 import type { ClaimsShape } from './claims.js';
 import { renderMessagePage } from './pages.js';
 import type { SigningJwk } from './signingKey.js';
@@ -176,15 +176,17 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
       await grant.save();
       return grant;
     },
-    findAccount: async (_ctx: unknown, sub: string) => {
+    findAccount: async (_ctx: unknown, sub: string, token?: TokenInstance) => {
       const user = users.findBySub(sub);
       if (!user) return undefined;
-      return { accountId: sub, claims: async () => idTokenClaims(user, shape) };
+      // At the token endpoint `token` is the code or refresh token: its grant ties the ID token to the access token.
+      const originJti = token?.grantId === undefined ? undefined : originJtiOf(token.grantId);
+      return { accountId: sub, claims: async () => idTokenClaims(user, shape, originJti) };
     },
     extraTokenClaims: async (ctx: OidcKoaContext | undefined, token: TokenInstance) => {
       if (token.kind !== 'AccessToken' || token.accountId === undefined) return undefined;
       const user = users.findBySub(token.accountId);
-      return user ? accessTokenClaims(user, shape, authTimeFrom(ctx)) : undefined;
+      return user ? accessTokenClaims(user, shape, authTimeFrom(ctx), token.grantId === undefined ? undefined : originJtiOf(token.grantId)) : undefined;
     },
     renderError: async (ctx: KoaContext, out: Record<string, unknown>) => {
       ctx.type = 'html';

@@ -6,6 +6,6 @@ export interface Session {
   readonly tokens: TokenSet;
   readonly idToken: JWT;
   readonly accessToken: JWT;
-  /** When the access token expires, epoch milliseconds. */
+  /** When the session stops authorising: the earlier `exp` of the access and ID tokens, epoch milliseconds. */
   readonly expiresAt: number;
 }

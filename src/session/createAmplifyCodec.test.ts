@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseSetCookie } from 'cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar, expiredNames, setNames } from '../cookies/__tests__/CookieJar.js';
@@ -259,7 +262,7 @@ describe('amplify codec: write', () => {
     const alice = amplifyBrowserCookies('alice@example.com', tokens['alice@example.com']!);
     const cookie = header([
       ...alice,
-      [`${P}.alice@example.com.idToken`, 'stale'], // unencoded leftover: not a token name, cannot be expired
+      [`${P}.alice@example.com.idToken`, 'stale'], // raw `@` leftover of adapter-nextjs 1.6: expired by its exact name
       [`${P}.alice%40example.com.deviceKey`, 'dk'],
       [`${P}.alice%40example.com.oauthMetadata`, jsCookieValue('{"oauthSignIn":true}')],
     ]);
@@ -268,7 +271,7 @@ describe('amplify codec: write', () => {
     const lines = response.headers.getSetCookie();
     const a = `${P}.alice%40example.com`;
     expect(expiredNames(lines)).toEqual(
-      [`${a}.accessToken`, `${a}.idToken`, `${a}.refreshToken`, `${a}.signInDetails`, `${a}.clockDrift`, `${a}.oauthMetadata`].sort(),
+      [`${a}.accessToken`, `${a}.idToken`, `${P}.alice@example.com.idToken`, `${a}.refreshToken`, `${a}.signInDetails`, `${a}.clockDrift`, `${a}.oauthMetadata`].sort(),
     );
     const b = `${P}.bob+test%40example.com`;
     expect(setNames(lines)).toEqual([`${P}.LastAuthUser`, `${b}.accessToken`, `${b}.idToken`, `${b}.refreshToken`].sort());
@@ -420,5 +423,124 @@ describe('amplify codec: anything tampered, foreign or incomplete reads as signe
       cookieOptions: { secure: true, sameSite: 'lax', path: '/', maxAge: YEAR },
     });
     expect(await readHeader(aliceWith({}), offline)).toBeUndefined();
+  });
+});
+
+describe('amplify codec: attacks on a layout nobody sealed', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('expired ID token beside a fresh access token does not authorise: the session ends at the ID token exp', async () => {
+    const short = await startDevIdp({ port: 0, quiet: true, accessTokenTtl: 3600, idTokenTtl: 1, users: USERS.slice(0, 1), clients: [{ clientId: CLIENT_ID, redirectUris: [`${ORIGIN}/cb`], postLogoutRedirectUris: [] }] });
+    try {
+      const t = await signInWithPassword({ issuer: short.issuer, clientId: CLIENT_ID, redirectUri: `${ORIGIN}/cb`, username: 'alice@example.com', password: 'alice-password' });
+      const shortCodec = createAmplifyCodec({
+        clientId: CLIENT_ID,
+        verifier: createTokenVerifier({ issuer: short.issuer, clientId: CLIENT_ID, flavor: 'cognito', jwksUri: async () => `${short.issuer}/.well-known/jwks.json`, algorithms: ['RS256'], clockSkew: 0, timeoutMs: 5000 }),
+        cookieOptions: { secure: true, sameSite: 'lax', path: '/', maxAge: YEAR },
+      });
+      const session = await readHeader(header(amplifyBrowserCookies('alice@example.com', { idToken: t.idToken, accessToken: t.accessToken, refreshToken: t.refreshToken! })), shortCodec);
+      // The access token is good for an hour; the ID token (identity, groups) for a second: that second is the session.
+      expect((payload(t.accessToken).exp as number) - (payload(t.accessToken).iat as number)).toBe(3600);
+      expect(session!.expiresAt).toBe((payload(t.idToken).exp as number) * 1000);
+    } finally {
+      await short.close();
+    }
+  });
+
+  it("an ID token of another sign-in of the same user (other origin_jti, auth_time, iat) beside this sign-in's access token reads as signed out", async () => {
+    await sleep(1100); // a later second: the two sign-ins differ in iat too
+    const later = await signIn('alice@example.com', 'alice-password');
+    const earlier = tokens['alice@example.com']!;
+    expect(payload(later.idToken).origin_jti).not.toBe(payload(earlier.idToken).origin_jti);
+    expect(await readHeader(header(amplifyBrowserCookies('alice@example.com', { ...later, idToken: earlier.idToken })))).toBeUndefined();
+    expect(await readHeader(header(amplifyBrowserCookies('alice@example.com', { ...earlier, accessToken: later.accessToken })))).toBeUndefined();
+    expect((await readHeader(header(amplifyBrowserCookies('alice@example.com', later))))?.tokens).toEqual(later);
+  });
+
+  it('old ID token with ADMINS group beside a new access token of a demoted user reads as signed out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amplify-demote-'));
+    const stateFile = join(dir, 'state.json');
+    const client = { clientId: CLIENT_ID, redirectUris: [`${ORIGIN}/cb`], postLogoutRedirectUris: [] };
+    const admin = { username: 'dana@example.com', password: 'dana-password', groups: ['ADMINS'] };
+    const first = await startDevIdp({ port: 0, quiet: true, stateFile, users: [admin], clients: [client] });
+    let old: TokenSet;
+    try {
+      const t = await signInWithPassword({ issuer: first.issuer, clientId: CLIENT_ID, redirectUri: `${ORIGIN}/cb`, username: admin.username, password: admin.password });
+      old = { idToken: t.idToken, accessToken: t.accessToken, refreshToken: t.refreshToken! };
+    } finally {
+      await first.close();
+    }
+    await sleep(2100); // the refresh comes seconds after the sign-in (any real one minutes), beyond the 1 s issuance tolerance
+    // Same keys, grants and issuer; dana is no longer an admin.
+    const second = await startDevIdp({ port: first.port, quiet: true, stateFile, users: [{ ...admin, groups: [] }], clients: [client] });
+    try {
+      const response = await fetch(`${second.issuer}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: old.refreshToken!, client_id: CLIENT_ID }),
+      });
+      const refreshed = (await response.json()) as { id_token: string; access_token: string; refresh_token: string };
+      const demotedAccess = refreshed.access_token;
+      expect(payload(old.idToken)['cognito:groups']).toEqual(['ADMINS']);
+      expect(payload(demotedAccess)).not.toHaveProperty('cognito:groups');
+      // Same sign-in: origin_jti and auth_time agree. Only the issuance differs.
+      expect(payload(demotedAccess).origin_jti).toBe(payload(old.idToken).origin_jti);
+      expect(payload(demotedAccess).auth_time).toBe(payload(old.idToken).auth_time);
+
+      const demotedCodec = createAmplifyCodec({
+        clientId: CLIENT_ID,
+        verifier: createTokenVerifier({ issuer: second.issuer, clientId: CLIENT_ID, flavor: 'cognito', jwksUri: async () => `${second.issuer}/.well-known/jwks.json`, algorithms: ['RS256'], clockSkew: 30, timeoutMs: 5000 }),
+        cookieOptions: { secure: true, sameSite: 'lax', path: '/', maxAge: YEAR },
+      });
+      const mixed = { idToken: old.idToken, accessToken: demotedAccess, refreshToken: refreshed.refresh_token };
+      expect(await readHeader(header(amplifyBrowserCookies(admin.username, mixed)), demotedCodec)).toBeUndefined();
+      // Control: the pair the IdP issued together reads, without the group.
+      const current = { idToken: refreshed.id_token, accessToken: demotedAccess, refreshToken: refreshed.refresh_token };
+      const session = await readHeader(header(amplifyBrowserCookies(admin.username, current)), demotedCodec);
+      expect(session?.tokens).toEqual(current);
+      expect(session?.idToken.payload).not.toHaveProperty('cognito:groups');
+    } finally {
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('planted duplicate Amplify cookie reads as signed out', async () => {
+    const alice = amplifyBrowserCookies('alice@example.com', tokens['alice@example.com']!);
+    const bob = tokens['bob@example.com']!;
+    expect(await readHeader(header(alice))).toBeDefined();
+    // A sibling subdomain (Domain=.example.com) or a path-scoped cookie plants a second copy of each name in turn.
+    for (const [name, value] of alice.filter(([n]) => /\.(LastAuthUser|idToken|accessToken|refreshToken)$/.test(n))) {
+      const planted = name.endsWith('LastAuthUser') ? 'bob@example.com' : name.endsWith('idToken') ? bob.idToken : name.endsWith('accessToken') ? bob.accessToken : 'x';
+      expect(await readHeader(header([[name, planted], ...alice])), name).toBeUndefined();
+      expect(await readHeader(header([...alice, [name, value]])), name).toBeUndefined();
+    }
+  });
+
+  it('a duplicated cookie the codec does not read (device key, another client) changes nothing', async () => {
+    const alice = amplifyBrowserCookies('alice@example.com', tokens['alice@example.com']!);
+    const extra: Array<[string, string]> = [
+      [`${P}.alice%40example.com.deviceKey`, 'a'],
+      [`${P}.alice%40example.com.deviceKey`, 'b'],
+      [`CognitoIdentityServiceProvider.${OTHER_CLIENT_ID}.LastAuthUser`, 'x'],
+      [`CognitoIdentityServiceProvider.${OTHER_CLIENT_ID}.LastAuthUser`, 'y'],
+    ];
+    expect((await readHeader(header([...alice, ...extra])))?.tokens).toEqual(tokens['alice@example.com']);
+  });
+
+  it('sign-out deletes raw-@ and raw-parenthesis Amplify cookie names', () => {
+    const raw = [
+      `${P}.LastAuthUser`,
+      `${P}.alice@example.com.idToken`, // adapter-nextjs 1.6: raw @
+      `${P}.alice@example.com.accessToken`,
+      `${P}.user(1)@example.com.refreshToken`, // adapter-nextjs 1.8: raw ( )
+      `${P}.user(1)@example.com.clockDrift`,
+      `${P}.user%281%29%40example.com.idToken`, // js-cookie's encoding of the same user
+    ];
+    const { store, response } = storeFor(raw.map((n) => `${n}=v`).join('; '));
+    codec.clear(store);
+    const lines = response.headers.getSetCookie();
+    expect(expiredNames(lines)).toEqual([...raw].sort());
+    for (const line of lines) expect(line).toMatch(/^[^=;,\s]+=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure; SameSite=Lax$/);
   });
 });

@@ -1,11 +1,13 @@
 import type { CookieDeleteOptions, CookieOptions, CookieStore } from '../cookies/CookieStore.js';
 import { decodeAmplifyCookieName } from '../cookies/decodeAmplifyCookieName.js';
 import { encodeAmplifyCookieName } from '../cookies/encodeAmplifyCookieName.js';
-import { AuthError, isAuthError } from '../errors/AuthError.js';
+import { expireRequestCookie } from '../cookies/expireRequestCookie.js';
+import { AuthError } from '../errors/AuthError.js';
 import type { TokenVerifier } from '../tokens/TokenVerifier.js';
 import type { Session } from './Session.js';
 import type { SessionCodec } from './SessionCodec.js';
 import type { TokenSet } from './TokenSet.js';
+import { issuedTogether } from './issuedTogether.js';
 import { toSession } from './toSession.js';
 
 export interface AmplifyCodecOptions {
@@ -41,6 +43,11 @@ const SESSION_KEYS = [...TOKEN_KEYS, 'clockDrift', 'signInDetails', 'oauthMetada
 const USER_KEYS = [...SESSION_KEYS, 'oidcProvider', 'deviceKey', 'randomPasswordKey', 'deviceGroupKey'] as const;
 // Per-client keys; AuthUserList is the multi-session roster of newer Amplify.
 const CLIENT_KEYS = ['LastAuthUser', 'AuthUserList'] as const;
+/**
+ * Seconds Amplify's cookies live (the Next.js adapter's server writes and the
+ * browser `CookieStorage` both use 365 days): the amplify codec's default.
+ */
+export const AMPLIFY_COOKIE_MAX_AGE = 365 * 24 * 3600;
 // Browsers drop a cookie whose name + value exceed 4096 bytes (RFC 6265 §6.1 minimum, Chrome and Firefox limit).
 const BROWSER_COOKIE_LIMIT = 4096;
 
@@ -63,13 +70,18 @@ interface WireCookie {
  * `+` kept). Reads match names the way js-cookie does (by their decoded
  * form), so unencoded leftovers of older adapters are found too; the
  * canonical encoding wins when both exist. A name the request carried twice
- * (path/domain twins) reads as its first copy, as js-cookie reads it, rather
- * than as signed out: the tokens are verified either way.
+ * (where the raw `Cookie` header is visible: middleware/proxy,
+ * `{ request, response }` route handlers, Pages Router) reads as signed out:
+ * the second copy was planted by someone else. Writes and sign-out expire
+ * every variant, including raw `@` / `(` / `)` names older adapters wrote.
  *
  * Nothing authenticates these cookies but the tokens' signatures, so every
  * read verifies both tokens (signature, `iss`, audience / `client_id`,
- * `token_use`) and that they share one `sub`. Expiry is left to the caller,
- * which refreshes. Anything missing, foreign or tampered reads as signed out.
+ * `token_use`) and that they belong together: one `sub`, one issuance
+ * (`origin_jti`, `auth_time`, `iat`). The session's `expiresAt` is the
+ * earlier of the two tokens' `exp`; the caller refreshes then (or signs out
+ * without a refresh token). Anything missing, foreign or tampered reads as
+ * signed out.
  *
  * The username in the names is the access token's `username` claim (what
  * Amplify uses after a hosted-UI sign-in), else the ID token's
@@ -125,14 +137,9 @@ export function createAmplifyCodec(options: AmplifyCodecOptions): SessionCodec {
   }
 
   function expire(store: CookieStore, wireName: string): void {
-    try {
-      store.delete(wireName, deleteOptions);
-    } catch (err) {
-      // A leftover whose name is not an RFC 6265 token (a raw `@` written by an
-      // old adapter) cannot be expired through the store; skip it.
-      if (isAuthError(err, 'InvalidConfig')) return;
-      throw err;
-    }
+    // Raw `@` / `(` / `)` names (adapter-nextjs 1.6 and 1.8 wrote them) are
+    // expired by their exact name; one no header can carry is skipped.
+    expireRequestCookie(store, wireName, deleteOptions);
   }
 
   /** Expires every variant of `key` except `keep` (a name just written). */
@@ -150,12 +157,19 @@ export function createAmplifyCodec(options: AmplifyCodecOptions): SessionCodec {
         const accessToken = pick(index, userKey(username, 'accessToken'));
         if (idToken === undefined || accessToken === undefined) return undefined;
         const refreshToken = pick(index, userKey(username, 'refreshToken'));
+        // A name the request carried twice: someone (a sibling subdomain, a
+        // path-scoped cookie) planted one, and which copy is ours cannot be known.
+        const used = [clientKey('LastAuthUser'), ...TOKEN_KEYS.map((k) => userKey(username, k))];
+        if (used.some((key) => index.get(key)?.some((c) => store.isAmbiguous(c.wireName)))) return undefined;
         const [id, at] = await Promise.all([
           verifier.verifyIdToken(idToken, { ignoreExpiry: true }),
           verifier.verifyAccessToken(accessToken, { ignoreExpiry: true }),
         ]);
-        // Two valid tokens of two users (cookies mixed by hand or by a bug) are no session.
-        if (id.payload.sub !== at.payload.sub) return undefined;
+        // Identity and groups come from the ID token: it must be from the same
+        // issuance as the access token (not yesterday's, with yesterday's groups),
+        // and carry an `exp` (toSession ends the session at the earlier one).
+        if (!issuedTogether(id.payload, at.payload)) return undefined;
+        if (typeof id.payload.exp !== 'number') return undefined;
         return toSession({ idToken, accessToken, ...(refreshToken !== undefined && { refreshToken }) });
       } catch {
         return undefined;

@@ -7,6 +7,11 @@ import type { TokenSet } from './TokenSet.js';
  * Decodes a token set into a {@link Session}. Throws `TokenInvalid` when a
  * token is not a JWT or the access token has no `exp`.
  *
+ * `expiresAt` is the earlier of the two tokens' `exp`: identity and groups
+ * come from the ID token, so an expired ID token must not authorise anything
+ * beside a still-valid access token (readers refresh or sign out at
+ * `expiresAt`, whichever token runs out first).
+ *
  * @example
  * ```ts
  * const session = toSession({ idToken, accessToken, refreshToken });
@@ -18,5 +23,7 @@ export function toSession(tokens: TokenSet): Session {
   const accessToken = decodeJWT(tokens.accessToken);
   const exp = accessToken.payload.exp;
   if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new AuthError('TokenInvalid', 'Access token has no exp');
-  return { tokens, idToken, accessToken, expiresAt: exp * 1000 };
+  const idExp = idToken.payload.exp;
+  const until = typeof idExp === 'number' && Number.isFinite(idExp) ? Math.min(exp, idExp) : exp;
+  return { tokens, idToken, accessToken, expiresAt: until * 1000 };
 }

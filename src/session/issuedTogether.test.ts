@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { issuedTogether } from './issuedTogether.js';
+import { toSession } from './toSession.js';
+
+const pair = { sub: 'u1', origin_jti: 'o1', auth_time: 1000, iat: 2000 };
+const jwt = (claims: Record<string, unknown>): string =>
+  `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+
+describe('issuedTogether', () => {
+  it('accepts the ID and access token of one issuance (and a one-second boundary between them)', () => {
+    expect(issuedTogether(pair, pair)).toBe(true);
+    expect(issuedTogether(pair, { ...pair, iat: 2001 })).toBe(true);
+    expect(issuedTogether({ sub: 'u1', iat: 5 }, { sub: 'u1', iat: 5 })).toBe(true);
+  });
+
+  it.each([
+    ['another user', { sub: 'u2' }],
+    ['another sign-in (origin_jti)', { origin_jti: 'o2' }],
+    ['another authentication (auth_time)', { auth_time: 999 }],
+    ['a later refresh of the same sign-in (iat)', { iat: 2002 }],
+    ['an earlier issuance (iat)', { iat: 1990 }],
+    ['origin_jti in one token only', { origin_jti: undefined }],
+    ['auth_time in one token only', { auth_time: undefined }],
+    ['no iat', { iat: undefined }],
+    ['a non-numeric iat', { iat: '2000' }],
+  ])('refuses an access token from %s', (_, patch) => {
+    expect(issuedTogether(pair, { ...pair, ...patch })).toBe(false);
+    expect(issuedTogether({ ...pair, ...patch }, pair)).toBe(false);
+  });
+
+  it('refuses an empty or missing sub', () => {
+    expect(issuedTogether({ ...pair, sub: '' }, { ...pair, sub: '' })).toBe(false);
+    expect(issuedTogether({ ...pair, sub: undefined }, { ...pair, sub: undefined })).toBe(false);
+  });
+});
+
+describe('toSession', () => {
+  it('expired ID token beside a fresh access token: the session expires with the ID token', () => {
+    const session = toSession({ idToken: jwt({ sub: 'u', exp: 100 }), accessToken: jwt({ sub: 'u', exp: 5000 }) });
+    expect(session.expiresAt).toBe(100_000);
+    expect(toSession({ idToken: jwt({ sub: 'u', exp: 9000 }), accessToken: jwt({ sub: 'u', exp: 5000 }) }).expiresAt).toBe(5_000_000);
+  });
+});
