@@ -90,11 +90,13 @@ globalThis.fetch = async (input, init) => {
 };
 
 // ---------------------------------------------------------------- our library
-const runtime = (verifyOnRead) =>
-  createAuthRuntime(AMPLIFY_OUTPUTS, { secret: SECRET, origin: ORIGIN, session: { verifyOnRead } }, {});
+// verifySignatures: 'never' (the seal alone, the cold-read baseline), 'once'
+// (per new cookie value, before caching), 'always' (every read).
+const runtime = (verifySignatures) =>
+  createAuthRuntime(AMPLIFY_OUTPUTS, { secret: SECRET, origin: ORIGIN, session: { verifySignatures } }, {});
 // The sealer stands for the process that signed the user in: its cache is not
 // the reader's, so every value it seals is new to the readers.
-const sealer = runtime(false);
+const sealer = runtime('never');
 async function seal() {
   const response = new Response(null);
   await sealer.codec.write(createCookieStoreFromFetchApi(new Request(`${ORIGIN}/`), response), { ...tokens }); // a fresh object: the codec seals one token set object once
@@ -144,13 +146,15 @@ function reader(rt) {
     return session;
   };
 }
-const warmRead = reader(runtime(false));
-const coldRead = reader(runtime(false));
-const warmVerifiedRead = reader(runtime(true));
-const coldVerifiedRead = reader(runtime(true));
+const warmRead = reader(runtime('never'));
+const coldRead = reader(runtime('never'));
+const warmOnceRead = reader(runtime('once'));
+const coldOnceRead = reader(runtime('once'));
+const warmVerifiedRead = reader(runtime('always'));
+const coldVerifiedRead = reader(runtime('always'));
 
 // Same read, but the `cookies()` object is built once: the library's share alone.
-const libOnlyRun = createRunWithServerContext(runtime(false));
+const libOnlyRun = createRunWithServerContext(runtime('never'));
 const prebuilt = nextCookies(warmHeader);
 const libOnlyRead = async () => {
   const session = await libOnlyRun({ nextServerContext: { cookies: async () => prebuilt }, operation: (ctx) => fetchAuthSession(ctx) });
@@ -158,7 +162,7 @@ const libOnlyRead = async () => {
 };
 
 // Prime: the warm caches, and each verifying runtime's JWKS (one fetch each).
-for (const read of [warmRead, warmVerifiedRead, coldVerifiedRead]) await read(warmHeader);
+for (const read of [warmRead, warmOnceRead, coldOnceRead, warmVerifiedRead, coldVerifiedRead]) await read(warmHeader);
 await libOnlyRead();
 const jwksFetchesBeforeTiming = jwksFetches;
 fetchAllowed = false;
@@ -231,7 +235,7 @@ if (sessionCache.get(freshParts()) !== lookupSession || wholeValueLookup() !== l
 // The guard (proxy.ts) on a page rule, warm. Next builds the NextRequest for
 // every request whether or not the guard runs, so requests are built up front
 // (K of them, for fresh strings) and only the guard's own work is timed.
-const guard = createAuthGuardFor(runtime(false))({ rules: [{ path: '/dashboard' }, { path: '/admin', groups: ['ADMINS'] }] });
+const guard = createAuthGuardFor(runtime('never'))({ rules: [{ path: '/dashboard' }, { path: '/admin', groups: ['ADMINS'] }] });
 const guardRequests = Array.from({ length: K }, () => new NextRequest(`${ORIGIN}/dashboard`, { headers: { cookie: warmHeader } }));
 let guardIndex = 0;
 async function guardCall() {
@@ -241,7 +245,7 @@ async function guardCall() {
 await guardCall();
 
 // ---------------------------------------------------------------- cases
-const counters = { cold: 0, coldVerified: 0, unseal: 0 };
+const counters = { cold: 0, coldOnce: 0, coldVerified: 0, unseal: 0 };
 function nextCold(key) {
   const i = counters[key]++;
   if (i >= pool.length) throw new Error(`bench: cold pool exhausted (${pool.length}); raise --cold-pool`);
@@ -254,6 +258,8 @@ const loop = (fn) => async (n) => {
 const cases = [
   { name: 'nsa.warm', run: loop(() => warmRead(warmHeader)) },
   { name: 'nsa.cold', run: loop(() => coldRead(nextCold('cold').header)), maxBatch: COLD_MAX_BATCH },
+  { name: 'nsa.warm.verifyOnce', run: loop(() => warmOnceRead(warmHeader)) },
+  { name: 'nsa.cold.verifyOnce', run: loop(() => coldOnceRead(nextCold('coldOnce').header)), maxBatch: COLD_MAX_BATCH },
   { name: 'nsa.warm.verifyOnRead', run: loop(() => warmVerifiedRead(warmHeader)) },
   { name: 'nsa.cold.verifyOnRead', run: loop(() => coldVerifiedRead(nextCold('coldVerified').header)), maxBatch: COLD_MAX_BATCH },
   { name: 'nsa.warm.libraryOnly', run: loop(libOnlyRead) },

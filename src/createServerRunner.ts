@@ -20,6 +20,7 @@ import { decodeJWT } from './tokens/decodeJWT.js';
 import { refreshTokenGrant } from './tokens/refreshTokenGrant.js';
 import { userOf } from './context/userOf.js';
 import { createTokenVerifier } from './tokens/createTokenVerifier.js';
+import { verifySessionTokens } from './tokens/verifySessionTokens.js';
 import { createConsumedStates, sharedConsumedStates } from './oauth/createConsumedStates.js';
 
 export interface ServerRunnerInput {
@@ -88,23 +89,16 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
     cookieName,
     secrets: options.secrets,
     cookieOptions: { ...sessionCookie, httpOnly: true },
-    cache: createSessionCache(options.session.cacheSize),
+    cache: createSessionCache(options.session.cacheSize, options.session.cacheBytes),
     checkSession: (session) =>
       checkSessionClaims(
         { issuer: config.issuer, clientId: config.clientId, flavor: config.flavor, algorithms: options.tokens.algorithms, accessTokenAudience: config.accessTokenAudience },
         session.idToken,
         session.accessToken,
       ),
-    ...(options.session.verifyOnRead
-      ? {
-          verifyOnRead: async (session) => {
-            await Promise.all([
-              verifier.verifyIdToken(session.tokens.idToken, { ignoreExpiry: true }),
-              verifier.verifyAccessToken(session.tokens.accessToken, { ignoreExpiry: true }),
-            ]);
-          },
-        }
-      : {}),
+    ...(options.session.verifySignatures === 'never'
+      ? {}
+      : { verifySignatures: { mode: options.session.verifySignatures, verify: (session) => verifySessionTokens(verifier, session) } }),
   });
   const transactions = {
     prefix: secure ? '__Host-nsa.tx' : 'nsa.tx',

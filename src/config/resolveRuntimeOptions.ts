@@ -1,5 +1,6 @@
 import { AuthError } from '../errors/AuthError.js';
 import { invalidConfig } from './invalidConfig.js';
+import { isLoopbackHttp } from './isLoopbackHttp.js';
 import type { ResolvedRuntimeOptions, RuntimeOptions } from './runtimeOptions.js';
 
 const DEV_SECRET = 'next-server-auth:development-only-secret:do-not-use-in-production';
@@ -9,14 +10,27 @@ const COOKIE_NAME = /^[A-Za-z0-9!#$&'*+.^_`|~-]+$/;
 
 type Env = Record<string, string | undefined>;
 
-function resolveSecrets(secret: RuntimeOptions['secret'], env: Env, production: boolean, warn: (m: string) => void): Record<string, string> {
+function buildPhaseSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function resolveSecrets(secret: RuntimeOptions['secret'], env: Env, production: boolean, origin: string, warn: (m: string) => void): Record<string, string> {
   const given = secret ?? env.AUTH_SECRET;
   if (given === undefined || given === '') {
-    // `next build` evaluates route modules with NODE_ENV=production but serves nothing.
-    if (production && env.NEXT_PHASE !== 'phase-production-build') {
-      throw new AuthError('InvalidSecret', 'AUTH_SECRET is not set: set it (at least 32 random characters) or pass runtimeOptions.secret');
+    // `next build` evaluates route modules with NODE_ENV=production but serves
+    // nothing: a random secret lets it finish without a secret anyone knows.
+    if (production && env.NEXT_PHASE === 'phase-production-build') return { 1: buildPhaseSecret() };
+    // The development secret is public (it is in this file): a session sealed
+    // with it can be forged by anyone, so it is only for a browser on this machine.
+    if (production || !isLoopbackHttp(origin)) {
+      throw new AuthError(
+        'InvalidSecret',
+        `AUTH_SECRET is not set: set it (at least 32 random characters) or pass runtimeOptions.secret. ` +
+          `The development secret is used only outside production for an http origin on localhost, 127.0.0.1 or [::1] (the origin is ${origin})`,
+      );
     }
-    warn('next-server-auth: AUTH_SECRET is not set; using a fixed development secret. Never deploy like this.');
+    warn('next-server-auth: AUTH_SECRET is not set; using a fixed development secret (http loopback origin only). Never deploy like this.');
     return { 1: DEV_SECRET };
   }
   const map: Record<string, string> = typeof given === 'string' ? { 1: given } : Object.fromEntries(Object.entries(given));
@@ -70,8 +84,8 @@ export function resolveRuntimeOptions(
   warn: (message: string) => void = (m) => console.warn(m),
 ): ResolvedRuntimeOptions {
   const production = env.NODE_ENV === 'production';
-  const secrets = resolveSecrets(options.secret, env, production, warn);
   const origin = resolveOrigin(options.origin, env, production, warn);
+  const secrets = resolveSecrets(options.secret, env, production, origin, warn);
   const c = options.cookies ?? {};
   if (c.sameSite !== undefined && !['lax', 'strict', 'none'].includes(c.sameSite)) {
     throw invalidConfig('runtimeOptions.cookies.sameSite', 'must be "lax", "strict" or "none"');
@@ -95,6 +109,12 @@ export function resolveRuntimeOptions(
   }
   const cacheSize = options.session?.cacheSize ?? 10_000;
   if (!Number.isInteger(cacheSize) || cacheSize < 0) throw invalidConfig('runtimeOptions.session.cacheSize', 'must be a non-negative integer');
+  const cacheBytes = options.session?.cacheBytes ?? 64 * 2 ** 20;
+  if (!Number.isInteger(cacheBytes) || cacheBytes < 0) throw invalidConfig('runtimeOptions.session.cacheBytes', 'must be a non-negative integer');
+  const verifySignatures = options.session?.verifySignatures ?? (options.session?.verifyOnRead === true ? 'always' : 'once');
+  if (!['once', 'always', 'never'].includes(verifySignatures)) {
+    throw invalidConfig('runtimeOptions.session.verifySignatures', 'must be "once", "always" or "never"');
+  }
   const leeway = options.refresh?.leeway ?? 30;
   if (!Number.isFinite(leeway) || leeway < 0) throw invalidConfig('runtimeOptions.refresh.leeway', 'must be a non-negative number of seconds');
   const grace = options.refresh?.grace ?? 60;
@@ -117,7 +137,7 @@ export function resolveRuntimeOptions(
       maxAge: c.maxAge ?? 30 * 24 * 3600,
       name: c.name ?? 'nsa.session',
     },
-    session: { codec, verifyOnRead: options.session?.verifyOnRead ?? false, cacheSize },
+    session: { codec, verifySignatures, cacheSize, cacheBytes },
     tokens: { clockSkew, algorithms },
     refresh: { leeway, grace },
     events,

@@ -5,7 +5,8 @@ export interface RuntimeOptions {
   /**
    * Secret(s) sealing the session cookie, at least 32 characters. A map
    * `{ 1: 'old', 2: 'new' }` rotates: the highest id seals, all unseal.
-   * @default process.env.AUTH_SECRET (a fixed development secret, with a warning, outside production)
+   * @default process.env.AUTH_SECRET (a fixed development secret, with a warning, only when the
+   *   origin is http on localhost / 127.0.0.1 / [::1] outside production; anything else fails at start-up)
    */
   secret?: string | Record<string | number, string>;
   /**
@@ -34,10 +35,31 @@ export interface RuntimeOptions {
      * @default 'sealed'
      */
     codec?: 'sealed' | 'amplify';
-    /** Verify token signatures on every read, not only when tokens enter the session. @default false */
+    /**
+     * When the sealed codec verifies the tokens' signatures (jose, cached
+     * JWKS; `iss`, `aud`/`client_id` and `token_use` too, while an expired
+     * token still reads, to be refreshed). Tokens are always verified when
+     * they enter the session (sign-in, refresh).
+     * - `'once'`: once per new cookie value, before the process caches it;
+     *   warm reads stay a cache hit. Someone holding only `AUTH_SECRET` then
+     *   cannot mint a session: the IdP's signing key is needed too. If the
+     *   JWKS cannot be fetched, the seal alone authenticates the read and the
+     *   value is checked again 30 s later: an IdP outage signs nobody out.
+     * - `'always'`: on every read (costs two signature checks per request).
+     * - `'never'`: the seal alone authenticates a cookie.
+     * @default 'once'
+     */
+    verifySignatures?: 'once' | 'always' | 'never';
+    /** @deprecated Use `verifySignatures: 'always'`. `true` means `'always'`. */
     verifyOnRead?: boolean;
     /** How many decoded sessions a process keeps, keyed by cookie value. @default 10000 */
     cacheSize?: number;
+    /**
+     * Upper bound, in estimated bytes, of the decoded-session cache of a
+     * process (the oldest entries go first). A Cognito-sized session takes
+     * ~15 KB. @default 67108864 (64 MiB)
+     */
+    cacheBytes?: number;
   };
   tokens?: {
     /** Tolerated clock difference with the IdP, seconds. @default 30 */
@@ -75,7 +97,7 @@ export interface ResolvedRuntimeOptions {
   /** True when `origin` is https: Secure cookies and the `__Host-` prefix. */
   secure: boolean;
   cookies: { domain?: string; sameSite: 'lax' | 'strict' | 'none'; maxAge: number; name: string };
-  session: { codec: 'sealed' | 'amplify'; verifyOnRead: boolean; cacheSize: number };
+  session: { codec: 'sealed' | 'amplify'; verifySignatures: 'once' | 'always' | 'never'; cacheSize: number; cacheBytes: number };
   tokens: { clockSkew: number; algorithms: string[] };
   refresh: { leeway: number; grace: number };
   events: AuthEvents;

@@ -3,6 +3,9 @@ import type { CookieOptions, CookieStore } from '../cookies/CookieStore.js';
 import { deleteChunkedCookie } from '../cookies/deleteChunkedCookie.js';
 import { readCookieChunks } from '../cookies/readCookieChunks.js';
 import { writeChunkedCookie } from '../cookies/writeChunkedCookie.js';
+import { AuthError, isAuthError } from '../errors/AuthError.js';
+import { chunksAsWritten } from './chunksAsWritten.js';
+import { MAX_TOKEN_SET_BYTES, parseIronSeal } from './parseIronSeal.js';
 import type { SessionCache } from './SessionCache.js';
 import type { Session } from './Session.js';
 import type { SessionCodec } from './SessionCodec.js';
@@ -18,9 +21,20 @@ export interface SealedCodecOptions {
   cache: SessionCache;
   /** Cheap claim checks run once per new cookie value, before it is cached; throwing means signed out. */
   checkSession?: (session: Session) => void;
-  /** Called on every read when set (per-request verification); throwing means signed out. */
-  verifyOnRead?: (session: Session) => Promise<void>;
+  /**
+   * Verifies the tokens' signatures (and `iss`/`aud`, not `exp`): `'once'` per
+   * new cookie value, before it is cached; `'always'` on every read. `verify`
+   * throwing `AuthError('IdpUnavailable')` means "could not check now": the
+   * seal alone authenticates that read and a new value is checked again after
+   * {@link RECHECK_MS}. Any other throw means signed out.
+   */
+  verifySignatures?: { mode: 'once' | 'always'; verify: (session: Session) => Promise<void> };
+  /** For tests: the clock, epoch ms. @default Date.now */
+  now?: () => number;
 }
+
+/** How soon a value whose signatures could not be checked (JWKS unreachable) is checked again. */
+export const RECHECK_MS = 30_000;
 
 /** What is sealed: short keys, since every byte is paid on every request. */
 interface SealedPayload {
@@ -51,7 +65,7 @@ function isSealedPayload(data: unknown): data is SealedPayload {
  * ```
  */
 export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
-  const { cookieName, secrets, cookieOptions, cache, checkSession, verifyOnRead } = options;
+  const { cookieName, secrets, cookieOptions, cache, checkSession, verifySignatures, now = Date.now } = options;
   const ttl = cookieOptions.maxAge;
   // One seal per token set: a refresh storm hands the same result object to
   // every waiting request, and sealing (~1 ms of CPU) is the costly part.
@@ -76,39 +90,61 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
     }
   }
 
+  /** `true`: verified; `false`: forged or not ours; `undefined`: could not be checked now. */
+  async function signaturesHold(session: Session): Promise<boolean | undefined> {
+    if (verifySignatures === undefined) return true;
+    try {
+      await verifySignatures.verify(session);
+      return true;
+    } catch (err) {
+      return isAuthError(err, 'IdpUnavailable') ? undefined : false;
+    }
+  }
+
+  /** First read of a cookie value in this process: exact format, canonical chunks, unseal, verify, cache. */
+  function readCold(store: CookieStore, parts: string[]): Promise<Session | undefined> | undefined {
+    // A lone `name.0` is never what the writer produces (it writes `name` when the value fits one cookie).
+    if (parts.length === 1 && store.get(cookieName) === undefined) return undefined;
+    const raw = parts.join('');
+    // Trailing data, extra chunks and oversized values stop here, before any crypto,
+    // so one valid cookie cannot be spelled in many ways that each unseal and get cached.
+    if (parseIronSeal(raw, secrets) === undefined) return undefined;
+    const canonical = chunksAsWritten(cookieName, raw, cookieOptions);
+    if (canonical.length !== parts.length || canonical.some((chunk, i) => chunk !== parts[i])) return undefined;
+    let pending = unsealing.get(raw);
+    if (pending === undefined) {
+      pending = unseal(raw).then(async (result) => {
+        if (result === undefined) return undefined;
+        const verified = await signaturesHold(result);
+        if (verified === false) return undefined;
+        cache.set(parts, result, verified === undefined ? { until: now() + RECHECK_MS } : {});
+        return result;
+      });
+      unsealing.set(raw, pending);
+      void pending.finally(() => unsealing.delete(raw));
+    }
+    return pending;
+  }
+
   return {
     async read(store: CookieStore) {
       const parts = readCookieChunks(store, cookieName);
       if (parts === undefined) return undefined;
-      let session = cache.get(parts);
-      if (session === undefined) {
-        const raw = parts.join('');
-        let pending = unsealing.get(raw);
-        if (pending === undefined) {
-          pending = unseal(raw).then((result) => {
-            if (result !== undefined) cache.set(parts, result);
-            return result;
-          });
-          unsealing.set(raw, pending);
-          void pending.finally(() => unsealing.delete(raw));
-        }
-        session = await pending;
-        if (session === undefined) return undefined;
-      }
-      if (verifyOnRead) {
-        try {
-          await verifyOnRead(session);
-        } catch {
-          return undefined;
-        }
-      }
-      return session;
+      const cached = cache.get(parts, now());
+      if (cached === undefined) return readCold(store, parts);
+      if (verifySignatures?.mode === 'always' && (await signaturesHold(cached)) === false) return undefined;
+      return cached;
     },
     async write(store: CookieStore, tokens: TokenSet) {
       const session = toSession(tokens);
       const payload: SealedPayload = { v: 1, id: tokens.idToken, at: tokens.accessToken, ...(tokens.refreshToken ? { rt: tokens.refreshToken } : {}) };
       let sealing = seals.get(tokens);
       if (sealing === undefined) {
+        // Larger seals would be refused on read (and overflow request headers): say so at the source.
+        const bytes = new TextEncoder().encode(JSON.stringify(payload)).length;
+        if (bytes > MAX_TOKEN_SET_BYTES) {
+          throw new AuthError('TokenInvalid', `The token set is too large for the session cookie (${bytes} bytes sealed; at most ${MAX_TOKEN_SET_BYTES})`);
+        }
         sealing = sealData(payload, { password: secrets, ttl });
         seals.set(tokens, sealing);
       }
