@@ -1,3 +1,4 @@
+import type { JWTPayload } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { issuedTogether } from './issuedTogether.js';
 import { toSession } from './toSession.js';
@@ -13,7 +14,7 @@ describe('issuedTogether', () => {
     expect(issuedTogether({ sub: 'u1', iat: 5 }, { sub: 'u1', iat: 5 })).toBe(true);
   });
 
-  it.each([
+  it.each<[string, Record<string, unknown>]>([
     ['another user', { sub: 'u2' }],
     ['another sign-in (origin_jti)', { origin_jti: 'o2' }],
     ['another authentication (auth_time)', { auth_time: 999 }],
@@ -24,8 +25,9 @@ describe('issuedTogether', () => {
     ['no iat', { iat: undefined }],
     ['a non-numeric iat', { iat: '2000' }],
   ])('refuses an access token from %s', (_, patch) => {
-    expect(issuedTogether(pair, { ...pair, ...patch })).toBe(false);
-    expect(issuedTogether({ ...pair, ...patch }, pair)).toBe(false);
+    const other = { ...pair, ...patch } as JWTPayload;
+    expect(issuedTogether(pair, other)).toBe(false);
+    expect(issuedTogether(other, pair)).toBe(false);
   });
 
   it('refuses an empty or missing sub', () => {
