@@ -118,10 +118,8 @@ export function createJwksCache(options: JwksCacheOptions): JWTVerifyGetKey {
   return async (protectedHeader, token) => {
     const since = now();
     if (local === undefined) {
-      if (inflight !== undefined && share) await inflight;
-      // A first load that failed moments ago fails fast rather than hammering the IdP.
-      else if (!share || since - lastStart >= interval) await start();
-      else throw new JOSEError('The JSON Web Key Set could not be loaded');
+      // No keys yet (cold start, or the IdP was down): load now, one fetch at a time, as jose does.
+      await (inflight !== undefined && share ? inflight : start());
     } else if (since - loadedAt > maxAge && inflight === undefined && since - lastStart >= interval) {
       start().catch(noop);
     }

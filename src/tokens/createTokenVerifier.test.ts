@@ -19,6 +19,8 @@ const ALL = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES3
 interface JwksServer {
   uri: string;
   fetches: number;
+  /** While true the endpoint answers 503. */
+  down: boolean;
   sign(claims: Record<string, unknown>, kid?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -26,9 +28,13 @@ interface JwksServer {
 async function startJwksServer(alg = 'ES256'): Promise<JwksServer> {
   const { privateKey, publicKey } = await generateKeyPair(alg);
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'key-1', alg, use: 'sig' };
-  const state = { fetches: 0 };
+  const state = { fetches: 0, down: false };
   const server: Server = createServer((_req, res) => {
     state.fetches += 1;
+    if (state.down) {
+      res.statusCode = 503;
+      return void res.end();
+    }
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ keys: [jwk] }));
   });
@@ -38,6 +44,12 @@ async function startJwksServer(alg = 'ES256'): Promise<JwksServer> {
     uri,
     get fetches() {
       return state.fetches;
+    },
+    get down() {
+      return state.down;
+    },
+    set down(value: boolean) {
+      state.down = value;
     },
     sign: (claims, kid = 'key-1') => new SignJWT(claims).setProtectedHeader({ alg, kid }).sign(privateKey as CryptoKey),
     close: () =>
@@ -115,6 +127,23 @@ describe('iat in the future', () => {
     const behind = verifierFor(jwks.uri, { now: () => Date.now() - 5 * 60_000 });
     expect(await rejection(behind.verifyIdToken(token))).toBe('TokenInvalid: Token rejected: iat is in the future');
     expect((await verifierFor(jwks.uri).verifyIdToken(token)).payload.sub).toBe('user-1');
+  });
+});
+
+describe('JWKS availability', () => {
+  it('an IdP whose JWKS was down at first use is trusted again as soon as it is back (no lockout)', async () => {
+    const jwks = await startJwksServer('PS256');
+    try {
+      const verifier = verifierFor(jwks.uri);
+      const token = await jwks.sign(idClaims(seconds()));
+      jwks.down = true;
+      expect(await rejection(verifier.verifyIdToken(token))).toMatch(/^TokenInvalid: Token rejected/);
+      jwks.down = false;
+      expect((await verifier.verifyIdToken(token)).payload.sub).toBe('user-1');
+      expect(jwks.fetches).toBe(2);
+    } finally {
+      await jwks.close();
+    }
   });
 });
 
