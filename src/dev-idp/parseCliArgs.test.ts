@@ -63,6 +63,7 @@ describe('parseCliArgs', () => {
     [['--mode', 'saml']],
     [['--access-token-ttl', '0']],
     [['--redirect-uri', 'not a url']],
+    [['--signing-alg', 'HS256']],
     [['positional']],
   ])('throws a usage error for %j', (argv) => {
     expect(() => parseCliArgs(argv, {})).toThrow(CliUsageError);
@@ -70,6 +71,11 @@ describe('parseCliArgs', () => {
 
   it('names the environment variable when it is the bad value', () => {
     expect(() => parseCliArgs([], { DEV_IDP_ACCESS_TOKEN_TTL: 'soon' })).toThrow(/DEV_IDP_ACCESS_TOKEN_TTL/);
+  });
+
+  it('takes the signing algorithm from --signing-alg or DEV_IDP_SIGNING_ALG', () => {
+    expect(parseCliArgs(['--signing-alg', 'ES256'], {}).options).toEqual({ signingAlg: 'ES256' });
+    expect(parseCliArgs([], { DEV_IDP_SIGNING_ALG: 'EdDSA' }).options).toEqual({ signingAlg: 'EdDSA' });
   });
 
   it('recognises --help', () => {

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 
 import { DEFAULT_CLIENT } from './defaults.js';
-import type { DevIdpOptions } from './types.js';
+import { SIGNING_ALGS } from './signingKey.js';
+import type { DevIdpOptions, DevIdpSigningAlg } from './types.js';
 
 /** A bad command line; the CLI prints the message and exits with code 2. */
 export class CliUsageError extends Error {
@@ -24,6 +25,7 @@ Options:
   --logout-uri URL         allowed sign-out redirect URI (repeatable)
   --access-token-ttl S     access/ID token lifetime in seconds (default 3600; env DEV_IDP_ACCESS_TOKEN_TTL)
   --no-rotate              keep refresh tokens instead of rotating them
+  --signing-alg ALG        token signing algorithm: ${SIGNING_ALGS.join(', ')} (default RS256; env DEV_IDP_SIGNING_ALG)
   -h, --help               show this help`;
 
 function integer(name: string, value: string, min: number, max: number): number {
@@ -63,6 +65,7 @@ export function parseCliArgs(
         'logout-uri': { type: 'string', multiple: true },
         'access-token-ttl': { type: 'string' },
         'no-rotate': { type: 'boolean' },
+        'signing-alg': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -94,6 +97,12 @@ export function parseCliArgs(
     options.accessTokenTtl = integer(name, ttl, 1, 365 * 24 * 60 * 60);
   }
   if (values['no-rotate']) options.rotateRefreshToken = false;
+
+  const alg = values['signing-alg'] ?? env.DEV_IDP_SIGNING_ALG;
+  if (alg !== undefined) {
+    if (!(SIGNING_ALGS as readonly string[]).includes(alg)) throw new CliUsageError(`--signing-alg must be one of ${SIGNING_ALGS.join(', ')}, got "${alg}"`);
+    options.signingAlg = alg as DevIdpSigningAlg;
+  }
 
   const redirectUris = values['redirect-uri'];
   const logoutUris = values['logout-uri'];
