@@ -36,6 +36,56 @@ describe('resolveRuntimeOptions', () => {
     expect(warnings).toHaveLength(2);
   });
 
+  it.each([
+    ['development', 'https://staging.example.com'],
+    ['test', 'https://staging.example.com'],
+    [undefined, 'https://staging.example.com'],
+    ['development', 'http://staging.example.com'],
+    ['development', 'http://192.168.1.20:3000'],
+    ['development', 'http://0.0.0.0:3000'],
+    ['development', 'http://localhost.example.com:3000'],
+    ['development', 'https://localhost:3000'],
+  ])(
+    'a staging deploy without AUTH_SECRET on a public origin refuses to start instead of sealing with the public dev secret (NODE_ENV=%s, %s)',
+    (nodeEnv, origin) => {
+      const warnings: string[] = [];
+      const env = { AUTH_ORIGIN: origin, ...(nodeEnv ? { NODE_ENV: nodeEnv } : {}) };
+      expect(codeOf(() => resolveRuntimeOptions({}, env, (m) => warnings.push(m)))).toMatch(/^InvalidSecret: AUTH_SECRET is not set.*localhost, 127\.0\.0\.1 or \[::1\]/);
+      expect(warnings.filter((w) => w.includes('development secret'))).toEqual([]);
+    },
+  );
+
+  it.each(['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'http://localhost'])(
+    'the development secret still serves a browser on this machine, with a warning (%s)',
+    (origin) => {
+      const warnings: string[] = [];
+      const o = resolveRuntimeOptions({ origin }, { NODE_ENV: 'development' }, (m) => warnings.push(m));
+      expect(Object.keys(o.secrets)).toEqual(['1']);
+      expect(warnings.some((w) => w.includes('development secret'))).toBe(true);
+    },
+  );
+
+  it('a production start on a loopback origin without AUTH_SECRET still refuses to start', () => {
+    expect(codeOf(() => resolveRuntimeOptions({}, { NODE_ENV: 'production', AUTH_ORIGIN: 'http://localhost:3000' }))).toMatch(/^InvalidSecret/);
+  });
+
+  it('next build without AUTH_SECRET finishes with a random secret, never the public development secret', () => {
+    const env = { NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build', AUTH_ORIGIN: 'https://app.example.com' };
+    const a = resolveRuntimeOptions({}, env, () => {});
+    const b = resolveRuntimeOptions({}, env, () => {});
+    const dev = resolveRuntimeOptions({}, {}, () => {});
+    expect(a.secrets['1']).not.toBe(dev.secrets['1']);
+    expect(a.secrets['1']).not.toBe(b.secrets['1']);
+    expect(a.secrets['1']!.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('session.verifySignatures defaults to once; verifyOnRead: true still means always', () => {
+    const base = { secret: SECRET, origin: 'http://localhost:3000' };
+    expect(resolveRuntimeOptions(base, {}).session).toEqual({ codec: 'sealed', verifySignatures: 'once', cacheSize: 10_000, cacheBytes: 64 * 2 ** 20 });
+    expect(resolveRuntimeOptions({ ...base, session: { verifyOnRead: true } }, {}).session.verifySignatures).toBe('always');
+    expect(resolveRuntimeOptions({ ...base, session: { verifySignatures: 'never' } }, {}).session.verifySignatures).toBe('never');
+  });
+
   it('rejects short secrets, naming where they came from', () => {
     expect(codeOf(() => resolveRuntimeOptions({}, { AUTH_SECRET: 'short', AUTH_ORIGIN: 'http://localhost:3000' }))).toBe(
       'InvalidSecret: AUTH_SECRET must be at least 32 characters',
@@ -59,6 +109,8 @@ describe('resolveRuntimeOptions', () => {
     ['runtimeOptions.tokens.algorithms', { tokens: { algorithms: ['HS256'] } }],
     ['runtimeOptions.tokens.algorithms', { tokens: { algorithms: ['none'] } }],
     ['runtimeOptions.tokens.clockSkew', { tokens: { clockSkew: 3600 } }],
+    ['runtimeOptions.session.verifySignatures', { session: { verifySignatures: 'sometimes' } }],
+    ['runtimeOptions.session.cacheBytes', { session: { cacheBytes: -1 } }],
   ])('names %s when invalid', (field, options) => {
     expect(codeOf(() => resolveRuntimeOptions({ secret: SECRET, origin: 'http://localhost:3000', ...options } as never, {}))).toContain(field);
   });
