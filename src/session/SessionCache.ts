@@ -3,6 +3,8 @@ import type { Session } from './Session.js';
 /** Decoded sessions of this process, keyed by the exact cookie value (as its chunks) that carried them. */
 export interface SessionCache {
   get(parts: readonly string[], now?: number): Session | undefined;
+  /** Forgets the session of exactly this value (signed out, or its refresh token died). */
+  delete(parts: readonly string[]): void;
   /**
    * Stores a session whose seal verified. `until` (epoch ms) ends the entry
    * before the access token expires (a value to look at again soon).
@@ -104,6 +106,11 @@ export function createSessionCache(maxEntries: number, maxBytes = Number.POSITIV
         const [oldestKey, oldest] = entries.entries().next().value as [string, Entry];
         remove(oldestKey, oldest);
       }
+    },
+    delete(parts) {
+      const key = keyOf(parts);
+      const entry = entries.get(key);
+      if (entry !== undefined && sameParts(entry.parts, parts)) remove(key, entry);
     },
     get size() {
       return entries.size;

@@ -155,6 +155,13 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
       return session;
     },
     clear(store: CookieStore) {
+      // The value being cleared is no session any more, in this process's cache either.
+      try {
+        const parts = readCookieChunks(store, cookieName);
+        if (parts !== undefined) cache.delete(parts);
+      } catch {
+        // Unreadable chunks were never cached.
+      }
       const { maxAge: _maxAge, ...rest } = cookieOptions;
       deleteChunkedCookie(store, cookieName, rest);
     },
