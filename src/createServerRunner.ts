@@ -8,7 +8,7 @@ import { createRunWithServerContext } from './context/createRunWithServerContext
 import type { RunWithServerContext } from './context/createRunWithServerContext.js';
 import { createAuthGuardFor } from './guard/createAuthGuard.js';
 import { createAuthRouteHandlersFor } from './routes/createAuthRouteHandlers.js';
-import { createAmplifyCodec } from './session/createAmplifyCodec.js';
+import { AMPLIFY_COOKIE_MAX_AGE, createAmplifyCodec } from './session/createAmplifyCodec.js';
 import { createSealedCodec } from './session/createSealedCodec.js';
 import { createSessionCache } from './session/SessionCache.js';
 import { checkSessionClaims } from './tokens/checkSessionClaims.js';
@@ -60,7 +60,7 @@ export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput
 /** Builds the shared runtime of one runner (exported for the routes and guard layers and tests). */
 export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?: RuntimeOptions, env?: Record<string, string | undefined>): AuthRuntime {
   const options = resolveRuntimeOptions(runtimeOptions, env);
-  const config = parseAuthConfig(configInput, options.origin);
+  const config = parseAuthConfig(configInput, options.origin, runtimeOptions?.cognito);
   const endpoints = createEndpointResolver(config, { timeoutMs: options.httpTimeoutMs });
   const verifier = createTokenVerifier({
     issuer: config.issuer,
@@ -83,7 +83,8 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
         clientId: config.clientId,
         verifier,
         // Not httpOnly: Amplify's browser code reads and writes these cookies.
-        cookieOptions: { ...sessionCookie, httpOnly: false },
+        // Amplify's own lifetime unless configured: switching must sign nobody out early.
+        cookieOptions: { ...sessionCookie, httpOnly: false, maxAge: runtimeOptions?.cookies?.maxAge ?? AMPLIFY_COOKIE_MAX_AGE },
       })
     : createSealedCodec({
     cookieName,

@@ -2,7 +2,7 @@ export { createServerRunner } from './createServerRunner.js';
 export type { ServerRunner, ServerRunnerInput } from './createServerRunner.js';
 export { AuthError, isAuthError } from './errors/AuthError.js';
 export type { AuthErrorCode } from './errors/AuthError.js';
-export type { AmplifyOutputs, AmplifyAuthOutputs, OidcProviderConfig, AuthConfigInput } from './config/types.js';
+export type { AmplifyOutputs, AmplifyAuthOutputs, OidcProviderConfig, AuthConfigInput, CognitoEndpointOptions } from './config/types.js';
 export type { RuntimeOptions } from './config/runtimeOptions.js';
 export type { NextServerContext } from './context/NextServerContext.js';
 export type { ContextSpec } from './context/ContextSpec.js';

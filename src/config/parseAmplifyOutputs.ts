@@ -1,5 +1,6 @@
-import type { AmplifyOutputs, ResolvedAuthConfig } from './types.js';
+import type { AmplifyOutputs, CognitoEndpointOptions, ResolvedAuthConfig } from './types.js';
 import { invalidConfig } from './invalidConfig.js';
+import { isLoopbackHttp } from './isLoopbackHttp.js';
 import { pickRedirectUri } from './pickRedirectUri.js';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
@@ -15,8 +16,21 @@ function requireString(value: unknown, field: string): string {
  * Maps the `auth` section of `amplify_outputs.json` to the Cognito issuer and
  * hosted-UI endpoints. Only the authorization-code flow is supported: a
  * server cannot keep implicit-flow tokens.
+ *
+ * With `cognito.userPoolEndpoint` (a local Cognito-compatible server such as
+ * the dev IdP) the issuer **is** that endpoint, and the hosted UI, token,
+ * revocation, userInfo, logout and JWKS endpoints live under it; the outputs'
+ * region, pool id and domain are still validated but no longer used to
+ * build URLs. Tokens must carry exactly that `iss`: pointing the endpoint
+ * elsewhere never makes tokens of the real pool (or any other issuer) valid.
+ *
+ * @example
+ * ```ts
+ * parseAmplifyOutputs(outputs, 'http://localhost:3000', { userPoolEndpoint: 'http://127.0.0.1:3200' }).issuer;
+ * // 'http://127.0.0.1:3200'
+ * ```
  */
-export function parseAmplifyOutputs(outputs: AmplifyOutputs, origin: string): ResolvedAuthConfig {
+export function parseAmplifyOutputs(outputs: AmplifyOutputs, origin: string, cognito: CognitoEndpointOptions = {}): ResolvedAuthConfig {
   const auth: unknown = outputs.auth;
   if (typeof auth !== 'object' || auth === null) throw invalidConfig('auth', 'is required (the auth section of amplify_outputs.json)');
   const a = auth as Record<string, unknown>;
@@ -46,8 +60,9 @@ export function parseAmplifyOutputs(outputs: AmplifyOutputs, origin: string): Re
     throw invalidConfig('auth.oauth.identity_providers', 'must be a list of strings');
   }
 
-  const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-  const hostedUi = `https://${domain}`;
+  const local = userPoolEndpointOf(cognito.userPoolEndpoint);
+  const issuer = local ?? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  const hostedUi = local ?? `https://${domain}`;
   return {
     flavor: 'cognito',
     issuer,
@@ -68,4 +83,20 @@ export function parseAmplifyOutputs(outputs: AmplifyOutputs, origin: string): Re
       jwks: `${issuer}/.well-known/jwks.json`,
     },
   };
+}
+
+/**
+ * The endpoint without a trailing slash; https, or http on loopback only (a
+ * remote plain-http IdP would let anyone on the path mint sessions).
+ */
+function userPoolEndpointOf(value: unknown): string | undefined {
+  const field = 'runtimeOptions.cognito.userPoolEndpoint';
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !URL.canParse(value)) throw invalidConfig(field, 'must be an absolute URL');
+  const url = new URL(value);
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw invalidConfig(field, 'must have no query, fragment or credentials');
+  }
+  if (url.protocol !== 'https:' && !isLoopbackHttp(url.href)) throw invalidConfig(field, 'must be https, or http on a loopback host');
+  return url.href.replace(/\/+$/, '');
 }

@@ -149,3 +149,40 @@ describe('{ oidc }', () => {
     expect(errorOf(() => parseAuthConfig({} as never, ORIGIN)).message).toMatch(/^Invalid auth config: config /);
   });
 });
+
+describe('runtimeOptions.cognito.userPoolEndpoint (a local Cognito-compatible server)', () => {
+  it('puts the issuer, JWKS and every hosted-UI endpoint under the endpoint', () => {
+    const config = parseAuthConfig(outputs, ORIGIN, { userPoolEndpoint: 'http://127.0.0.1:3200/' });
+    expect(config.issuer).toBe('http://127.0.0.1:3200');
+    expect(config.endpoints).toEqual({
+      authorization: 'http://127.0.0.1:3200/oauth2/authorize',
+      token: 'http://127.0.0.1:3200/oauth2/token',
+      revocation: 'http://127.0.0.1:3200/oauth2/revoke',
+      userinfo: 'http://127.0.0.1:3200/oauth2/userInfo',
+      cognitoLogout: 'http://127.0.0.1:3200/logout',
+      signUp: 'http://127.0.0.1:3200/signup',
+      jwks: 'http://127.0.0.1:3200/.well-known/jwks.json',
+    });
+    // Everything else still comes from the outputs.
+    expect(config).toMatchObject({ flavor: 'cognito', clientId: '3n4b5urk1ft4fl3mg5e62d9ado', groupsClaim: 'cognito:groups' });
+    expect(parseAuthConfig(outputs, ORIGIN, { userPoolEndpoint: 'https://cognito.test/pool-1' }).endpoints?.token).toBe('https://cognito.test/pool-1/oauth2/token');
+    expect(parseAuthConfig(outputs, ORIGIN, {}).issuer).toBe('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xYz');
+  });
+
+  it.each([
+    ['plain http to a remote host', 'http://cognito.example.com'],
+    ['not a URL', 'localhost:3200'],
+    ['a query', 'http://127.0.0.1:3200/?x=1'],
+    ['credentials', 'https://user:pw@cognito.test'],
+    ['a non-string', 3200],
+  ])('refuses %s, naming the field', (_, value) => {
+    const error = errorOf(() => parseAuthConfig(outputs, ORIGIN, { userPoolEndpoint: value as string }));
+    expect(error.code).toBe('InvalidConfig');
+    expect(error.message).toContain('runtimeOptions.cognito.userPoolEndpoint');
+  });
+
+  it('is refused beside an { oidc } config, which names its own issuer', () => {
+    const error = errorOf(() => parseAuthConfig({ oidc: { issuer: 'https://id.example.com', clientId: 'c' } }, ORIGIN, { userPoolEndpoint: 'http://127.0.0.1:3200' }));
+    expect(error.message).toContain('runtimeOptions.cognito.userPoolEndpoint');
+  });
+});

@@ -1,4 +1,4 @@
-import type { AmplifyOutputs, AuthConfigInput, OidcProviderConfig, ResolvedAuthConfig } from './types.js';
+import type { AmplifyOutputs, AuthConfigInput, CognitoEndpointOptions, OidcProviderConfig, ResolvedAuthConfig } from './types.js';
 import { invalidConfig } from './invalidConfig.js';
 import { parseAmplifyOutputs } from './parseAmplifyOutputs.js';
 import { parseOidcConfig } from './parseOidcConfig.js';
@@ -14,9 +14,15 @@ import { parseOidcConfig } from './parseOidcConfig.js';
  * config.issuer; // 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc123'
  * ```
  */
-export function parseAuthConfig(input: AuthConfigInput, origin: string): ResolvedAuthConfig {
+export function parseAuthConfig(input: AuthConfigInput, origin: string, cognito?: CognitoEndpointOptions): ResolvedAuthConfig {
   if (typeof input !== 'object' || input === null) throw invalidConfig('config', 'must be amplify_outputs.json contents or { oidc: {...} }');
-  if ('oidc' in input && input.oidc !== undefined) return parseOidcConfig(input as OidcProviderConfig, origin);
-  if ('auth' in input) return parseAmplifyOutputs(input as AmplifyOutputs, origin);
+  if (cognito !== undefined && (typeof cognito !== 'object' || cognito === null)) throw invalidConfig('runtimeOptions.cognito', 'must be an object');
+  if ('oidc' in input && input.oidc !== undefined) {
+    if (cognito?.userPoolEndpoint !== undefined) {
+      throw invalidConfig('runtimeOptions.cognito.userPoolEndpoint', 'applies to amplify_outputs.json configs only (an { oidc } config names its issuer)');
+    }
+    return parseOidcConfig(input as OidcProviderConfig, origin);
+  }
+  if ('auth' in input) return parseAmplifyOutputs(input as AmplifyOutputs, origin, cognito);
   throw invalidConfig('config', 'must have an "auth" section (amplify_outputs.json) or an "oidc" section');
 }

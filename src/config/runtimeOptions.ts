@@ -1,4 +1,5 @@
 import type { AuthEvents } from './AuthEvents.js';
+import type { CognitoEndpointOptions } from './types.js';
 
 /** Options of `createServerRunner({ runtimeOptions })`. Every field has a safe default. */
 export interface RuntimeOptions {
@@ -20,7 +21,11 @@ export interface RuntimeOptions {
     domain?: string;
     /** @default 'lax' */
     sameSite?: 'lax' | 'strict' | 'none';
-    /** Session cookie lifetime in seconds. @default 2592000 (30 days) */
+    /**
+     * Session cookie lifetime in seconds.
+     * @default 2592000 (30 days) with the sealed codec; 31536000 (365 days, what
+     *   Amplify itself writes) with the amplify codec, so switching signs nobody out early
+     */
     maxAge?: number;
     /** Base name of the session cookie. @default 'nsa.session' */
     name?: string;
@@ -84,6 +89,13 @@ export interface RuntimeOptions {
      */
     grace?: number;
   };
+  /**
+   * `amplify_outputs.json` configs: `userPoolEndpoint` points the pool at a
+   * local Cognito-compatible server (the dev IdP), as Amplify's own option
+   * does, so tests need no network. See {@link CognitoEndpointOptions}.
+   * @default {}
+   */
+  cognito?: CognitoEndpointOptions;
   /** Server-side auth event callbacks (never given tokens). */
   events?: AuthEvents;
   /** Timeout for every request to the IdP, milliseconds. @default 5000 */

@@ -49,6 +49,21 @@ export interface OidcProviderConfig {
   };
 }
 
+/** `runtimeOptions.cognito`: where an `amplify_outputs.json` config talks to Cognito. */
+export interface CognitoEndpointOptions {
+  /**
+   * A local Cognito-compatible server to use instead of the user pool in the
+   * outputs (as Amplify's own `userPoolEndpoint`), e.g. the dev IdP:
+   * `idp.issuer`. The issuer becomes this URL exactly (tokens must carry it
+   * as `iss`), and `/oauth2/authorize`, `/oauth2/token`, `/oauth2/revoke`,
+   * `/oauth2/userInfo`, `/logout`, `/signup` and `/.well-known/jwks.json`
+   * are under it. https, or http on a loopback host. Only for
+   * `amplify_outputs.json` configs (an `{ oidc }` config names its issuer).
+   * @default undefined (the pool's own issuer and hosted-UI domain)
+   */
+  userPoolEndpoint?: string;
+}
+
 /** What `createServerRunner({ config })` accepts. */
 export type AuthConfigInput = AmplifyOutputs | OidcProviderConfig;
 

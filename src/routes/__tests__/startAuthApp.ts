@@ -15,7 +15,7 @@ import { sendWebResponse } from '../sendWebResponse.js';
 import { toWebRequest } from '../toWebRequest.js';
 
 export const TEST_SECRET = 'odd-names-secret-odd-names-secret-0123456789';
-export const TEST_CLIENT_ID = 'odd-names-client';
+export const TEST_CLIENT_ID = 'testclient1';
 
 export interface AuthApp {
   idp: DevIdp;
