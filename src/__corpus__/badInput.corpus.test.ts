@@ -227,11 +227,12 @@ async function callbackValues(e: CallbackEntry, rt: RunnerUnderTest): Promise<{ 
       const callback = await authorizeAtIdp(idpJar, tx.authorizeUrl);
       values.code = callback.searchParams.get('code')!;
     }
-    if (used.has('txForeign') || used.has('txExpired') || used.has('txShape')) {
+    if (['txForeign', 'txExpired', 'txShape', 'txResealed'].some((n) => used.has(n))) {
       const transaction = await openTransaction(tx.txValue);
       values.txForeign = await sealAt(transaction, OTHER_SECRET, 600);
       values.txExpired = await sealAt({ ...transaction, createdAt: Date.now() - 660_000 }, SECRET, 600, 660_000);
       values.txShape = await sealAt({ state: tx.state }, SECRET, 600);
+      values.txResealed = await sealAt(transaction, SECRET, 600);
     }
   }
   if (used.has('state2') || used.has('code2') || used.has('txValue2')) {
@@ -380,6 +381,9 @@ describe('the bad-input corpus', () => {
       ['sealed', `${SESSION_COOKIE}={{whole}}`],
       ['sealed', `${SESSION_COOKIE}.0={{chunk0}}; ${SESSION_COOKIE}.1={{chunk1}}`],
       ['amplify', '{{ampSession}}'],
+      // The material behind the seal entries is sound: sealed the same way, well-shaped and in date, it reads.
+      ['sealed', `${SESSION_COOKIE}={{shapeValid}}`],
+      ['sealed', `${SESSION_COOKIE}={{sealedDayAgo}}`],
     ] as const)('a valid %s session reads signed in: %s', async (runner, cookie) => {
       const f = new Findings();
       await runCookie({ id: 'control', surface: 'cookie', title: '', input: { runner, cookie }, expect: { session: 'signed-in', cleared: [] } }, f);
@@ -389,6 +393,12 @@ describe('the bad-input corpus', () => {
     it('a valid callback signs in', async () => {
       const f = new Findings();
       await runCallback({ id: 'control', surface: 'callback', title: '', input: { query: 'code={{code}}&state={{state}}&iss={{iss|enc}}', cookie: '{{tx}}' }, expect: { status: 303, signedIn: true, txCleared: true, tokenCalls: 1 } }, f);
+      expect(f.problems).toEqual([]);
+    });
+
+    it('a transaction resealed by this app completes (so the forged, foreign and expired ones fail for their own reason)', async () => {
+      const f = new Findings();
+      await runCallback({ id: 'control', surface: 'callback', title: '', input: { query: 'code={{code}}&state={{state}}&iss={{iss|enc}}', cookie: '{{txName}}={{txResealed}}' }, expect: { status: 303, signedIn: true, txCleared: true, tokenCalls: 1 } }, f);
       expect(f.problems).toEqual([]);
     });
 

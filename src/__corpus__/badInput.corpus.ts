@@ -155,6 +155,10 @@ export const cookieEntries: CookieEntry[] = [
   out('cookie-110', 'Amplify: LastAuthUser with NUL and dot segments', '{{P}}.LastAuthUser=..%00..', [], 'amplify'),
   out('cookie-111', 'Amplify: expired access token, a refresh token the IdP never issued', amplify('{{ampId}}', '{{expiredAt}}', `; ${A}.refreshToken=never-issued`), { subsetOf: AMP_NAMES }, 'amplify'),
   stillIn('cookie-112', 'Amplify: raw "@" names as adapter-nextjs 1.6 wrote them still read', '{{ampSession|suball:%40:@}}', 'amplify'),
+  // Prefix and case games with the name.
+  out('cookie-113', 'the __Host- spelling of the name on an http origin', `__Host-${S}={{whole}}`),
+  out('cookie-114', 'the name in upper case', `NSA.SESSION={{whole}}`),
+  out('cookie-115', 'the __Secure- spelling of the chunk names', `__Secure-${S}.0={{chunk0}}; __Secure-${S}.1={{chunk1}}`),
 ];
 
 // ─── callbacks ──────────────────────────────────────────────────────────────
@@ -313,6 +317,8 @@ export const pathEntries: PathEntry[] = [
   p('path-062', 'a /g rule, encoded, asked three times', '/s%65cret', DENIED_PAGE, { repeat: 3 }),
   p('path-063', 'a /y rule, API-style next-action, asked three times', '/vault/x', 'unauthorized', { repeat: 3, headers: { 'next-action': 'abc' } }),
   // Odd spellings of public paths stay public (no over-blocking, no 500).
+  p('path-067', 'an encoded spelling prefetched by the router', '/%64ashboard', ['noContent', 'badRequest'], { headers: { 'next-router-prefetch': '1' } }),
+  p('path-068', 'an encoded dynamic segment fetched by the router (RSC)', '/reports/%34%32', 'noContent', { headers: { 'sec-fetch-dest': 'empty' } }),
   p('path-064', 'a public path with a malformed escape', '/about/%zz', 'pass'),
   p('path-065', 'a public path near the rule (segment-aware)', '/dashboards', 'pass'),
   p('path-066', 'another report id, encoded', '/reports/%34%33', 'pass'),
@@ -362,6 +368,7 @@ export const signOutEntries: SignOutEntry[] = [
   so('sign-out-030', 'Amplify: canonical names plus raw "(" ")" variants as adapter-nextjs 1.8 writes them', { method: 'POST', runner: 'amplify', signedIn: true, cookie: '{{session}}; {{P}}.(x).idToken=1; {{P}}.(x).accessToken=2', headers: SAME }, { ...SIGNED_OUT, cleared: ['@session', '{{P}}.(x).idToken', '{{P}}.(x).accessToken'] }),
   so('sign-out-031', 'Amplify: cross-site', { method: 'POST', runner: 'amplify', signedIn: true, headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } }, REFUSED_SIGN_OUT),
   so('sign-out-032', 'Amplify: a garbage LastAuthUser', { method: 'POST', runner: 'amplify', cookie: '{{P}}.LastAuthUser=%00%0D%0A', headers: SAME }, { status: 303, logout: true, cleared: ['{{P}}.LastAuthUser'], revocations: 0 }),
+  so('sign-out-033', 'Amplify: the idToken cookie twice (a planted copy)', { method: 'POST', runner: 'amplify', signedIn: true, cookie: '{{session}}; {{P}}.{{U}}.idToken=planted', headers: SAME }, { status: 303, logout: true, cleared: ['@session'], revocations: 0 }),
 ];
 
 /** Every entry, in the order the runner takes them. */

@@ -257,6 +257,8 @@ export async function startCorpusStack(): Promise<CorpusStack> {
     hugeChunks: chunksHeader(Array.from({ length: 100 }, () => 'A'.repeat(3800))),
     tinyChunks: chunksHeader(Array.from({ length: 1000 }, () => 'a')),
     hugeSeal: chunksHeader(hugeSeal.match(/.{1,3800}/g)!),
+    shapeValid: await seal({ v: 1, id, at, rt }),
+    sealedDayAgo: await sealAt({ v: 1, id, at, rt }, SECRET, SESSION_TTL, 24 * 3600 * 1000),
     shapeEmpty: await seal({}),
     shapeArray: await seal([]),
     shapeString: await seal('a string'),

@@ -40,7 +40,7 @@ export interface CallbackEntry {
   title: string;
   input: {
     method?: 'GET' | 'POST';
-    /** Query string of `/api/auth/sign-in-callback`. Per-entry placeholders: `state`, `code`, `iss`, `tx` (the transaction cookie as `name=value`), `txName`, `txValue`, `state2`, `code2`, `txValue2`, `txForeign`, `txExpired`, `txShape`, `otherIss`, `session`. */
+    /** Query string of `/api/auth/sign-in-callback`. Per-entry placeholders: `state`, `code`, `iss`, `tx` (the transaction cookie as `name=value`), `txName`, `txValue`, `state2`, `code2`, `txValue2`, `txForeign`, `txExpired`, `txShape`, `txResealed`, `otherIss`, `session`. */
     query: string;
     cookie?: string;
     /** Run the callback once as a browser would, then send the same request again: the replay is the input under test. */
