@@ -49,6 +49,19 @@ test('edge guard: signed-out /dashboard → 307 to sign-in with returnTo; /api/m
   expect(((await api.json()) as { error?: unknown }).error).toBe('unauthenticated');
 });
 
+test('edge guard, encoded paths: /%64ashboard and /api/m%65 are protected like the plain paths; /dashboard%2F.. and /dashboard;x are refused (400), never the page', async ({ request }) => {
+  const encoded = await request.get(`${APP}/%64ashboard`, { maxRedirects: 0 });
+  expect(encoded.status()).toBe(307);
+  expect(new URL(encoded.headers()['location'] ?? '').pathname).toBe('/api/auth/sign-in');
+  const api = await request.get(`${APP}/api/m%65`, { maxRedirects: 0 });
+  expect(api.status()).toBe(401);
+  for (const path of ['/dashboard%2F..', '/dashboard;x', '/dashboard/%E0%A4', '/dashboard%00']) {
+    const response = await request.get(`${APP}${path}`, { maxRedirects: 0 });
+    expect(response.status(), path).toBe(400);
+    expect(await response.text(), path).not.toContain('data-testid="user-email"');
+  }
+});
+
 test('sign-in through the edge guard: deep link → IdP → back on it with the email from the server component; /api/me 401 → 200', async ({ page, context }) => {
   expect((await page.request.get('/api/me', { maxRedirects: 0 })).status()).toBe(401);
 
