@@ -10,6 +10,8 @@
  * are Next's internal request overrides, never sent to the browser), and the
  * exact cookies expired.
  */
+import { RequestCookies } from 'next/dist/compiled/@edge-runtime/cookies/index.js';
+import { RequestCookiesAdapter } from 'next/dist/server/web/spec-extension/adapters/request-cookies.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchAuthSession } from '../context/fetchAuthSession.js';
 import { CookieJar } from '../dev-idp/CookieJar.js';
@@ -211,6 +213,25 @@ async function runCookie(e: CookieEntry, f: Findings): Promise<void> {
     }
     await inspect(f, 'route read', response);
     checkCleared(f, 'route read', e.expect.cleared, deletedNames(response), sessionNames, values);
+  }
+
+  // 3. A server component's read: `{ cookies }`, read-only, as Next builds it.
+  const rsc = await call(f, 'fetchAuthSession (server component)', () =>
+    rt.runner.runWithServerContext({
+      nextServerContext: { cookies: () => RequestCookiesAdapter.seal(new RequestCookies(new Headers({ cookie }))) },
+      operation: (ctx) => fetchAuthSession(ctx),
+    }),
+  );
+  const names = cookieNames(cookie);
+  // Next's cookie store keeps one copy of a name sent twice: the planted-duplicate
+  // defence needs the raw header (guard, route handlers), so only "no throw" holds here.
+  const duplicated = new Set(names).size !== names.length;
+  if (rsc && !duplicated) {
+    const got = rsc.tokens ? 'signed-in' : 'signed-out';
+    if (got !== want) {
+      f.add(`fetchAuthSession (server component): ${got}, expected ${want}`);
+      if (want === 'signed-out') f.acceptedWrongly = true;
+    }
   }
 }
 

@@ -28,7 +28,11 @@ export interface CookieEntry {
     cookie: string;
   };
   expect: {
-    /** Read through the guard (a protected API path) and through `runWithServerContext` with `{ request, response }`. */
+    /**
+     * Read three ways: the guard (a protected API path), a route handler's
+     * `{ request, response }` and a server component's read-only `{ cookies }`
+     * (which cannot see a duplicated name: Next keeps one copy).
+     */
     session: 'signed-in' | 'signed-out';
     cleared: ClearedSpec;
   };
