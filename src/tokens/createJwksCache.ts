@@ -54,7 +54,9 @@ async function fetchJwks(uri: string, timeoutMs: number): Promise<JSONWebKeySet>
  * rate limit allows: one fetch at a time (shared by every waiting lookup)
  * and at most one start per `refetchIntervalMs`, whatever number of unknown
  * `kid`s arrive. Stale keys keep serving while a background fetch refreshes
- * them; a failed fetch keeps the keys held.
+ * them; a failed fetch keeps the keys held, and an unknown `kid` then fails
+ * with the fetch's error (the keys could not be had), not with "no matching
+ * key" (a verdict on the token).
  *
  * @example
  * ```ts
@@ -71,6 +73,8 @@ export function createJwksCache(options: JwksCacheOptions): JWTVerifyGetKey {
   let loadedAt = -Infinity;
   let lastStart = -Infinity;
   let inflight: Promise<void> | undefined;
+  /** Why the last fetch failed; undefined once one succeeds. */
+  let lastFailure: unknown;
   let timer: { until: number; done: Promise<void> } | undefined;
 
   function start(): Promise<void> {
@@ -79,7 +83,11 @@ export function createJwksCache(options: JwksCacheOptions): JWTVerifyGetKey {
       const json = await fetchJwks(await options.jwksUri(), options.timeoutMs);
       local = createLocalJWKSet(json); // throws on a malformed set: the old keys stay
       loadedAt = now();
-    })().finally(() => {
+      lastFailure = undefined;
+    })().catch((err: unknown) => {
+      lastFailure = err;
+      throw err;
+    }).finally(() => {
       if (inflight === current) inflight = undefined;
     });
     inflight = current;
@@ -127,11 +135,9 @@ export function createJwksCache(options: JwksCacheOptions): JWTVerifyGetKey {
       return await local!(protectedHeader, token);
     } catch (err) {
       if (!(err instanceof JWKSNoMatchingKey)) throw err;
-      try {
-        await fetchSince(since);
-      } catch {
-        throw err;
-      }
+      await fetchSince(since);
+      // Keys we could not fetch are no verdict on the token: report the failure, not "no such key".
+      if (lastFailure !== undefined) throw lastFailure;
       return local!(protectedHeader, token);
     }
   };
