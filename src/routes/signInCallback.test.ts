@@ -158,6 +158,36 @@ describe('the sign-in callback (RFC 9207 iss, single use, future iat)', () => {
   });
 });
 
+describe('key rotation at the IdP', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack('rotation-client', 'cognito', 'ES256');
+  });
+  afterAll(async () => {
+    await stack?.idp.close();
+  });
+
+  it('a sign-in and a refresh right after the IdP rotates its signing key succeed (no 30-second blind spot)', async () => {
+    const first = await captureCallback(stack.handlers, ORIGIN, ALICE);
+    const signedIn = await callRoute(stack.handlers, first.callbackUrl.href, first.cookie);
+    expect(signedIn.status).toBe(303); // the JWKS is fetched and cached now
+    stack.idp.resetStats();
+    await stack.idp.rotateKeys();
+
+    const second = await captureCallback(stack.handlers, ORIGIN, ALICE);
+    const again = await callRoute(stack.handlers, second.callbackUrl.href, second.cookie);
+    expect(again.status).toBe(303);
+    expect(sessionCookies(again)).toHaveLength(1);
+    // The first session refreshes into tokens signed with the new key, on the keys already fetched.
+    const session = await createRunWithServerContext(stack.runtime)({
+      nextServerContext: { request: new Request(`${ORIGIN}/`, { headers: { cookie: cookieHeaderOf(signedIn) } }), response: new Response(null) },
+      operation: (ctx) => fetchAuthSession(ctx, { forceRefresh: true }),
+    });
+    expect(session.tokens?.idToken.payload.email).toBe('alice@example.com');
+    expect(stack.idp.stats().jwksFetches).toBe(1);
+  });
+});
+
 describe('a Cognito config without discovery (amplify_outputs.json)', () => {
   const config = { flavor: 'cognito' as const, issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc', clientId: 'c' };
   const endpoints = { authorization: 'https://auth.example/oauth2/authorize', token: 'https://auth.example/oauth2/token', jwks: 'https://x/jwks.json' };
