@@ -35,7 +35,11 @@ const MIN_CHUNK_SIZE = 256;
  * ```
  */
 export function writeChunkedCookie(store: CookieStore, name: string, value: string, options?: CookieOptions): void {
+  // splitCookieValue asks once per code point on non-ASCII values: serialize once per name.
+  const budgets = new Map<string, number>();
   const budget = (cookieName: string): number => {
+    const known = budgets.get(cookieName);
+    if (known !== undefined) return known;
     const size = Math.min(
       COOKIE_CHUNK_SIZE,
       MAX_SET_COOKIE_LENGTH - serializeCookie(cookieName, '', options).length - HOST_ATTRIBUTE_ALLOWANCE,
@@ -43,6 +47,7 @@ export function writeChunkedCookie(store: CookieStore, name: string, value: stri
     if (size < MIN_CHUNK_SIZE) {
       throw new AuthError('InvalidConfig', `Cookie ${JSON.stringify(name)}: name and attributes leave no room for a value`);
     }
+    budgets.set(cookieName, size);
     return size;
   };
 
