@@ -89,7 +89,10 @@ const heap = () => {
 log(`signing in ${OTHERS} other users and the attacker…`);
 const others = [];
 for (let i = 0; i < OTHERS; i++) others.push(headerOf(await signIn()));
+const heapEmpty = heap();
 for (const header of others) if (!(await signedIn(header))) throw new Error('bench: a valid session read as signed out');
+// What one cached Cognito-sized session costs, measured and as the cache estimates it (session.cacheBytes counts estimates).
+const perEntry = { measured: Math.round((heap() - heapEmpty) / OTHERS), estimated: cache.bytes === undefined ? null : Math.round(cache.bytes / cache.size) };
 const attacker = await signIn();
 if (!(await signedIn(headerOf(attacker)))) throw new Error('bench: the attacker’s valid session read as signed out');
 if (attacker.length < 2) throw new Error('bench: expected a chunked (Cognito-sized) session');
@@ -149,6 +152,7 @@ const result = {
   cacheEntries: { before: sizeBefore, after: sizeAfter },
   heapUsed: { before: heapBefore, after: heapAfter, retained },
   heapBoundBytes: HEAP_BOUND_BYTES,
+  bytesPerCachedSession: perEntry,
   withinBound: retained < HEAP_BOUND_BYTES,
   othersStillCached: othersCached,
   attackerValidCookieStillCached: attackerStillCached,
@@ -156,5 +160,6 @@ const result = {
 };
 log(`  read as signed in: ${result.readAsSignedIn}/${VARIANTS} (${result.kinds.map((k) => `${k.label}: ${k.readAsSignedIn}/${k.sent}`).join('; ')})`);
 log(`  cache entries: ${sizeBefore} → ${sizeAfter}; other users still cached: ${othersCached}/${OTHERS}`);
+log(`  one cached session: ${perEntry.measured} B of heap measured, ${perEntry.estimated ?? 'n/a'} B estimated by the cache`);
 log(`  heap retained by the attack: ${(retained / 2 ** 20).toFixed(2)} MiB (bound ${(HEAP_BOUND_BYTES / 2 ** 20).toFixed(0)} MiB: ${result.withinBound ? 'within' : 'EXCEEDED'}); ${attackMs} ms`);
 if (args.out) writeFileSync(args.out, JSON.stringify(result, null, 2));

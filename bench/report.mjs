@@ -8,9 +8,11 @@ const verdict = (ok) => (ok ? '**met**' : '**missed**');
 
 const CASES = [
   ['nsa.warm', 'next-server-auth, warm: `fetchAuthSession` in a `{ cookies }` context, cookie value seen before (cache hit); includes building Next’s `cookies()` object'],
-  ['nsa.cold', 'next-server-auth, cold: same, first time this process sees the cookie value (unseal + decode + claims check)'],
-  ['nsa.warm.verifyOnRead', 'warm, `session.verifyOnRead: true` (+ 2 jose RS256 verifications per read)'],
-  ['nsa.cold.verifyOnRead', 'cold, `session.verifyOnRead: true`'],
+  ['nsa.cold', 'next-server-auth, cold: same, first time this process sees the cookie value (format check + unseal + decode + claims check), `session.verifySignatures: \'never\'` (the seal alone, as before issue 8)'],
+  ['nsa.warm.verifyOnce', 'warm, `session.verifySignatures: \'once\'` (the default): still a cache hit'],
+  ['nsa.cold.verifyOnce', 'cold, `session.verifySignatures: \'once\'` (the default): + the 2 jose RS256 verifications (cached JWKS) before the value is cached'],
+  ['nsa.warm.verifyOnRead', 'warm, `session.verifySignatures: \'always\'` (+ 2 jose RS256 verifications per read)'],
+  ['nsa.cold.verifyOnRead', 'cold, `session.verifySignatures: \'always\'`'],
   ['nsa.warm.libraryOnly', 'warm, Next’s `cookies()` object built once: the library’s share of a warm read'],
   ['nsa.guard.warm', 'the guard (`createAuthGuard`, proxy.ts) letting a signed-in request through, warm; Next’s `NextRequest` prebuilt (Next builds it with or without the guard)'],
   ['nsa.cacheLookup', 'the session-cache lookup alone, part of every warm read (indexed by the seal’s last 48 chars, its HMAC; confirmed chunk by chunk)'],
@@ -45,6 +47,7 @@ function aggregatePart1(part1) {
       coldOverAmplify: ratio('nsa.cold', 'amplify.perRequest'),
     },
     perJose: (name) => median(runs.map((r) => r.cases[name].medianUs / r.cases['jose.jwtVerify'].medianUs)),
+    ratio,
   };
 }
 
@@ -117,8 +120,18 @@ function renderPart1(part1) {
         : `; keyed by the whole cookie value, as before commit 951e46b, it costs ${us(former)} µs in this same run, because each request’s joined ` +
           '~5.6 KB string is new and V8 flattens and hashes all of it.'),
   );
+  if (c['nsa.cold.verifyOnce']) {
+    const once = c['nsa.cold.verifyOnce'].median;
+    const never = c['nsa.cold'].median;
+    lines.push(
+      `- **verifySignatures: 'once' (the default since issue 8)** checks both tokens' signatures (jose, cached JWKS) on the first read of a cookie value, before it is cached: ` +
+        `a cold read costs ${us(once)} µs against ${us(never)} µs with the seal alone (${x(a.ratio('nsa.cold.verifyOnce', 'nsa.cold'))}, +${us(once - never)} µs), ` +
+        `paid once per process per new cookie value (sign-in, refresh, a new instance); a warm read stays a cache hit (${us(c['nsa.warm.verifyOnce'].median)} µs vs ${us(warmFull)} µs). ` +
+        'That buys a session that `AUTH_SECRET` alone cannot mint: forging one also takes the IdP\'s signing key. Hence the default.',
+    );
+  }
   lines.push(
-    `- **verifyOnRead** adds two jose RS256 verifications to every read: ${us(c['nsa.warm.verifyOnRead'].median)} µs warm, ${us(c['nsa.cold.verifyOnRead'].median)} µs cold.`,
+    `- **verifySignatures: 'always'** (formerly \`verifyOnRead\`) adds two jose RS256 verifications to every read: ${us(c['nsa.warm.verifyOnRead'].median)} µs warm, ${us(c['nsa.cold.verifyOnRead'].median)} µs cold.`,
   );
   lines.push(
     `- **Baselines, relative to one jose RS256 verification (${us(c['jose.jwtVerify'].median)} µs):** iron-session \`unsealData\` ${x(a.ratios.unsealOverJose)}, ` +
@@ -267,6 +280,45 @@ function renderPart3(part3) {
   return lines.join('\n');
 }
 
+function renderPart4(part4) {
+  const mib = (b) => `${(b / 2 ** 20).toFixed(2)} MiB`;
+  const { after, before } = part4;
+  const lines = ['## Part 4 — session-cache inflation (issue 8)', ''];
+  lines.push(
+    `One process (\`node --expose-gc bench/cache-inflation.mjs\`). ${after.others} other users' sessions are read once (so cached); then one attacker holding ` +
+      `ONE valid session cookie sends ${after.variants} distinct hostile variants of it (average Cookie header ${after.averageVariantCookieHeaderBytes} B), ` +
+      'each read by the sealed codec as a request would be: trailing data after the seal (`…~2~junk`), junk glued to the version (`…~2x…`, which ' +
+      '`parseInt` reads as 2), an extra chunk, and the same bytes re-split at other chunk boundaries. Heap is `heapUsed` after forced GCs, before and after the attack. ' +
+      `The cache runs with the runner's defaults (${after.cacheOptions.entries} entries${after.cacheOptions.bytes ? `, ${mib(after.cacheOptions.bytes)}` : ''}). Run at ${part4.date}.`,
+    '',
+  );
+  lines.push('| | read as signed in | cache entries before → after | other users still cached | heap retained by the attack |', '|---|---:|---:|---:|---:|');
+  const row = (label, r) =>
+    `| ${label} | ${r.readAsSignedIn}/${r.variants} | ${r.cacheEntries.before} → ${r.cacheEntries.after} | ${r.othersStillCached}/${r.others} | ${mib(r.heapUsed.retained)} |`;
+  if (before) lines.push(row('before the fix (session code of 8e7d130: seals split on `~`, cache indexed by the last 48 characters)', before));
+  lines.push(row('this build (exact seal format and chunk layout checked before unsealing; cache keyed by the whole HMAC, bounded by bytes)', after));
+  lines.push('');
+  lines.push('| by kind of variant | sent | read as signed in' + (before ? ' (before the fix)' : '') + ' |', '|---|---:|---:|');
+  for (const k of after.kinds) {
+    const b = before?.kinds.find((x) => x.label === k.label);
+    lines.push(`| ${k.label} | ${k.sent} | ${k.readAsSignedIn}${b ? ` (${b.readAsSignedIn})` : ''} |`);
+  }
+  lines.push('', '### Target', '', '| target | measured | |', '|---|---|---|');
+  lines.push(
+    `| ${after.variants} hostile variants from one account retain < ${mib(after.heapBoundBytes)} of heap, and other users' entries survive | ` +
+      `${mib(after.heapUsed.retained)}; ${after.othersStillCached}/${after.others} still cached | ${verdict(after.withinBound && after.othersStillCached === after.others)} |`,
+  );
+  lines.push('');
+  if (after.bytesPerCachedSession) {
+    lines.push(
+      `One cached Cognito-sized session costs ${after.bytesPerCachedSession.measured} B of heap here (its cookie strings are slices of the request header, which ` +
+        `this bench keeps anyway); the cache counts a conservative ${after.bytesPerCachedSession.estimated} B against \`session.cacheBytes\`.`,
+      '',
+    );
+  }
+  return lines.join('\n');
+}
+
 /** The whole RESULTS.md. */
 export function renderResults(results) {
   const m = results.machine;
@@ -293,5 +345,6 @@ export function renderResults(results) {
   if (results.part2) out.push(renderPart2(results.part2, results.part1, results.part2Control));
   if (results.part2Control) out.push(renderControl(results.part2Control));
   if (results.part3) out.push(renderPart3(results.part3));
+  if (results.part4) out.push(renderPart4(results.part4));
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -5,6 +5,9 @@
 //   npm run bench -- --part 1          per-request session read only
 //   npm run bench -- --part 2          guard load test only
 //   npm run bench -- --part 3          refresh storm only
+//   npm run bench -- --part 4          session-cache inflation only
+//   npm run bench -- --part 4 --before-dist DIR   also run Part 4 on another
+//                                      build (e.g. the commit before the fix) as "before"
 //   npm run bench -- --skip-build      reuse dist/ and example-app/.next
 //   npm run bench -- --runs 3          Part 1 processes (median of their medians)
 //   npm run bench -- --part 2 --control   A/A check of the load test: both
@@ -29,9 +32,10 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     control: { type: 'boolean', default: false },
     render: { type: 'boolean', default: false },
+    'before-dist': { type: 'string' },
   },
 });
-const parts = args.part ? [Number(args.part)] : [1, 2, 3];
+const parts = args.part ? [Number(args.part)] : [1, 2, 3, 4];
 const started = Date.now();
 const tmp = mkdtempSync(join(tmpdir(), 'nsa-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -94,6 +98,18 @@ if (parts.includes(3)) {
   const loadBefore = load();
   step('Part 3 — refresh storm', process.execPath, [join('bench', 'refresh-storm.mjs'), '--out', out]);
   results.part3 = { load: { before: loadBefore, after: load() }, ...readJson(out) };
+}
+
+if (parts.includes(4)) {
+  const run = (label, out, extra) => {
+    step(label, process.execPath, ['--expose-gc', join('bench', 'cache-inflation.mjs'), '--out', out, ...extra]);
+    return readJson(out);
+  };
+  const after = run('Part 4 — session-cache inflation', join(tmp, 'cache-inflation.json'), []);
+  const before = args['before-dist']
+    ? run('Part 4 — session-cache inflation, the build before the fix', join(tmp, 'cache-inflation-before.json'), ['--dist', args['before-dist']])
+    : previous.part4?.before;
+  results.part4 = { date: new Date().toISOString(), after, ...(before ? { before } : {}) };
 }
 
 results.generated = new Date().toISOString();
