@@ -54,7 +54,10 @@ function isSealedPayload(data: unknown): data is SealedPayload {
  * The default codec: the token set sealed with iron-session (AES-256-CBC +
  * HMAC-SHA-256) into one httpOnly cookie, chunked when large. A verified seal
  * authenticates the tokens, so steady-state reads are a cache lookup keyed by
- * the cookie value.
+ * the cookie value. A value is unsealed only when it has exactly the seal's
+ * format and the writer's chunk layout: every other spelling of a valid seal
+ * (trailing data, extra or re-split chunks) reads as signed out, so one
+ * cookie cannot fill the cache with copies of itself.
  *
  * @example
  * ```ts
