@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { parseSetCookie } from 'cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar, expiredNames, setNames } from '../cookies/__tests__/CookieJar.js';
+import { NextRequest, NextResponse } from 'next/server.js';
 import { createCookieStoreFromFetchApi } from '../cookies/createCookieStoreFromFetchApi.js';
+import { createCookieStoreFromNextMiddleware } from '../cookies/createCookieStoreFromNextMiddleware.js';
+import { createCookieStoreFromPagesRouter } from '../cookies/createCookieStoreFromPagesRouter.js';
 import type { CookieStore } from '../cookies/CookieStore.js';
 import { signInWithPassword, startDevIdp } from '../dev-idp/index.js';
 import type { DevIdp } from '../dev-idp/index.js';
@@ -514,6 +517,19 @@ describe('amplify codec: attacks on a layout nobody sealed', () => {
       const planted = name.endsWith('LastAuthUser') ? 'bob@example.com' : name.endsWith('idToken') ? bob.idToken : name.endsWith('accessToken') ? bob.accessToken : 'x';
       expect(await readHeader(header([[name, planted], ...alice])), name).toBeUndefined();
       expect(await readHeader(header([...alice, [name, value]])), name).toBeUndefined();
+    }
+  });
+
+  it('planted duplicate Amplify cookie reads as signed out in middleware/proxy (NextRequest) and the Pages Router too', async () => {
+    const alice = amplifyBrowserCookies('alice@example.com', tokens['alice@example.com']!);
+    const idName = alice.find(([n]) => n.endsWith('.idToken'))![0];
+    const twice = header([...alice, [idName, tokens['alice@example.com']!.idToken]]);
+    const middleware = (cookie: string) => createCookieStoreFromNextMiddleware(new NextRequest(`${ORIGIN}/`, { headers: { cookie } }), NextResponse.next());
+    const pages = (cookie: string) =>
+      createCookieStoreFromPagesRouter({ headers: { cookie } }, { headersSent: false, getHeader: () => undefined, setHeader: () => undefined });
+    for (const make of [middleware, pages]) {
+      expect(await codec.read(make(header(alice)))).toBeDefined();
+      expect(await codec.read(make(twice))).toBeUndefined();
     }
   });
 
