@@ -128,7 +128,9 @@ function renderPart1(part1) {
         `a cold read costs ${us(once)} µs against ${us(never)} µs with the seal alone (+${us(once - never)} µs, about two jose verifications of ${us(c['jose.jwtVerify'].median)} µs; ` +
         `the runs' own ratios have a median of ${x(a.ratio('nsa.cold.verifyOnce', 'nsa.cold'))}), ` +
         `paid once per process per new cookie value (sign-in, refresh, a new instance); a warm read stays a cache hit (${us(c['nsa.warm.verifyOnce'].median)} µs vs ${us(warmFull)} µs). ` +
-        'That buys a session that `AUTH_SECRET` alone cannot mint: forging one also takes the IdP\'s signing key. Hence the default.',
+        'That buys a session that `AUTH_SECRET` alone cannot mint: forging one also takes the IdP\'s signing key. Hence the default. ' +
+        'Expired but genuine tokens still read (their signature, `iss` and audience are checked, `exp` means "refresh me"); a JWKS that cannot be fetched ' +
+        'signs nobody out: the seal authenticates that read and the value is checked again 30 s later.',
     );
   }
   lines.push(
