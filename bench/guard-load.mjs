@@ -268,6 +268,7 @@ const sessions = [
   { name: 'devIdp', label: 'real sign-in through the app and the dev IdP', cookies: {} },
 ];
 const runs = [];
+const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
 prepareGuardOffApp();
 const built = new Set();
 try {
@@ -337,6 +338,7 @@ for (const s of sessions) {
 }
 const out = {
   guardOff: 'copy',
+  load: { before: loadBefore, after: loadavg().map((l) => Number(l.toFixed(2))) },
   settings: { duration: DURATION, warmup: WARMUP, connections: CONNECTIONS, pairs: PAIRS, ports: SLOTS.map((slot) => slot.appPort), control: args.control },
   runs,
   summary,

@@ -152,7 +152,8 @@ function renderPart2(part2, part1, control) {
   lines.push(
     '`next start` of the example app (one production build; each copy started by `scripts/start.mjs` with its own dev IdP), ' +
       `load from autocannon in the bench process: ${s.connections} keep-alive connections, GET \`/dashboard\` (a server component that reads the session) ` +
-      `with a valid session. For each of ${s.pairs} pairs of ${s.duration} s windows per session, two copies of the same build are started side by side ` +
+      `with a valid session. For each of ${s.pairs} pairs of ${s.duration} s windows per session, ` +
+      (part2.guardOff === 'copy' ? 'the two builds (guard on, guard off) are started side by side ' : 'two copies of the same build are started side by side ') +
       `on :${s.ports.join(' and :')}, one with the guard and one without, the ports swapped from pair to pair; only one copy is under load at a time, ` +
       `after ${s.warmup} s of warm-up per copy and session. The guard goes first in odd pairs and last in even ones (the sessions’ order alternates too). ` +
       'The table gives the median over the windows. ' +
