@@ -12,6 +12,9 @@ describe('issuedTogether', () => {
     expect(issuedTogether(pair, pair)).toBe(true);
     expect(issuedTogether(pair, { ...pair, iat: 2001 })).toBe(true);
     expect(issuedTogether({ sub: 'u1', iat: 5 }, { sub: 'u1', iat: 5 })).toBe(true);
+    // A plain OIDC provider: auth_time in the ID token only; iat still binds the pair.
+    expect(issuedTogether({ sub: 'u1', auth_time: 1, iat: 5 }, { sub: 'u1', iat: 5 })).toBe(true);
+    expect(issuedTogether({ sub: 'u1', auth_time: 1, iat: 5 }, { sub: 'u1', iat: 7 })).toBe(false);
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -20,8 +23,7 @@ describe('issuedTogether', () => {
     ['another authentication (auth_time)', { auth_time: 999 }],
     ['a later refresh of the same sign-in (iat)', { iat: 2002 }],
     ['an earlier issuance (iat)', { iat: 1990 }],
-    ['origin_jti in one token only', { origin_jti: undefined }],
-    ['auth_time in one token only', { auth_time: undefined }],
+    ['another sign-in (origin_jti of another type)', { origin_jti: 1 }],
     ['no iat', { iat: undefined }],
     ['a non-numeric iat', { iat: '2000' }],
   ])('refuses an access token from %s', (_, patch) => {
