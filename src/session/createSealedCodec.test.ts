@@ -89,6 +89,15 @@ describe('sealed codec: one valid cookie cannot be spelled in many ways', () => 
     expect(await readWith(makeCodec().codec, [{ name: `${COOKIE}.0`, value: cookies[0]!.value }])).toBeUndefined();
   });
 
+  it('a whole cookie with a stray chunk beside it reads as signed out, even once cached', async () => {
+    const { refreshToken: _dropped, ...small } = await makeTokens('carol', 100);
+    const { codec } = makeCodec();
+    const cookies = await sealedCookies(codec, small);
+    expect(cookies.map((c) => c.name)).toEqual([COOKIE]);
+    expect((await readWith(codec, cookies))?.idToken.payload.sub).toBe('carol');
+    expect(await readWith(codec, [...cookies, { name: `${COOKIE}.0`, value: 'junk' }])).toBeUndefined();
+  });
+
   it('a validly sealed value longer than the accepted maximum is refused before it is unsealed', async () => {
     // Sealed directly with the secret (the writer refuses such token sets): its format is right, its size is not.
     const big = await sealData({ v: 1, id: alice.idToken, at: alice.accessToken, rt: randomBytes(MAX_TOKEN_SET_BYTES).toString('base64url') }, { password: SECRETS, ttl: COOKIE_OPTIONS.maxAge });

@@ -119,8 +119,6 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
 
   /** First read of a cookie value in this process: exact format, canonical chunks, unseal, verify, cache. */
   function readCold(store: CookieStore, parts: string[]): Promise<Session | undefined> | undefined {
-    // A lone `name.0` is never what the writer produces (it writes `name` when the value fits one cookie).
-    if (parts.length === 1 && store.get(cookieName) === undefined) return undefined;
     const raw = parts.join('');
     // Trailing data, extra chunks and oversized values stop here, before any crypto,
     // so one valid cookie cannot be spelled in many ways that each unseal and get cached.
@@ -146,6 +144,9 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
     async read(store: CookieStore) {
       const parts = readCookieChunks(store, cookieName);
       if (parts === undefined) return undefined;
+      // The writer never leaves `name` and `name.0` side by side, nor a lone `name.0`
+      // (a value that fits one cookie is written as `name`): either is someone else's layout.
+      if (parts.length === 1 && (store.get(cookieName) === undefined || store.get(`${cookieName}.0`) !== undefined)) return undefined;
       const cached = cache.get(parts, now());
       if (cached === undefined) return readCold(store, parts);
       if (verifySignatures?.mode === 'always' && (await signaturesHold(cached)) === false) return undefined;
