@@ -1,9 +1,11 @@
 // The sign-in callback only completes the sign-in this browser started, once.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { APP_URL, authCookieNames, signIn, signOut, startSignIn } from './support.js';
+import { APP_URL, authCookieNames, IDP_URL, signIn, signOut, startSignIn } from './support.js';
 
 const CALLBACK = `${APP_URL}/api/auth/sign-in-callback`;
+// The dev IdP advertises RFC 9207: a real authorization response carries `iss`.
+const ISS = `iss=${encodeURIComponent(IDP_URL)}`;
 
 async function expectAuthError(page: Page, url: string, status: number, code: string): Promise<void> {
   const response = await page.goto(url);
@@ -55,16 +57,25 @@ test('replaying a used callback URL gives no session, after sign-out and in a fr
 
 test('a callback with a real state but a bogus code is token_exchange_failed, and the transaction is used up', async ({ page, context }) => {
   const { state } = await startSignIn(context);
-  await expectAuthError(page, `${CALLBACK}?code=bogus-code&state=${state}`, 400, 'token_exchange_failed');
+  await expectAuthError(page, `${CALLBACK}?code=bogus-code&state=${state}&${ISS}`, 400, 'token_exchange_failed');
   expect(await authCookieNames(context)).toEqual([]);
   expect((await page.request.get('/api/me')).status()).toBe(401);
   // Single use: the same state cannot be tried again.
-  await expectAuthError(page, `${CALLBACK}?code=bogus-code&state=${state}`, 400, 'missing_transaction');
+  await expectAuthError(page, `${CALLBACK}?code=bogus-code&state=${state}&${ISS}`, 400, 'missing_transaction');
 });
 
 test('an IdP error (access_denied) for a real state is shown as access_denied with no session', async ({ page, context }) => {
   const { state } = await startSignIn(context);
-  await expectAuthError(page, `${CALLBACK}?error=access_denied&error_description=User+cancelled&state=${state}`, 400, 'access_denied');
+  await expectAuthError(page, `${CALLBACK}?error=access_denied&error_description=User+cancelled&state=${state}&${ISS}`, 400, 'access_denied');
   expect(await authCookieNames(context)).toEqual([]);
+  expect((await page.request.get('/api/me')).status()).toBe(401);
+});
+
+test('a callback for a real state without iss (the IdP advertises RFC 9207) or with another issuer is invalid_response with no session', async ({ page, context }) => {
+  for (const extra of ['', `&iss=${encodeURIComponent('http://127.0.0.1:1')}`]) {
+    const { state } = await startSignIn(context);
+    await expectAuthError(page, `${CALLBACK}?code=bogus-code&state=${state}${extra}`, 400, 'invalid_response');
+    expect(await authCookieNames(context)).toEqual([]);
+  }
   expect((await page.request.get('/api/me')).status()).toBe(401);
 });
