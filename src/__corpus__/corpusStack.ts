@@ -206,6 +206,8 @@ export async function startCorpusStack(): Promise<CorpusStack> {
   const short = await signIn(ALICE, idpShort);
   const alice = await signIn(ALICE);
   const bob = await signIn(BOB);
+  // Two second boundaries here too, so alice2's pair differs from alice's in iat beyond that tolerance, not only in auth_time.
+  await nextSecond();
   await nextSecond();
   const alice2 = await signIn(ALICE);
   const alice3 = await signIn(ALICE);
