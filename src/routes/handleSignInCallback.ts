@@ -33,7 +33,15 @@ export async function handleSignInCallback(route: RouteContext): Promise<Respons
     const code = reason === 'idp_error' && url.searchParams.get('error') === 'access_denied' ? 'access_denied' : reason;
     return failWith(route, reason === 'idp_unavailable' ? 503 : 400, code);
   }
-  const session = await writeSession(state, tokens);
+  let session;
+  try {
+    session = await writeSession(state, tokens);
+  } catch (err) {
+    // The IdP issued more than a session cookie can carry (claims bloat): the
+    // user cannot be signed in with this codec; say so instead of a 500.
+    if (isAuthError(err, 'TokenInvalid')) return failWith(route, 502, 'session_too_large');
+    throw err;
+  }
   const user = userOf(session.idToken.payload, session.accessToken.payload);
   if (user) runtime.emit('signedIn', { user: { username: user.username, userId: user.userId } });
   return redirectTo(route, transaction.returnTo);

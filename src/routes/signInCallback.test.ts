@@ -238,3 +238,26 @@ describe.each([
     expect(sessionCookies(response)).toHaveLength(1);
   });
 });
+
+describe('an IdP that issues more than a session cookie can carry', () => {
+  const CAROL = { username: 'carol@example.com', password: 'carol-password' };
+  let idp: DevIdp;
+  let handlers: AuthRouteHandlers;
+  beforeAll(async () => {
+    idp = await startDevIdp({
+      port: 0,
+      quiet: true,
+      mode: 'cognito',
+      // A claim of ~10 KB (a directory that stuffs the ID token) makes the sealed set exceed the cookie budget.
+      users: [{ ...CAROL, name: 'C'.repeat(10_000) }],
+      clients: [{ clientId: 'bloat', redirectUris: [`${ORIGIN}/api/auth/sign-in-callback`], postLogoutRedirectUris: [`${ORIGIN}/`] }],
+    });
+    handlers = handlersFor(createAuthRuntime({ oidc: { issuer: idp.issuer, clientId: 'bloat', flavor: 'cognito' } }, { secret: SECRET, origin: ORIGIN }, {}));
+  });
+  afterAll(() => idp.close());
+
+  it('a bloated token set answers 502 session_too_large with no session and no token, never a 500', async () => {
+    const { callbackUrl, cookie } = await captureCallback(handlers, ORIGIN, CAROL);
+    await expectRefused(await callRoute(handlers, callbackUrl.href, cookie), 502, 'session_too_large');
+  });
+});
