@@ -1,6 +1,7 @@
 // `npm test`: type check, lint, build, edge-bundle check, unit + integration
 // tests (Vitest), then the Playwright end-to-end suite (Next 16 + proxy.ts and
-// Next 15 + edge middleware.ts). Stops at the first failing step; every runner
+// Next 15 + edge middleware.ts), then the raw-cookie-name check in real
+// Chromium. Stops at the first failing step; every runner
 // fails when it finds no tests.
 import { spawnSync } from 'node:child_process';
 
@@ -12,6 +13,8 @@ const steps = [
   ['edge bundle check catches bad imports', 'node', ['--test', 'scripts/check-edge-bundle.test.mjs']],
   ['unit + integration (vitest)', 'npx', ['vitest', 'run']],
   ['end-to-end (playwright)', 'node', ['scripts/e2e.mjs']],
+  // After the e2e step, which installs Debian's chromium when it is missing.
+  ['raw Amplify cookie names in real Chromium', 'npx', ['vitest', 'run', '--config', 'scripts/chromium-cookie-names/vitest.config.ts']],
 ];
 
 const started = Date.now();

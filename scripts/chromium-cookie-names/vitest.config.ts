@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Not part of `npm test` (it needs Debian's chromium): run with
+// Run by `npm test` after the e2e step (which installs Debian's chromium); alone:
 //   npx vitest run --config scripts/chromium-cookie-names/vitest.config.ts
 export default defineConfig({
   test: {
