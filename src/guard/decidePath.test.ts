@@ -141,6 +141,15 @@ describe('decidePath: rules decide on the path Next routes, not on its spelling'
     expect(decision).toMatchObject({ kind: 'protected', rules: [two[1], two[0]] });
   });
 
+  it('under a catch-all rule every ambiguous path is refused, and a public carve-out cannot be spelled into a protected path', () => {
+    const all = compileRules([{ path: '/api/auth', public: true }, { path: '/' }]);
+    expect(decidePath(all, '/api/auth/sign-in').kind).toBe('open');
+    expect(decidePath(all, '/blog/post').kind).toBe('protected');
+    expect(decidePath(all, '/blog/100%25-off').kind).toBe('ambiguous');
+    expect(decidePath(all, '/api/auth%2F..%2F..%2Fsecret').kind).toBe('ambiguous');
+    expect(decidePath(all, '/api/auth/%2e%2e/%2e%2e/secret').kind).toBe('ambiguous');
+  });
+
   it('case is not folded: /Dashboard is a different route for Next (a 404), not a bypass of /dashboard', () => {
     expect(kind('/Dashboard')).toBe('open');
   });
