@@ -1,4 +1,4 @@
-// `npm test`: type check, lint, build, edge-bundle check, unit + integration
+// `npm test`: type check, lint, build, package checks (publint, attw), edge-bundle check, unit + integration
 // tests (Vitest), then the Playwright end-to-end suite (Next 16 + proxy.ts and
 // Next 15 + edge middleware.ts), then the raw-cookie-name check in real
 // Chromium. Stops at the first failing step; every runner
@@ -9,6 +9,12 @@ const steps = [
   ['type check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '--max-warnings', '0', '.']],
   ['build', 'npm', ['run', 'build', '--silent']],
+  // The package as npm would publish it: exports/files/bin point at files that
+  // ship (publint), and every export's types resolve for ESM consumers under
+  // node16 and bundler resolution (attw; esm-only: CommonJS require() of this
+  // ESM-only package is out of scope, Next and Node >= 20.19 import it).
+  ['package lint (publint)', 'npx', ['publint', '--strict']],
+  ['package types (attw)', 'npx', ['attw', '--pack', '.', '--profile', 'esm-only']],
   ['edge bundle check', 'node', ['scripts/check-edge-bundle.mjs']],
   ['edge bundle check catches bad imports', 'node', ['--test', 'scripts/check-edge-bundle.test.mjs']],
   ['unit + integration (vitest)', 'npx', ['vitest', 'run']],
