@@ -1,15 +1,27 @@
-/** The `auth` section of Amplify Gen 2's `amplify_outputs.json` (the fields this library reads). */
+/**
+ * The `auth` section of Amplify Gen 2's `amplify_outputs.json` (the fields this library reads).
+ *
+ * Typed as TypeScript sees the file through `import outputs from './amplify_outputs.json'`
+ * (`resolveJsonModule` widens `"code"` to `string`), so the import needs no cast; the
+ * values are checked when `createServerRunner` starts (`AuthError('InvalidConfig')`
+ * naming the field, e.g. `auth.oauth.response_type must be "code"`).
+ */
 export interface AmplifyAuthOutputs {
   user_pool_id: string;
   aws_region: string;
   user_pool_client_id: string;
   oauth?: {
+    /** The user pool's hosted-UI domain, a host name (`my-app.auth.us-east-1.amazoncognito.com`). */
     domain: string;
-    scopes: string[];
-    redirect_sign_in_uri: string[];
-    redirect_sign_out_uri: string[];
-    response_type: 'code' | 'token';
-    identity_providers?: string[];
+    /** Must include `"openid"`. */
+    scopes: readonly string[];
+    /** The one on the app's origin is used. */
+    redirect_sign_in_uri: readonly string[];
+    /** The one on the app's origin is used. */
+    redirect_sign_out_uri: readonly string[];
+    /** Must be `"code"` (a server cannot keep implicit-flow tokens); `string` so a JSON import type-checks. */
+    response_type: string;
+    identity_providers?: readonly string[];
   };
   /** Present in outputs but unused on the server. */
   [other: string]: unknown;
