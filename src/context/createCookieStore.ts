@@ -6,6 +6,7 @@ import { createCookieStoreFromNextMiddleware } from '../cookies/createCookieStor
 import { createCookieStoreFromPagesRouter } from '../cookies/createCookieStoreFromPagesRouter.js';
 import { invalidConfig } from '../config/invalidConfig.js';
 import type { NextRequestLike, NextResponseLike, NextServerContext } from './NextServerContext.js';
+import { readNextCookies } from './readNextCookies.js';
 
 function hasCookiesApi(value: unknown): boolean {
   const cookies = (value as { cookies?: unknown } | null)?.cookies;
@@ -26,7 +27,9 @@ export async function createCookieStore(context: NextServerContext): Promise<Coo
   if (context === null || context === undefined) return null;
   if (typeof context !== 'object') throw invalidConfig('nextServerContext', 'must be { cookies }, { request, response } or null');
   if ('cookies' in context && typeof context.cookies === 'function') {
-    return createCookieStoreFromNextCookies(await context.cookies());
+    // cookies() then connection(): nothing below may read the clock during a
+    // Cache Components prerender (see readNextCookies).
+    return createCookieStoreFromNextCookies(await readNextCookies(context.cookies));
   }
   if ('request' in context && 'response' in context) {
     const { request, response } = context;

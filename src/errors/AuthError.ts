@@ -24,7 +24,9 @@ export type AuthErrorCode =
   /** The refresh token was rejected by the IdP (`invalid_grant`, revoked, expired). */
   | 'RefreshTokenRejected'
   /** The IdP could not be reached or answered with a server error; retrying may succeed. */
-  | 'IdpUnavailable';
+  | 'IdpUnavailable'
+  /** The session was read inside `'use cache'`, `'use cache: private'` or `unstable_cache`: read it outside and pass the user id in as an argument (cache key). */
+  | 'CachedScope';
 
 /**
  * The one error class of next-server-auth.
