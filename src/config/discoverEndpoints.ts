@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { AuthError } from '../errors/AuthError.js';
 import type { AuthEndpoints, ResolvedAuthConfig } from './types.js';
 import { isLoopbackHttp } from './isLoopbackHttp.js';
+import { describeFetchFailure } from './describeFetchFailure.js';
 
 /**
  * Fetches the provider's OpenID discovery document and maps it to endpoints.
@@ -24,10 +25,11 @@ export async function discoverEndpoints(config: ResolvedAuthConfig, { timeoutMs 
     });
     as = await oauth.processDiscoveryResponse(issuer, response);
   } catch (cause) {
-    throw new AuthError('DiscoveryFailed', `OpenID discovery for ${config.issuer} failed`, { cause });
+    // The URL and why, so the log says what to fix; never a secret (see describeFetchFailure).
+    throw new AuthError('DiscoveryFailed', `OpenID discovery at ${discoveryUrlOf(issuer)} failed: ${describeFetchFailure(cause)}`, { cause });
   }
   if (!as.authorization_endpoint || !as.token_endpoint || !as.jwks_uri) {
-    throw new AuthError('DiscoveryFailed', `Discovery document of ${config.issuer} lacks authorization_endpoint, token_endpoint or jwks_uri`);
+    throw new AuthError('DiscoveryFailed', `The discovery document at ${discoveryUrlOf(issuer)} lacks authorization_endpoint, token_endpoint or jwks_uri`);
   }
   const endpoints: AuthEndpoints = {
     authorization: as.authorization_endpoint,
@@ -45,4 +47,13 @@ export async function discoverEndpoints(config: ResolvedAuthConfig, { timeoutMs 
     endpoints.signUp = `${hostedUi}/signup`;
   }
   return endpoints;
+}
+
+/** Where oauth4webapi fetches the document (OIDC Discovery 4), without any credentials in the issuer. */
+function discoveryUrlOf(issuer: URL): string {
+  const url = new URL(issuer.href);
+  url.username = '';
+  url.password = '';
+  url.pathname = `${url.pathname.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  return url.href;
 }

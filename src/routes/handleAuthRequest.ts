@@ -40,8 +40,11 @@ export async function handleAuthRequest(runtime: AuthRuntime, options: AuthRoute
     try {
       return await route.run(context);
     } catch (err) {
-      // Log the code only: messages and causes may carry token material.
-      console.error(`next-server-auth: ${slug} failed (${isAuthError(err) ? err.code : 'unexpected error'})`);
+      // Log the code only: messages and causes may carry token material. A
+      // discovery failure's message is built to hold none (the URL and why), and
+      // without it nobody can tell a typo in the issuer from an IdP outage.
+      const why = isAuthError(err, 'DiscoveryFailed') ? `: ${err.message}` : '';
+      console.error(`next-server-auth: ${slug} failed (${isAuthError(err) ? err.code : 'unexpected error'})${why}`);
       if (isAuthError(err, 'DiscoveryFailed') || isAuthError(err, 'IdpUnavailable')) return failWith(context, 503, 'idp_unavailable');
       return failWith(context, 500, 'internal_error');
     }
