@@ -40,6 +40,7 @@ export async function discoverEndpoints(config: ResolvedAuthConfig, { timeoutMs 
   if (as.revocation_endpoint) endpoints.revocation = as.revocation_endpoint;
   if (as.end_session_endpoint) endpoints.endSession = as.end_session_endpoint;
   if (as.authorization_response_iss_parameter_supported === true) endpoints.issParameterSupported = true;
+  if (Array.isArray(as.scopes_supported)) endpoints.scopesSupported = as.scopes_supported.filter((s): s is string => typeof s === 'string');
   if (config.flavor === 'cognito') {
     // Cognito's hosted UI serves /logout and /signup beside /oauth2/*; discovery lists neither.
     const hostedUi = new URL(as.authorization_endpoint).origin;

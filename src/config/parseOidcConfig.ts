@@ -34,6 +34,13 @@ export function parseOidcConfig(config: OidcProviderConfig, origin: string): Res
   }
   const scopes = optionalStringList(c.scopes, 'oidc.scopes') ?? ['openid', 'email', 'profile'];
   if (!scopes.includes('openid')) throw invalidConfig('oidc.scopes', 'must include "openid"');
+  if (c.offlineAccess !== undefined && c.offlineAccess !== 'auto' && typeof c.offlineAccess !== 'boolean') {
+    throw invalidConfig('oidc.offlineAccess', 'must be "auto", true or false');
+  }
+  const offlineAccess = (c.offlineAccess as 'auto' | boolean | undefined) ?? 'auto';
+  if (offlineAccess === false && scopes.includes('offline_access')) {
+    throw invalidConfig('oidc.offlineAccess', 'is false but oidc.scopes lists "offline_access": remove one of them');
+  }
   if (c.flavor !== undefined && c.flavor !== 'cognito' && c.flavor !== 'generic') {
     throw invalidConfig('oidc.flavor', 'must be "cognito" or "generic"');
   }
@@ -48,6 +55,7 @@ export function parseOidcConfig(config: OidcProviderConfig, origin: string): Res
     clientId: c.clientId,
     ...(c.clientSecret ? { clientSecret: c.clientSecret as string } : {}),
     scopes,
+    offlineAccess,
     redirectSignIn: pickRedirectUri('oidc.redirectSignIn', c.redirectSignIn ?? `${origin}/api/auth/sign-in-callback`, origin),
     redirectSignOut: pickRedirectUri('oidc.redirectSignOut', c.redirectSignOut ?? `${origin}/api/auth/sign-out-callback`, origin),
     identityProviders: [],

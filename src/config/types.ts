@@ -42,8 +42,26 @@ export interface OidcProviderConfig {
     clientId: string;
     /** For confidential clients (sent with HTTP Basic). Omit for a public client (PKCE only). */
     clientSecret?: string;
-    /** @default ['openid', 'email', 'profile'] */
+    /**
+     * Scopes requested at sign-in, sent as given; `offline_access` may be
+     * added to them (see `offlineAccess`).
+     * @default ['openid', 'email', 'profile']
+     */
     scopes?: string[];
+    /**
+     * Ask for `offline_access`, the scope standard providers (Auth0, Okta,
+     * Entra ID, Keycloak, oidc-provider) require before they issue a refresh
+     * token; without a refresh token the session ends when the first access
+     * token expires. `'auto'`: added to `scopes` when the flavor is
+     * `'generic'` and discovery lists it in `scopes_supported`. `true`: always
+     * added. `false`: never added (and `scopes` must not list it). A
+     * `scopes` list that already names `offline_access` is sent as given.
+     * No `prompt=consent` is sent (some providers would then show a consent
+     * screen at every sign-in); an oidc-provider server left at its defaults
+     * drops `offline_access` without it.
+     * @default 'auto'
+     */
+    offlineAccess?: 'auto' | boolean;
     /** Absolute callback URL(s); the one on `origin` is used. @default `${origin}/api/auth/sign-in-callback` */
     redirectSignIn?: string | string[];
     /** Absolute post-logout URL(s); the one on `origin` is used. @default `${origin}/api/auth/sign-out-callback` */
@@ -92,6 +110,8 @@ export interface AuthEndpoints {
   cognitoLogout?: string;
   /** Cognito hosted UI `/signup`. */
   signUp?: string;
+  /** Discovery's `scopes_supported` (absent when not advertised). */
+  scopesSupported?: string[];
   /**
    * Discovery advertised `authorization_response_iss_parameter_supported`:
    * a callback must then carry `iss` (RFC 9207 §2.4). Absent for Cognito
@@ -107,6 +127,8 @@ export interface ResolvedAuthConfig {
   clientId: string;
   clientSecret?: string;
   scopes: string[];
+  /** `offline_access` policy (generic OIDC configs); absent: `scopes` are sent as they are. */
+  offlineAccess?: 'auto' | boolean;
   redirectSignIn: string;
   redirectSignOut: string;
   identityProviders: string[];

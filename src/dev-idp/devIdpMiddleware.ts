@@ -1,5 +1,6 @@
 import type { KoaContext, KoaMiddleware, KoaNext } from 'oidc-provider';
 
+import { addConsentForOfflineAccess } from './addConsentForOfflineAccess.js';
 import type { DevIdpContext } from './DevIdpContext.js';
 import { handleDevRoute } from './devRoutes.js';
 import { handleHostedUiEntry } from './hostedUiEntry.js';
@@ -89,6 +90,7 @@ export function createDevIdpMiddleware(idp: DevIdpContext): KoaMiddleware {
     const interaction = isGetOrPost ? matchInteractionPath(path) : undefined;
     if (interaction) return handleInteraction(ctx, idp, interaction.uid, interaction.screen);
     if (handleDevRoute(ctx, idp)) return;
+    if (method === 'GET' && path === ROUTES.authorization && idp.shape.mode === 'oidc') addConsentForOfflineAccess(ctx);
     await next();
   };
 }

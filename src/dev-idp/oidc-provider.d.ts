@@ -15,7 +15,8 @@ declare module 'oidc-provider' {
   export interface KoaContext {
     readonly method: string;
     readonly path: string;
-    readonly querystring: string;
+    /** Koa's setter rewrites the request URL (and `query`). */
+    querystring: string;
     readonly query: Record<string, string | string[] | undefined>;
     readonly req: IncomingMessage;
     readonly res: ServerResponse;
@@ -137,10 +138,12 @@ declare module 'oidc-provider' {
   export class Prompt {
     constructor(options: { name: string; requestable: boolean });
     readonly name: string;
+    readonly checks: { remove(reason: string): void };
   }
 
   export interface Policy extends Array<Prompt> {
     add(prompt: Prompt, index?: number): void;
+    get(name: string): Prompt | undefined;
   }
 
   export const interactionPolicy: {

@@ -5,9 +5,23 @@ import { CookieJar } from './CookieJar.js';
 import { signInWithPassword, startDevIdp } from './index.js';
 import type { DevIdp } from './index.js';
 import { subjectForUsername } from './subjectForUsername.js';
-import { alice, bob, CLIENT_ID, LOGOUT_URI, refresh, sortedKeys, startAuthorization, userInfo, verifyJwt } from './__tests__/helpers.js';
+import {
+  alice,
+  bob,
+  CLIENT_ID,
+  exchangeCode,
+  formAction,
+  LOGOUT_URI,
+  postPage,
+  refresh,
+  sortedKeys,
+  startAuthorization,
+  userInfo,
+  verifyJwt,
+} from './__tests__/helpers.js';
 
 let idp: DevIdp;
+const OFFLINE_SCOPE = 'openid email profile offline_access';
 
 beforeAll(async () => {
   idp = await startDevIdp({ port: 0, quiet: true, mode: 'oidc', groupsClaim: 'roles' });
@@ -65,7 +79,8 @@ describe('oidc mode', () => {
 
   it('ends the session via RP-initiated logout without a confirm page', async () => {
     const jar = new CookieJar();
-    const tokens = await runAuthorizationCodeFlow(jar, alice(idp.issuer));
+    const tokens = await runAuthorizationCodeFlow(jar, alice(idp.issuer, { scope: OFFLINE_SCOPE }));
+    expect(tokens.refreshToken).toEqual(expect.any(String));
     const url = new URL(`${idp.issuer}/logout`);
     url.searchParams.set('id_token_hint', tokens.idToken);
     url.searchParams.set('post_logout_redirect_uri', LOGOUT_URI);
@@ -90,6 +105,37 @@ describe('oidc mode', () => {
     );
     expect(unregistered.status).toBe(400);
     expect(unregistered.headers.get('location')).toBeNull();
+  });
+
+  it('issues a refresh token only when the client asks for offline_access, with no consent screen', async () => {
+    const without = await signInWithPassword(alice(idp.issuer));
+    expect(without.refreshToken).toBeUndefined();
+
+    const withOffline = await signInWithPassword(alice(idp.issuer, { scope: OFFLINE_SCOPE }));
+    expect(withOffline.refreshToken).toEqual(expect.any(String));
+    const refreshed = await refresh(idp.issuer, withOffline.refreshToken!);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.refresh_token).toEqual(expect.any(String));
+    // offline_access is an OpenID scope: it never reaches the access token.
+    expect((await verifyJwt(idp.issuer, withOffline.accessToken, 'at+jwt')).payload.scope).toBe('openid email profile');
+  });
+
+  it.each([
+    ['prompt=consent sent by the client (oidc-provider\'s own rule)', { prompt: 'consent' }, 'signin'],
+    ['no prompt', {}, 'signin'],
+    ['prompt=create (sign-up)', { prompt: 'create' }, 'signup'],
+  ] as const)('issues a refresh token for offline_access with %s, and no consent screen', async (_label, prompt, screen) => {
+    const jar = new CookieJar();
+    const { request, response, url } = await startAuthorization(jar, idp.issuer, { scope: OFFLINE_SCOPE, ...prompt });
+    const form: Record<string, string> =
+      screen === 'signup'
+        ? { email: `offline-${Date.now()}@example.com`, name: 'Offline', password: 'offline-password' }
+        : { username: 'alice@example.com', password: 'alice-password' };
+    const done = await postPage(jar, new URL(formAction(await response.text()), url), form);
+    expect(done.callback).toBeDefined();
+    const tokens = await exchangeCode(idp.issuer, done.callback!, request);
+    expect(tokens.status).toBe(200);
+    expect(tokens.body.refresh_token).toEqual(expect.any(String));
   });
 
   it('signs out without a redirect target with a 200 page', async () => {

@@ -151,7 +151,9 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
       Grant: input.refreshTokenTtl,
     },
     // Cognito issues a refresh token to every client allowed the grant, no offline_access needed.
-    issueRefreshToken: async (_ctx: unknown, client: ClientInstance) => client.grantTypeAllowed('refresh_token'),
+    // oidc mode behaves like a standard provider (oidc-provider's default): only for offline_access.
+    issueRefreshToken: async (_ctx: unknown, client: ClientInstance, code: { scopes: Set<string> }) =>
+      client.grantTypeAllowed('refresh_token') && (mode === 'cognito' || code.scopes.has('offline_access')),
     // Refresh tokens outlive the IdP browser session (logout revokes them explicitly).
     expiresWithSession: async () => false,
     rotateRefreshToken: input.rotateRefreshToken,

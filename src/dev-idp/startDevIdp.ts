@@ -120,6 +120,8 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
   // prompt=create (OIDC Initiating User Registration) shows the sign-up screen.
   const policy = interactionPolicy.base();
   policy.add(new interactionPolicy.Prompt({ name: 'create', requestable: true }), 0);
+  // prompt=consent shows no screen (first-party clients; see addConsentForOfflineAccess).
+  policy.get('consent')?.checks.remove('consent_prompt');
 
   const refreshTokenGrants = new Map<string, string>();
   // Rebuilt on key rotation (oidc-provider reads its keys once); everything it

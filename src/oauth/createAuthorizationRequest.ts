@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import type { AuthEndpoints, ResolvedAuthConfig } from '../config/types.js';
 import type { AuthTransaction } from './AuthTransaction.js';
+import { authorizationScope } from './authorizationScope.js';
 import { cognitoIdentityProvider } from './cognitoIdentityProvider.js';
 
 export interface AuthorizationRequestInput {
@@ -46,7 +47,7 @@ export async function createAuthorizationRequest(
   p.set('response_type', 'code');
   p.set('client_id', config.clientId);
   p.set('redirect_uri', transaction.redirectUri);
-  p.set('scope', config.scopes.join(' '));
+  p.set('scope', authorizationScope(config, endpoints));
   p.set('state', transaction.state);
   p.set('nonce', transaction.nonce);
   p.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
