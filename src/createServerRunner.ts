@@ -8,6 +8,8 @@ import { createRunWithServerContext } from './context/createRunWithServerContext
 import type { RunWithServerContext } from './context/createRunWithServerContext.js';
 import { createAuthGuardFor } from './guard/createAuthGuard.js';
 import { createAuthRouteHandlersFor } from './routes/createAuthRouteHandlers.js';
+import { createServerActionsFor } from './routes/createServerActions.js';
+import type { ServerActions } from './routes/createServerActions.js';
 import { AMPLIFY_COOKIE_MAX_AGE, createAmplifyCodec } from './session/createAmplifyCodec.js';
 import { createSealedCodec } from './session/createSealedCodec.js';
 import { createSessionCache } from './session/SessionCache.js';
@@ -33,6 +35,10 @@ export interface ServerRunner {
   runWithServerContext: RunWithServerContext;
   createAuthRouteHandlers: ReturnType<typeof createAuthRouteHandlersFor>;
   createAuthGuard: ReturnType<typeof createAuthGuardFor>;
+  /** Server action: redirect through sign-in (see {@link ServerActions.signIn}). */
+  signIn: ServerActions['signIn'];
+  /** Server action: what `POST /api/auth/sign-out` does (see {@link ServerActions.signOut}). */
+  signOut: ServerActions['signOut'];
 }
 
 /**
@@ -54,6 +60,7 @@ export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput
     runWithServerContext: createRunWithServerContext(runtime),
     createAuthRouteHandlers: createAuthRouteHandlersFor(runtime),
     createAuthGuard: createAuthGuardFor(runtime),
+    ...createServerActionsFor(runtime),
   };
 }
 

@@ -2,8 +2,19 @@ export { fetchAuthSession } from './context/fetchAuthSession.js';
 export type { AuthSession, FetchAuthSessionOptions } from './context/fetchAuthSession.js';
 export { getCurrentUser } from './context/getCurrentUser.js';
 export type { AuthUser } from './context/getCurrentUser.js';
+export { requireUser } from './context/requireUser.js';
+export type { RequireUserOptions } from './context/requireUser.js';
 export { fetchUserAttributes } from './context/fetchUserAttributes.js';
 export type { UserAttributes } from './context/fetchUserAttributes.js';
 export { AuthError, isAuthError } from './errors/AuthError.js';
 export type { ContextSpec } from './context/ContextSpec.js';
-export type { JWT } from './tokens/JWT.js';
+export type { JWT, JWTClaims } from './tokens/JWT.js';
+export type {
+  AccessTokenClaims,
+  IdTokenClaims,
+  NoCustomClaims,
+  OtherClaims,
+  RegisteredClaims,
+  StandardClaims,
+  UserInfoClaims,
+} from './tokens/claims.js';

@@ -127,6 +127,11 @@ export function resolveRuntimeOptions(
   if (codec !== 'sealed' && codec !== 'amplify') throw invalidConfig('runtimeOptions.session.codec', 'must be "sealed" or "amplify"');
   const httpTimeoutMs = options.httpTimeoutMs ?? 5000;
   if (!Number.isFinite(httpTimeoutMs) || httpTimeoutMs <= 0) throw invalidConfig('runtimeOptions.httpTimeoutMs', 'must be a positive number');
+  const signInPath = options.signInPath ?? '/api/auth/sign-in';
+  // A path on this origin: "//host" or "/\host" would send users to another site.
+  if (typeof signInPath !== 'string' || !/^\/(?![/\\])[^\s?#\\]*$/.test(signInPath)) {
+    throw invalidConfig('runtimeOptions.signInPath', `must be a path on this origin, like /api/auth/sign-in (got ${JSON.stringify(signInPath)})`);
+  }
   return {
     secrets,
     origin,
@@ -142,5 +147,6 @@ export function resolveRuntimeOptions(
     refresh: { leeway, grace },
     events,
     httpTimeoutMs,
+    signInPath,
   };
 }

@@ -100,6 +100,14 @@ export interface RuntimeOptions {
   events?: AuthEvents;
   /** Timeout for every request to the IdP, milliseconds. @default 5000 */
   httpTimeoutMs?: number;
+  /**
+   * The path of the sign-in route (`app/api/auth/[slug]/route.ts` serves
+   * `/api/auth/sign-in`). The one place it is set: `createAuthGuard`,
+   * `requireUser` and the `signIn` server action send signed-out users there
+   * with `?returnTo=`. A same-origin path.
+   * @default '/api/auth/sign-in'
+   */
+  signInPath?: string;
 }
 
 /** Runtime options after defaults and validation. */
@@ -114,4 +122,5 @@ export interface ResolvedRuntimeOptions {
   refresh: { leeway: number; grace: number };
   events: AuthEvents;
   httpTimeoutMs: number;
+  signInPath: string;
 }

@@ -1,15 +1,21 @@
 import { AuthError } from '../errors/AuthError.js';
 import { requestUserInfo } from '../oauth/requestUserInfo.js';
+import type { NoCustomClaims, UserInfoClaims } from '../tokens/claims.js';
 import type { ContextSpec } from './ContextSpec.js';
 import { getContextState } from './contextRegistry.js';
 import { readSession } from './readSession.js';
 
-/** Claims from the IdP's userinfo endpoint (`sub` always; the rest as the IdP returns them). */
-export type UserAttributes = { sub: string } & Record<string, unknown>;
+/**
+ * Claims from the IdP's userinfo endpoint: `sub` always, the OIDC standard
+ * claims as the IdP returns them ({@link UserInfoClaims}), and `Claims`, your
+ * own (e.g. Cognito's `custom:*` attributes).
+ */
+export type UserAttributes<Claims extends object = NoCustomClaims> = UserInfoClaims & Claims;
 
 /**
  * The user's attributes from the IdP's userinfo endpoint (fetched once per
- * operation; the response must be about the session's `sub`).
+ * operation; the response must be about the session's `sub`). The type
+ * parameter names attributes the IdP adds, as for `fetchAuthSession`.
  *
  * @throws AuthError `UserUnAuthenticated` when signed out or the IdP rejects the token;
  *   `IdpUnavailable` / `UserInfoFailed` when the IdP fails.
@@ -17,12 +23,13 @@ export type UserAttributes = { sub: string } & Record<string, unknown>;
  * ```ts
  * const attributes = await runWithServerContext({
  *   nextServerContext: { cookies },
- *   operation: (ctx) => fetchUserAttributes(ctx),
+ *   operation: (ctx) => fetchUserAttributes<{ 'custom:plan'?: string }>(ctx),
  * });
- * attributes.email;
+ * attributes.email; // string | undefined
+ * attributes['custom:plan']; // string | undefined
  * ```
  */
-export async function fetchUserAttributes(contextSpec: ContextSpec): Promise<UserAttributes> {
+export async function fetchUserAttributes<Claims extends object = NoCustomClaims>(contextSpec: ContextSpec): Promise<UserAttributes<Claims>> {
   const state = getContextState(contextSpec);
   const session = await readSession(state);
   if (session === undefined) throw new AuthError('UserUnAuthenticated', 'No signed-in user in this context');
@@ -34,5 +41,6 @@ export async function fetchUserAttributes(contextSpec: ContextSpec): Promise<Use
     return requestUserInfo(runtime.config, endpoints, session.tokens.accessToken, sub, runtime.options.httpTimeoutMs);
   })();
   const claims = await state.userInfo;
-  return { ...claims, sub };
+  // The IdP's answer, typed as declared: a declaration, not a runtime check.
+  return { ...claims, sub } as UserAttributes<Claims>;
 }

@@ -21,7 +21,12 @@ export interface GuardRule {
 /** Options of `createAuthGuard`. */
 export interface AuthGuardOptions {
   rules: GuardRule[];
-  /** The sign-in route; signed-out page requests are redirected here with `returnTo`. @default '/api/auth/sign-in' */
+  /**
+   * The sign-in route; signed-out page requests are redirected here with
+   * `returnTo`. Prefer setting `runtimeOptions.signInPath` once: `requireUser`
+   * and the `signIn` server action use that one.
+   * @default runtimeOptions.signInPath ('/api/auth/sign-in')
+   */
   signInPath?: string;
   /** Path prefixes answered with 401/403 JSON instead of a redirect. @default ['/api/'] */
   apiPrefixes?: string[];

@@ -2,6 +2,7 @@ import { NextResponse } from 'next/server.js';
 import type { NextRequest } from 'next/server.js';
 import type { AuthRuntime } from '../context/AuthRuntime.js';
 import { groupsOf } from '../context/groupsOf.js';
+import { isBackgroundFetch } from '../context/isBackgroundFetch.js';
 import { isPrefetchRequest } from '../context/isPrefetchRequest.js';
 import { readSession } from '../context/readSession.js';
 import { runInContext } from '../context/runInContext.js';
@@ -11,12 +12,6 @@ import { compileRules } from './compileRules.js';
 import { decidePath } from './decidePath.js';
 import { ambiguousPathDenial, forbiddenPage, jsonDenial, signInRedirect, unavailable } from './denyResponse.js';
 import { forwardResponse } from './forwardResponse.js';
-
-/** A fetch made by page script (the Next router's RSC requests), not a navigation the user can be redirected in. */
-function isBackgroundFetch(headers: Headers): boolean {
-  const dest = headers.get('sec-fetch-dest');
-  return dest !== null && dest !== 'document' && dest !== 'iframe' && dest !== 'frame';
-}
 
 /** A `middleware.ts` / `proxy.ts` function; pass the app's own response second to compose. */
 export type AuthGuard = (request: NextRequest, upstream?: unknown) => Promise<Response>;
@@ -42,7 +37,7 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
    * ```
    */
   return function createAuthGuard(options: AuthGuardOptions): AuthGuard {
-    const signInPath = options.signInPath ?? '/api/auth/sign-in';
+    const signInPath = options.signInPath ?? runtime.options.signInPath;
     const apiPrefixes = options.apiPrefixes ?? ['/api/'];
     const rules = compileRules(options.rules);
     const { origin } = runtime.options;

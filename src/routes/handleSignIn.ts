@@ -1,4 +1,5 @@
 import { readSession } from '../context/readSession.js';
+import { isBackgroundFetch } from '../context/isBackgroundFetch.js';
 import { isPrefetchRequest } from '../context/isPrefetchRequest.js';
 import { createAuthorizationRequest } from '../oauth/createAuthorizationRequest.js';
 import { safeReturnTo } from '../oauth/safeReturnTo.js';
@@ -10,10 +11,19 @@ import type { RouteContext } from './RouteContext.js';
 /**
  * `GET sign-in` / `GET sign-up`: starts an authorization-code + PKCE flow,
  * or sends an already signed-in user straight to the target.
+ *
+ * Prefetches and script fetches get an empty 204 and start nothing: Next's
+ * router fetches a `redirect()` target (from `requireUser`, or a server
+ * action's `signIn`) before navigating, first on the server and then from the
+ * page, and a 204 makes it fall back to a real navigation, which signs in.
+ * Without this each of those fetches would leave a transaction cookie and an
+ * authorization request at the IdP behind.
  */
 export async function handleSignIn(route: RouteContext, { signUp }: { signUp: boolean }): Promise<Response> {
   const { runtime, request, state } = route;
-  if (isPrefetchRequest(request.headers)) return new Response(null, { status: 204, headers: { 'cache-control': NO_STORE } });
+  if (isPrefetchRequest(request.headers) || isBackgroundFetch(request.headers)) {
+    return new Response(null, { status: 204, headers: { 'cache-control': NO_STORE } });
+  }
   const params = new URL(request.url).searchParams;
   const returnTo = safeReturnTo(params.get('returnTo'), runtime.options.origin, route.options.redirectOnSignInComplete ?? '/');
   if (!signUp && (await readSession(state)) !== undefined) return redirectTo(route, returnTo);

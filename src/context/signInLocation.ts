@@ -1,0 +1,33 @@
+import { safeReturnTo } from '../oauth/safeReturnTo.js';
+import type { AuthRuntime } from './AuthRuntime.js';
+
+/**
+ * `returnTo` as a same-origin path (`/orders?id=1`), with exactly
+ * `safeReturnTo`'s rules; `undefined` when it is missing or refused.
+ */
+export function sameOriginPath(value: string | null | undefined, origin: string): string | undefined {
+  // safeReturnTo answers its fallback for anything it refuses: with two
+  // different fallbacks, a refused value gives two answers, an accepted one the same.
+  const a = safeReturnTo(value, origin, '/a');
+  if (a !== safeReturnTo(value, origin, '/b')) return undefined;
+  const url = new URL(a);
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/**
+ * Where a signed-out user is sent: the runtime's sign-in route, with
+ * `returnTo` when it is a same-origin path. A path (not a URL): the browser
+ * resolves it on the page's own origin. Without `returnTo` the sign-in route
+ * lands the user on its `redirectOnSignInComplete`.
+ *
+ * @example
+ * ```ts
+ * signInLocation(runtime, '/orders?id=1'); // '/api/auth/sign-in?returnTo=%2Forders%3Fid%3D1'
+ * signInLocation(runtime, 'https://evil.example'); // '/api/auth/sign-in'
+ * ```
+ */
+export function signInLocation(runtime: AuthRuntime, returnTo?: string | null): string {
+  const path = sameOriginPath(returnTo, runtime.options.origin);
+  const { signInPath } = runtime.options;
+  return path === undefined ? signInPath : `${signInPath}?${new URLSearchParams({ returnTo: path }).toString()}`;
+}

@@ -1,0 +1,71 @@
+import { cookies as nextCookies } from 'next/headers.js';
+import { redirect } from 'next/navigation.js';
+import type { AuthRuntime } from '../context/AuthRuntime.js';
+import { endSession } from '../context/endSession.js';
+import type { NextCookiesLike } from '../context/NextServerContext.js';
+import { runInContext } from '../context/runInContext.js';
+import { signInLocation } from '../context/signInLocation.js';
+
+/** `signIn` / `signOut`, returned by `createServerRunner`, to call from server actions. */
+export interface ServerActions {
+  /**
+   * Sends the browser through sign-in and back to `returnTo` (a same-origin
+   * path; anything else is dropped and the sign-in route's
+   * `redirectOnSignInComplete` applies). Given straight to a form action it
+   * receives the form's `FormData` and reads its `returnTo` field.
+   *
+   * It redirects (Next's `redirect()`, which throws) to
+   * `runtimeOptions.signInPath`; the sign-in route starts the authorization
+   * request there, so an already signed-in user goes straight to `returnTo`.
+   *
+   * @example
+   * ```tsx
+   * import { signIn } from '@/auth';
+   * <form action={async () => { 'use server'; await signIn('/dashboard'); }}>
+   *   <button>Sign in</button>
+   * </form>
+   * ```
+   */
+  signIn(returnTo?: string | FormData): Promise<never>;
+  /**
+   * What `POST /api/auth/sign-out` does, as a server action: ends the refresh
+   * chain in this process, clears every auth cookie whatever fails, revokes
+   * the refresh token, then redirects (Next's `redirect()`, which throws) to
+   * the IdP's logout and from there to the sign-out callback.
+   *
+   * Call it from a server action (or a route handler): cookies are read-only
+   * in server components. Server actions are POSTs that Next itself checks
+   * for same origin (it compares `Origin` with `Host` / `X-Forwarded-Host`,
+   * see `serverActions.allowedOrigins`), so a cross-site form cannot trigger it.
+   *
+   * @example
+   * ```tsx
+   * import { signOut } from '@/auth';
+   * <form action={async () => { 'use server'; await signOut(); }}>
+   *   <button>Sign out</button>
+   * </form>
+   * ```
+   */
+  signOut(formData?: FormData): Promise<never>;
+}
+
+/**
+ * Binds the `signIn` / `signOut` server actions to a runtime. `cookies` is
+ * a seam for tests (defaults to `cookies` from `next/headers`).
+ */
+export function createServerActionsFor(
+  runtime: AuthRuntime,
+  seams: { cookies?: () => Promise<NextCookiesLike> | NextCookiesLike } = {},
+): ServerActions {
+  const cookies = seams.cookies ?? nextCookies;
+  return {
+    async signIn(returnTo) {
+      const target = typeof returnTo === 'string' ? returnTo : returnTo?.get('returnTo');
+      redirect(signInLocation(runtime, typeof target === 'string' ? target : undefined));
+    },
+    async signOut() {
+      const location = await runInContext(runtime, { cookies }, (_spec, state) => endSession(state));
+      redirect(location);
+    },
+  };
+}
