@@ -37,6 +37,35 @@ describe('resolveRuntimeOptions', () => {
   });
 
   it.each([
+    [{ PORT: '3001' }, 'http://localhost:3001'],
+    [{ PORT: '8080', NODE_ENV: 'development' }, 'http://localhost:8080'],
+    [{}, 'http://localhost:3000'],
+    [{ PORT: 'abc' }, 'http://localhost:3000'],
+    [{ PORT: '70000' }, 'http://localhost:3000'],
+    [{ PORT: '0' }, 'http://localhost:3000'],
+    [{ PORT: '3001@evil.example' }, 'http://localhost:3000'],
+  ])('without AUTH_ORIGIN in development the origin follows the port Next runs on (%o → %s), and the warning says so', (env, expected) => {
+    const warnings: string[] = [];
+    const o = resolveRuntimeOptions({}, env, (m) => warnings.push(m));
+    expect(o.origin).toBe(expected);
+    expect(warnings.find((w) => w.includes('AUTH_ORIGIN'))).toBe(
+      `next-server-auth: AUTH_ORIGIN is not set; assuming ${expected} (localhost and the port Next runs on). Set AUTH_ORIGIN if the browser reaches the app on another host or port.`,
+    );
+  });
+
+  it('AUTH_ORIGIN wins over PORT', () => {
+    const o = resolveRuntimeOptions({}, { PORT: '3001', AUTH_ORIGIN: 'http://127.0.0.1:4000' }, () => {});
+    expect(o.origin).toBe('http://127.0.0.1:4000');
+  });
+
+  it('next build prints nothing: no secret and no origin warning while building', () => {
+    const warnings: string[] = [];
+    resolveRuntimeOptions({}, { NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build' }, (m) => warnings.push(m));
+    resolveRuntimeOptions({}, { NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build', AUTH_ORIGIN: 'https://app.example.com' }, (m) => warnings.push(m));
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
     ['development', 'https://staging.example.com'],
     ['test', 'https://staging.example.com'],
     [undefined, 'https://staging.example.com'],

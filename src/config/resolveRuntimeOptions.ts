@@ -4,7 +4,6 @@ import { isLoopbackHttp } from './isLoopbackHttp.js';
 import type { ResolvedRuntimeOptions, RuntimeOptions } from './runtimeOptions.js';
 
 const DEV_SECRET = 'next-server-auth:development-only-secret:do-not-use-in-production';
-const DEV_ORIGIN = 'http://localhost:3000';
 const ASYMMETRIC = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
 const COOKIE_NAME = /^[A-Za-z0-9!#$&'*+.^_`|~-]+$/;
 
@@ -46,14 +45,32 @@ function resolveSecrets(secret: RuntimeOptions['secret'], env: Env, production: 
   return map;
 }
 
+/**
+ * `http://localhost:<port>` with the port Next runs on: `next dev` and `next
+ * start` put it in `PORT` (from `-p`, `PORT`, or 3000), checked on Next 16.4.
+ * Never from request headers. 3000 when `PORT` is absent or not a port.
+ */
+function developmentOrigin(env: Env): string {
+  const port = env.PORT !== undefined && /^\d{1,5}$/.test(env.PORT) ? Number(env.PORT) : NaN;
+  return `http://localhost:${port >= 1 && port <= 65535 ? port : 3000}`;
+}
+
 function resolveOrigin(origin: string | undefined, env: Env, production: boolean, warn: (m: string) => void): string {
   const given = origin ?? env.AUTH_ORIGIN;
   if (given === undefined || given === '') {
-    if (production && env.NEXT_PHASE !== 'phase-production-build') {
+    const building = production && env.NEXT_PHASE === 'phase-production-build';
+    if (production && !building) {
       throw invalidConfig('runtimeOptions.origin', 'is required in production (or set AUTH_ORIGIN), e.g. https://app.example.com');
     }
-    warn(`next-server-auth: AUTH_ORIGIN is not set; assuming ${DEV_ORIGIN}.`);
-    return DEV_ORIGIN;
+    const assumed = developmentOrigin(env);
+    // `next build` serves nothing: no warning (its output is read for real problems).
+    if (!building) {
+      warn(
+        `next-server-auth: AUTH_ORIGIN is not set; assuming ${assumed} (localhost and the port Next runs on). ` +
+          'Set AUTH_ORIGIN if the browser reaches the app on another host or port.',
+      );
+    }
+    return assumed;
   }
   let url: URL;
   try {

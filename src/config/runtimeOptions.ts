@@ -13,7 +13,8 @@ export interface RuntimeOptions {
   /**
    * The app's public origin. Redirect URLs and cookie security derive from it,
    * never from request headers (Host / X-Forwarded-* are attacker-controlled).
-   * @default process.env.AUTH_ORIGIN (`http://localhost:3000`, with a warning, outside production)
+   * @default process.env.AUTH_ORIGIN (outside production, with a warning: `http://localhost:<PORT>`,
+   *   the port `next dev` / `next start` run on, which they put in `PORT`; `http://localhost:3000` without `PORT`)
    */
   origin?: string;
   cookies?: {
