@@ -5,10 +5,12 @@
 // when their output exists), SKIP_LIB_BUILD=1 (skip only the library build
 // when dist/ exists: e2e runs build it once before starting several apps),
 // APP_DIR (another app folder, e.g. e2e/apps/next15; it runs with the Next
-// it depends on, which may be nested in its own node_modules).
+// it depends on, which may be nested in its own node_modules), APP_LOG (a
+// file that also receives the app's `next build` and `next start` output, so
+// tests can check it for Next.js errors and warnings; truncated at start).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -36,9 +38,28 @@ const env = {
   DEV_IDP_ISSUER: issuer,
 };
 
+const appLog = process.env.APP_LOG ? join(root, process.env.APP_LOG) : undefined;
+if (appLog) {
+  mkdirSync(dirname(appLog), { recursive: true });
+  writeFileSync(appLog, '');
+}
+
 function run(label, cmd, args, options = {}) {
   console.log(`[start] ${label}…`);
-  const result = spawnSync(cmd, args, { stdio: 'inherit', env, ...options });
+  const { log, ...rest } = options;
+  if (log && appLog) {
+    const result = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, maxBuffer: 64 * 1024 * 1024, ...rest });
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    appendFileSync(appLog, result.stdout ?? '');
+    appendFileSync(appLog, result.stderr ?? '');
+    if (result.status !== 0) {
+      console.error(`[start] ${label} failed (exit ${result.status ?? result.signal})`);
+      process.exit(1);
+    }
+    return;
+  }
+  const result = spawnSync(cmd, args, { stdio: 'inherit', env, ...rest });
   if (result.status !== 0) {
     console.error(`[start] ${label} failed (exit ${result.status ?? result.signal})`);
     process.exit(1);
@@ -50,15 +71,24 @@ if (!skipLibBuild || !existsSync(join(root, 'dist', 'dev-idp', 'cli.js'))) {
   run('building next-server-auth', 'npm', ['run', 'build', '--silent'], { cwd: root });
 }
 if (process.env.SKIP_BUILD !== '1' || !existsSync(join(appDir, '.next', 'BUILD_ID'))) {
-  run(`building ${appLabel}`, process.execPath, [nextBin, 'build'], { cwd: appDir });
+  run(`building ${appLabel}`, process.execPath, [nextBin, 'build'], { cwd: appDir, log: true });
 }
 
 const children = [];
-function start(label, args, cwd) {
+function start(label, args, cwd, { log = false } = {}) {
   // detached: each child leads its own process group, so stopping kills
   // grandchildren too (next start forks a next-server that would otherwise
   // keep the port).
-  const child = spawn(process.execPath, args, { cwd, env, stdio: 'inherit', detached: true });
+  const logged = log && appLog !== undefined;
+  const child = spawn(process.execPath, args, { cwd, env, stdio: logged ? ['ignore', 'pipe', 'pipe'] : 'inherit', detached: true });
+  if (logged) {
+    for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+      stream.on('data', (chunk) => {
+        out.write(chunk);
+        appendFileSync(appLog, chunk);
+      });
+    }
+  }
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`[start] ${label} exited (${code ?? signal}); stopping`);
@@ -103,7 +133,7 @@ const idpArgs = [
 ];
 if (process.env.DEV_IDP_MODE) idpArgs.push('--mode', process.env.DEV_IDP_MODE);
 start('dev IdP', idpArgs, root);
-start(appLabel, [nextBin, 'start', '-p', String(appPort), '-H', '127.0.0.1'], appDir);
+start(appLabel, [nextBin, 'start', '-p', String(appPort), '-H', '127.0.0.1'], appDir, { log: true });
 
 async function waitFor(url) {
   for (let i = 0; i < 600; i++) {

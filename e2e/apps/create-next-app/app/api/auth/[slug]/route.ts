@@ -1,0 +1,5 @@
+import { createAuthRouteHandlers } from '@/auth';
+export const { GET, POST } = createAuthRouteHandlers({
+  redirectOnSignInComplete: '/dashboard',
+  redirectOnSignOutComplete: '/',
+});
