@@ -1,7 +1,9 @@
 import { RequestCookies } from 'next/dist/compiled/@edge-runtime/cookies/index.js';
 import { RequestCookiesAdapter } from 'next/dist/server/web/spec-extension/adapters/request-cookies.js';
+import { NextRequest } from 'next/server.js';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { createAuthRuntime } from '../createServerRunner.js';
+import { createAuthGuardFor } from '../guard/createAuthGuard.js';
 import { signInWithPassword, startDevIdp } from '../dev-idp/index.js';
 import type { DevIdp } from '../dev-idp/index.js';
 import { isAuthError } from '../errors/AuthError.js';
@@ -134,6 +136,12 @@ describe('requireUser', () => {
   it('runtimeOptions.signInPath is where it sends users (one setting for guard, requireUser and signIn)', async () => {
     const rt = makeRuntime({ signInPath: '/auth/login' });
     expect(await redirectTarget(inServerComponent('', (ctx) => requireUser(ctx, { returnTo: '/x' }), rt))).toBe('/auth/login?returnTo=%2Fx');
+    const guard = createAuthGuardFor(rt)({ rules: [{ path: '/dashboard' }] });
+    const denied = await guard(new NextRequest(`${ORIGIN}/dashboard?tab=1`, { headers: { 'sec-fetch-dest': 'document' } }));
+    expect(denied.headers.get('location')).toBe(`${ORIGIN}/auth/login?returnTo=%2Fdashboard%3Ftab%3D1`);
+    // The guard's own option still wins where given.
+    const own = await createAuthGuardFor(rt)({ rules: [{ path: '/dashboard' }], signInPath: '/other' })(new NextRequest(`${ORIGIN}/dashboard`));
+    expect(own.headers.get('location')).toBe(`${ORIGIN}/other?returnTo=%2Fdashboard`);
   });
 
   it('a signInPath that leaves the origin (//host, /\\host, a URL) fails at start-up', () => {
