@@ -14,7 +14,7 @@ import { AMPLIFY_COOKIE_MAX_AGE, createAmplifyCodec } from './session/createAmpl
 import { createSealedCodec } from './session/createSealedCodec.js';
 import { createSessionCache } from './session/SessionCache.js';
 import { checkSessionClaims } from './tokens/checkSessionClaims.js';
-import { AuthError } from './errors/AuthError.js';
+import { AuthError, isAuthError } from './errors/AuthError.js';
 import { createRefresher, sharedRefresherState } from './tokens/createRefresher.js';
 import type { Refresher, RefresherState } from './tokens/createRefresher.js';
 import type { TokenSet } from './session/TokenSet.js';
@@ -24,6 +24,8 @@ import { userOf } from './context/userOf.js';
 import { createTokenVerifier } from './tokens/createTokenVerifier.js';
 import { verifySessionTokens } from './tokens/verifySessionTokens.js';
 import { createConsumedStates, sharedConsumedStates } from './oauth/createConsumedStates.js';
+import { RUNNER_CHECK } from './runnerCheck.js';
+import type { RunnerCheck } from './runnerCheck.js';
 
 export interface ServerRunnerInput {
   /** The contents of `amplify_outputs.json`, or `{ oidc: { issuer, clientId, ... } }`. */
@@ -56,12 +58,20 @@ export interface ServerRunner {
  */
 export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput): ServerRunner {
   const runtime = createAuthRuntime(config, runtimeOptions);
-  return {
+  const runner: ServerRunner = {
     runWithServerContext: createRunWithServerContext(runtime),
     createAuthRouteHandlers: createAuthRouteHandlersFor(runtime),
     createAuthGuard: createAuthGuardFor(runtime),
     ...createServerActionsFor(runtime),
   };
+  // For assertAuthReady (instrumentation.ts): whichever of these auth.ts exports carries the check.
+  const check: RunnerCheck = async ({ discovery }) => {
+    if (discovery) await runtime.endpoints();
+  };
+  for (const fn of [runner.runWithServerContext, runner.createAuthRouteHandlers, runner.createAuthGuard]) {
+    Object.defineProperty(fn, RUNNER_CHECK, { value: check });
+  }
+  return runner;
 }
 
 /** Builds the shared runtime of one runner (exported for the routes and guard layers and tests). */
@@ -138,7 +148,7 @@ type RefresherParts = Pick<AuthRuntime, 'config' | 'options' | 'endpoints' | 've
 export function idpRefreshGrant({ config, options, endpoints, verifier }: RefresherParts): (refreshToken: string) => Promise<TokenSet> {
   return async (refreshToken) => {
     const known = await endpoints().catch((cause: unknown) => {
-      throw new AuthError('IdpUnavailable', 'The IdP could not be discovered', { cause });
+      throw new AuthError('IdpUnavailable', `The IdP could not be discovered${isAuthError(cause) ? ` (${cause.message})` : ''}`, { cause });
     });
     return refreshTokenGrant(config, known, verifier, refreshToken, options.httpTimeoutMs);
   };
