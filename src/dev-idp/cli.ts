@@ -1,33 +1,14 @@
 #!/usr/bin/env node
 // next-server-auth-dev-idp: starts the development IdP until SIGINT/SIGTERM.
-import { CliUsageError, parseCliArgs, USAGE } from './parseCliArgs.js';
-import { resolveOptions } from './resolveOptions.js';
-import { startDevIdp } from './startDevIdp.js';
-import type { DevIdp } from './types.js';
+import { runCli } from './runCli.js';
 
 async function main(): Promise<void> {
-  let parsed: ReturnType<typeof parseCliArgs>;
-  try {
-    parsed = parseCliArgs(process.argv.slice(2), process.env);
-    // Bad values (a non-loopback host, say) are usage errors too: exit 2 before starting.
-    resolveOptions(parsed.options);
-  } catch (error) {
-    const message = error instanceof CliUsageError ? `${error.message}\n\n${USAGE}` : (error as Error).message;
-    console.error(`next-server-auth-dev-idp: ${message}`);
-    process.exit(2);
-  }
-  if (parsed.help) {
-    console.log(USAGE);
+  const result = await runCli(process.argv.slice(2), process.env, { log: console.log, error: console.error });
+  if (!('idp' in result)) {
+    if (result.exitCode !== 0) process.exit(result.exitCode);
     return;
   }
-
-  let idp: DevIdp;
-  try {
-    idp = await startDevIdp(parsed.options);
-  } catch (error) {
-    console.error(`next-server-auth-dev-idp: ${(error as Error).message}`);
-    process.exit(1);
-  }
+  const { idp } = result;
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -4,17 +4,25 @@ type OidcProviderModule = typeof OidcProvider;
 
 let loading: Promise<OidcProviderModule> | undefined;
 
+/** What to run when oidc-provider cannot be imported (the CLI prints it as is). */
+export const MISSING_OIDC_PROVIDER =
+  'The next-server-auth dev IdP needs the "oidc-provider" package. Install it as a devDependency of your app: npm i -D oidc-provider';
+
 /**
  * Imports oidc-provider once, lazily (it is an optional peer dependency),
  * hiding its "Unsupported runtime" notice: it works on Node 20, and the dev
- * IdP is not a production server.
+ * IdP is not a production server. When it is missing, rejects with
+ * {@link MISSING_OIDC_PROVIDER} (`npm i -D oidc-provider`). `importModule`
+ * replaces the import (tests).
  *
  * @example
  * ```ts
  * const { Provider, interactionPolicy } = await loadOidcProvider();
  * ```
  */
-export function loadOidcProvider(): Promise<OidcProviderModule> {
+export function loadOidcProvider(importModule?: () => Promise<OidcProviderModule>): Promise<OidcProviderModule> {
+  // A given importer (tests) is neither cached nor stored.
+  if (importModule) return importModule().catch((cause: unknown) => Promise.reject(new Error(MISSING_OIDC_PROVIDER, { cause })));
   loading ??= (async () => {
     const warn = console.warn;
     console.warn = (...args: unknown[]) => {
@@ -25,9 +33,7 @@ export function loadOidcProvider(): Promise<OidcProviderModule> {
       return await import('oidc-provider');
     } catch (cause) {
       loading = undefined;
-      throw new Error('The next-server-auth dev IdP needs the "oidc-provider" package: npm install --save-dev oidc-provider', {
-        cause,
-      });
+      throw new Error(MISSING_OIDC_PROVIDER, { cause });
     } finally {
       console.warn = warn;
     }

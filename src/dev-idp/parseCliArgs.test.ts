@@ -78,6 +78,59 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs([], { DEV_IDP_SIGNING_ALG: 'EdDSA' }).options).toEqual({ signingAlg: 'EdDSA' });
   });
 
+  it('--app-origin registers the app as client local-app with the library\'s callback URIs', () => {
+    expect(parseCliArgs(['--app-origin', 'http://localhost:3000'], {})).toEqual({
+      help: false,
+      appOrigin: 'http://localhost:3000',
+      options: {
+        clients: [
+          {
+            clientId: 'local-app',
+            redirectUris: ['http://localhost:3000/api/auth/sign-in-callback'],
+            postLogoutRedirectUris: ['http://localhost:3000/api/auth/sign-out-callback', 'http://localhost:3000/'],
+          },
+        ],
+      },
+    });
+  });
+
+  it('--app-origin takes --client-id, adds extra --redirect-uri / --logout-uri, and normalises the origin', () => {
+    const parsed = parseCliArgs(
+      ['--app-origin', 'HTTP://LocalHost:4000/', '--client-id', 'shop', '--redirect-uri', 'http://127.0.0.1:4000/api/auth/sign-in-callback', '--logout-uri', 'http://localhost:4000/'],
+      {},
+    );
+    expect(parsed.appOrigin).toBe('http://localhost:4000');
+    expect(parsed.options.clients).toEqual([
+      {
+        clientId: 'shop',
+        redirectUris: ['http://localhost:4000/api/auth/sign-in-callback', 'http://127.0.0.1:4000/api/auth/sign-in-callback'],
+        postLogoutRedirectUris: ['http://localhost:4000/api/auth/sign-out-callback', 'http://localhost:4000/'],
+      },
+    ]);
+  });
+
+  it('--app-origin falls back to DEV_IDP_APP_ORIGIN, the flag wins', () => {
+    expect(parseCliArgs([], { DEV_IDP_APP_ORIGIN: 'http://localhost:3001' }).appOrigin).toBe('http://localhost:3001');
+    expect(parseCliArgs(['--app-origin', 'http://localhost:3002'], { DEV_IDP_APP_ORIGIN: 'http://localhost:3001' }).appOrigin).toBe('http://localhost:3002');
+    expect(parseCliArgs([], { DEV_IDP_APP_ORIGIN: '' }).appOrigin).toBeUndefined();
+  });
+
+  it.each([
+    ['localhost:3000', /--app-origin must be an http\(s\) origin such as http:\/\/localhost:3000, got "localhost:3000"/],
+    ['ftp://localhost:3000', /--app-origin must be an http\(s\) origin/],
+    ['not a url', /--app-origin must be an http\(s\) origin/],
+    ['http://localhost:3000/app', /--app-origin must be an origin only .* e\.g\. http:\/\/localhost:3000/],
+    ['http://localhost:3000/?x=1', /--app-origin must be an origin only/],
+    ['http://user:pw@localhost:3000', /--app-origin must be an origin only/],
+  ])('--app-origin %j is a usage error naming the flag', (origin, message) => {
+    expect(() => parseCliArgs(['--app-origin', origin], {})).toThrow(CliUsageError);
+    expect(() => parseCliArgs(['--app-origin', origin], {})).toThrow(message);
+  });
+
+  it('names DEV_IDP_APP_ORIGIN when it is the bad value', () => {
+    expect(() => parseCliArgs([], { DEV_IDP_APP_ORIGIN: 'http://localhost:3000/x' })).toThrow(/^DEV_IDP_APP_ORIGIN must be an origin only/);
+  });
+
   it('recognises --help', () => {
     expect(parseCliArgs(['-h'], {}).help).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 
+import { appClient, DEFAULT_APP_CLIENT_ID } from './appClient.js';
 import { DEFAULT_CLIENT } from './defaults.js';
 import { SIGNING_ALGS } from './signingKey.js';
 import type { DevIdpOptions, DevIdpSigningAlg } from './types.js';
@@ -20,9 +21,13 @@ Options:
   --users FILE             JSON array of users (env DEV_IDP_USERS; default alice and bob)
   --mode cognito|oidc      token shape (default cognito; env DEV_IDP_MODE)
   --state FILE             persist keys, users and sessions to FILE (env DEV_IDP_STATE)
-  --client-id ID           client id (default ${DEFAULT_CLIENT.clientId})
-  --redirect-uri URL       allowed redirect URI (repeatable)
-  --logout-uri URL         allowed sign-out redirect URI (repeatable)
+  --app-origin URL         register your app at URL (e.g. http://localhost:3000): its
+                           sign-in and sign-out callbacks, client id ${DEFAULT_APP_CLIENT_ID}
+                           (or --client-id); prints the auth.ts config and .env lines
+                           to paste (env DEV_IDP_APP_ORIGIN)
+  --client-id ID           client id (default ${DEFAULT_CLIENT.clientId}, ${DEFAULT_APP_CLIENT_ID} with --app-origin)
+  --redirect-uri URL       allowed redirect URI (repeatable; added to --app-origin's)
+  --logout-uri URL         allowed sign-out redirect URI (repeatable; added to --app-origin's)
   --access-token-ttl S     access/ID token lifetime in seconds (default 3600; env DEV_IDP_ACCESS_TOKEN_TTL)
   --no-rotate              keep refresh tokens instead of rotating them
   --signing-alg ALG        token signing algorithm: ${SIGNING_ALGS.join(', ')} (default RS256; env DEV_IDP_SIGNING_ALG)
@@ -35,6 +40,14 @@ function integer(name: string, value: string, min: number, max: number): number 
   return parsed;
 }
 
+/** What the command line asks for. */
+export interface CliArgs {
+  help: boolean;
+  options: DevIdpOptions;
+  /** `--app-origin`: the origin of the app registered as the client (its config is printed at start-up). */
+  appOrigin?: string;
+}
+
 /**
  * Turns CLI flags (falling back to `DEV_IDP_*` environment variables) into
  * {@link DevIdpOptions}; `help: true` when `--help` was given.
@@ -42,12 +55,10 @@ function integer(name: string, value: string, min: number, max: number): number 
  * @example
  * ```ts
  * parseCliArgs(['--port', '0', '--mode', 'oidc'], {}).options; // { port: 0, mode: 'oidc' }
+ * parseCliArgs(['--app-origin', 'http://localhost:3000'], {}).options.clients?.[0]?.clientId; // 'local-app'
  * ```
  */
-export function parseCliArgs(
-  argv: string[],
-  env: Record<string, string | undefined>,
-): { help: boolean; options: DevIdpOptions } {
+export function parseCliArgs(argv: string[], env: Record<string, string | undefined>): CliArgs {
   let values;
   try {
     ({ values } = parseArgs({
@@ -60,6 +71,7 @@ export function parseCliArgs(
         users: { type: 'string' },
         mode: { type: 'string' },
         state: { type: 'string' },
+        'app-origin': { type: 'string' },
         'client-id': { type: 'string' },
         'redirect-uri': { type: 'string', multiple: true },
         'logout-uri': { type: 'string', multiple: true },
@@ -106,10 +118,24 @@ export function parseCliArgs(
 
   const redirectUris = values['redirect-uri'];
   const logoutUris = values['logout-uri'];
-  if (values['client-id'] !== undefined || redirectUris !== undefined || logoutUris !== undefined) {
-    for (const uri of [...(redirectUris ?? []), ...(logoutUris ?? [])]) {
-      if (!URL.canParse(uri)) throw new CliUsageError(`not an absolute URL: "${uri}"`);
+  for (const uri of [...(redirectUris ?? []), ...(logoutUris ?? [])]) {
+    if (!URL.canParse(uri)) throw new CliUsageError(`not an absolute URL: "${uri}"`);
+  }
+  const appOriginInput = values['app-origin'] ?? env.DEV_IDP_APP_ORIGIN;
+  if (appOriginInput) {
+    const name = values['app-origin'] === undefined ? 'DEV_IDP_APP_ORIGIN' : '--app-origin';
+    let client;
+    try {
+      client = appClient(appOriginInput, values['client-id']);
+    } catch (error) {
+      throw new CliUsageError(`${name} ${(error as Error).message}`);
     }
+    client.redirectUris.push(...(redirectUris ?? []).filter((uri) => !client.redirectUris.includes(uri)));
+    client.postLogoutRedirectUris.push(...(logoutUris ?? []).filter((uri) => !client.postLogoutRedirectUris.includes(uri)));
+    options.clients = [client];
+    return { help: false, options, appOrigin: new URL(client.redirectUris[0]!).origin };
+  }
+  if (values['client-id'] !== undefined || redirectUris !== undefined || logoutUris !== undefined) {
     options.clients = [
       {
         clientId: values['client-id'] ?? DEFAULT_CLIENT.clientId,

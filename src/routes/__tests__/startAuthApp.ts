@@ -35,6 +35,8 @@ export async function startAuthApp(input: {
   adapter: 'app' | 'pages';
   idp?: Omit<DevIdpOptions, 'port' | 'clients'>;
   runner: (idp: DevIdp, origin: string) => ServerRunnerInput;
+  /** Starts the IdP itself (e.g. through the CLI) instead of `startDevIdp` with a test client. */
+  startIdp?: (origin: string) => Promise<DevIdp>;
   /** Replaces parts of the runtime (e.g. a codec whose `clear` throws). */
   patchRuntime?: (runtime: AuthRuntime) => AuthRuntime;
 }): Promise<AuthApp> {
@@ -78,12 +80,14 @@ export async function startAuthApp(input: {
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const idp = await startDevIdp({
-    port: 0,
-    quiet: true,
-    ...input.idp,
-    clients: [{ clientId: TEST_CLIENT_ID, redirectUris: [`${origin}/api/auth/sign-in-callback`], postLogoutRedirectUris: [`${origin}/api/auth/sign-out-callback`] }],
-  });
+  const idp = input.startIdp
+    ? await input.startIdp(origin)
+    : await startDevIdp({
+        port: 0,
+        quiet: true,
+        ...input.idp,
+        clients: [{ clientId: TEST_CLIENT_ID, redirectUris: [`${origin}/api/auth/sign-in-callback`], postLogoutRedirectUris: [`${origin}/api/auth/sign-out-callback`] }],
+      });
   const { config, runtimeOptions } = input.runner(idp, origin);
   const built = createAuthRuntime(config, runtimeOptions);
   const runtime = input.patchRuntime ? input.patchRuntime(built) : built;
