@@ -8,6 +8,13 @@ let loading: Promise<OidcProviderModule> | undefined;
 export const MISSING_OIDC_PROVIDER =
   'The next-server-auth dev IdP needs the "oidc-provider" package. Install it as a devDependency of your app: npm i -D oidc-provider';
 
+/** "Install it" only when it is not installed; any other failure keeps its own message. */
+function loadError(cause: unknown): Error {
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return new Error(MISSING_OIDC_PROVIDER, { cause });
+  return new Error(`The next-server-auth dev IdP could not load "oidc-provider": ${(cause as Error | null)?.message ?? String(cause)}`, { cause });
+}
+
 /**
  * Imports oidc-provider once, lazily (it is an optional peer dependency),
  * hiding its "Unsupported runtime" notice: it works on Node 20, and the dev
@@ -22,7 +29,7 @@ export const MISSING_OIDC_PROVIDER =
  */
 export function loadOidcProvider(importModule?: () => Promise<OidcProviderModule>): Promise<OidcProviderModule> {
   // A given importer (tests) is neither cached nor stored.
-  if (importModule) return importModule().catch((cause: unknown) => Promise.reject(new Error(MISSING_OIDC_PROVIDER, { cause })));
+  if (importModule) return importModule().catch((cause: unknown) => Promise.reject(loadError(cause)));
   loading ??= (async () => {
     const warn = console.warn;
     console.warn = (...args: unknown[]) => {
@@ -33,7 +40,7 @@ export function loadOidcProvider(importModule?: () => Promise<OidcProviderModule
       return await import('oidc-provider');
     } catch (cause) {
       loading = undefined;
-      throw new Error(MISSING_OIDC_PROVIDER, { cause });
+      throw loadError(cause);
     } finally {
       console.warn = warn;
     }

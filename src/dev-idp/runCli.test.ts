@@ -74,7 +74,8 @@ describe('next-server-auth-dev-idp --app-origin', () => {
   });
 
   it('fails with exit code 1 and the exact install hint when oidc-provider is missing', async () => {
-    const missing = () => Promise.reject(new Error("Cannot find package 'oidc-provider' imported from cli.js"));
+    // What Node's ESM loader throws for a package that is not installed.
+    const missing = () => Promise.reject(Object.assign(new Error("Cannot find package 'oidc-provider' imported from cli.js"), { code: 'ERR_MODULE_NOT_FOUND' }));
     const { result, err } = await cli(['--port', '0', '--app-origin', 'http://localhost:3000'], {}, async () => {
       await loadOidcProvider(missing);
       throw new Error('unreachable');
@@ -82,6 +83,16 @@ describe('next-server-auth-dev-idp --app-origin', () => {
     expect(result).toEqual({ exitCode: 1 });
     expect(err).toBe(`next-server-auth-dev-idp: ${MISSING_OIDC_PROVIDER}`);
     expect(MISSING_OIDC_PROVIDER).toContain('npm i -D oidc-provider');
+  });
+
+  it('an oidc-provider that is installed but fails to load keeps its own error (no misleading install hint)', async () => {
+    const broken = () => Promise.reject(new SyntaxError('Unexpected token'));
+    const { result, err } = await cli(['--port', '0'], {}, async () => {
+      await loadOidcProvider(broken);
+      throw new Error('unreachable');
+    });
+    expect(result).toEqual({ exitCode: 1 });
+    expect(err).toBe('next-server-auth-dev-idp: The next-server-auth dev IdP could not load "oidc-provider": Unexpected token');
   });
 
   it('a bad --app-origin is a usage error (exit 2) that starts nothing', async () => {
