@@ -7,7 +7,7 @@
 // Out of the box it talks to the local dev IdP that `npm start` runs.
 import { createServerRunner } from 'next-server-auth';
 
-export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard } = createServerRunner({
+export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard, signIn, signOut } = createServerRunner({
   config: {
     oidc: {
       issuer: process.env.DEV_IDP_ISSUER ?? 'http://127.0.0.1:3200',

@@ -1,3 +1,4 @@
+import { signIn } from '@/auth';
 import { getViewer } from '@/lib/session';
 
 // This page is left out of the proxy matcher on purpose: it shows how server
@@ -12,7 +13,20 @@ export default async function TeamPage() {
           Welcome back, {viewer.name ?? viewer.email}. You are in {viewer.groups.length > 0 ? viewer.groups.join(', ') : 'no groups'}.
         </p>
       ) : (
-        <p data-testid="team-status">Sign in to see your team.</p>
+        <>
+          <p data-testid="team-status">Sign in to see your team.</p>
+          {/* The signIn server action: through the sign-in route and back to /team. */}
+          <form
+            action={async () => {
+              'use server';
+              await signIn('/team');
+            }}
+          >
+            <button type="submit" className="button" data-testid="team-sign-in">
+              Continue to sign-in
+            </button>
+          </form>
+        </>
       )}
     </section>
   );

@@ -9,11 +9,9 @@ export async function GET() {
     const me = await runWithServerContext({
       nextServerContext: { cookies },
       operation: async (ctx) => {
-        const { username, userId } = await getCurrentUser(ctx);
+        const { username, userId, groups } = await getCurrentUser(ctx);
         const { tokens } = await fetchAuthSession(ctx);
-        const id = tokens!.idToken.payload;
-        const groups = id['cognito:groups'] ?? id.groups ?? [];
-        return { username, userId, email: id.email ?? null, groups };
+        return { username, userId, email: tokens!.idToken.payload.email ?? null, groups };
       },
     });
     return Response.json(me, { headers: { 'cache-control': 'private, no-store' } });

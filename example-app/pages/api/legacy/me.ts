@@ -9,9 +9,9 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     const me = await runWithServerContext({
       nextServerContext: { request: req, response: res },
       operation: async (ctx) => {
-        const { username, userId } = await getCurrentUser(ctx);
+        const { username, userId, groups } = await getCurrentUser(ctx);
         const id = (await fetchAuthSession(ctx)).tokens!.idToken.payload;
-        return { username, userId, email: id.email ?? null, groups: id['cognito:groups'] ?? id.groups ?? [] };
+        return { username, userId, email: id.email ?? null, groups };
       },
     });
     res.status(200).json(me);
