@@ -24,7 +24,7 @@ Options:
   --app-origin URL         register your app at URL (e.g. http://localhost:3000): its
                            sign-in and sign-out callbacks, client id ${DEFAULT_APP_CLIENT_ID}
                            (or --client-id); prints the auth.ts config and .env lines
-                           to paste (env DEV_IDP_APP_ORIGIN)
+                           to paste
   --client-id ID           client id (default ${DEFAULT_CLIENT.clientId}, ${DEFAULT_APP_CLIENT_ID} with --app-origin)
   --redirect-uri URL       allowed redirect URI (repeatable; added to --app-origin's)
   --logout-uri URL         allowed sign-out redirect URI (repeatable; added to --app-origin's)
@@ -121,14 +121,15 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   for (const uri of [...(redirectUris ?? []), ...(logoutUris ?? [])]) {
     if (!URL.canParse(uri)) throw new CliUsageError(`not an absolute URL: "${uri}"`);
   }
-  const appOriginInput = values['app-origin'] ?? env.DEV_IDP_APP_ORIGIN;
-  if (appOriginInput) {
-    const name = values['app-origin'] === undefined ? 'DEV_IDP_APP_ORIGIN' : '--app-origin';
+  // A flag only, no DEV_IDP_* fallback: an exported variable would silently
+  // swap the client of every IdP started from that shell (npm start's too).
+  const appOriginInput = values['app-origin'];
+  if (appOriginInput !== undefined) {
     let client;
     try {
       client = appClient(appOriginInput, values['client-id']);
     } catch (error) {
-      throw new CliUsageError(`${name} ${(error as Error).message}`);
+      throw new CliUsageError(`--app-origin ${(error as Error).message}`);
     }
     client.redirectUris.push(...(redirectUris ?? []).filter((uri) => !client.redirectUris.includes(uri)));
     client.postLogoutRedirectUris.push(...(logoutUris ?? []).filter((uri) => !client.postLogoutRedirectUris.includes(uri)));
