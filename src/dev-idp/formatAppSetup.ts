@@ -65,7 +65,7 @@ export function formatAppSetup(input: AppSetupInput): string {
     '',
     "import { createServerRunner } from 'next-server-auth';",
     '',
-    'export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard } = createServerRunner({',
+    'export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard, signIn, signOut } = createServerRunner({',
     '  config: {',
     '    oidc: {',
     `      issuer: ${quote(oidc.issuer)},`,

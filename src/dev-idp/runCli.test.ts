@@ -32,7 +32,7 @@ describe('next-server-auth-dev-idp --app-origin', () => {
       [
         "import { createServerRunner } from 'next-server-auth';",
         '',
-        'export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard } = createServerRunner({',
+        'export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard, signIn, signOut } = createServerRunner({',
         '  config: {',
         '    oidc: {',
         `      issuer: '${issuer}',`,
