@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AuthError } from '../errors/AuthError.js';
 import { resolveRuntimeOptions } from './resolveRuntimeOptions.js';
 
@@ -51,6 +51,20 @@ describe('resolveRuntimeOptions', () => {
     expect(warnings.find((w) => w.includes('AUTH_ORIGIN'))).toBe(
       `next-server-auth: AUTH_ORIGIN is not set; assuming ${expected} (localhost and the port Next runs on). Set AUTH_ORIGIN if the browser reaches the app on another host or port.`,
     );
+  });
+
+  it('a development warning prints once per process, however many bundles evaluate auth.ts', () => {
+    const spy = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      for (let i = 0; i < 3; i++) resolveRuntimeOptions({}, { PORT: '3917' });
+      const printed = spy.mock.calls.map(([m]) => String(m));
+      expect(printed.filter((m) => m.includes('http://localhost:3917'))).toEqual([
+        'next-server-auth: AUTH_ORIGIN is not set; assuming http://localhost:3917 (localhost and the port Next runs on). Set AUTH_ORIGIN if the browser reaches the app on another host or port.',
+      ]);
+      expect(printed.filter((m) => m.includes('development secret')).length).toBeLessThanOrEqual(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('AUTH_ORIGIN wins over PORT', () => {

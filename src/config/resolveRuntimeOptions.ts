@@ -86,6 +86,19 @@ function resolveOrigin(origin: string | undefined, env: Env, production: boolean
 }
 
 /**
+ * Next evaluates `auth.ts` once per bundle (instrumentation, proxy, each route):
+ * the same development warning would print several times per start.
+ */
+function warnOncePerProcess(message: string): void {
+  const key = Symbol.for('next-server-auth.warned');
+  const store = globalThis as { [key]?: Set<string> };
+  const warned = (store[key] ??= new Set());
+  if (warned.has(message)) return;
+  warned.add(message);
+  console.warn(message);
+}
+
+/**
  * Applies defaults and validates `runtimeOptions`, reading `AUTH_SECRET` and
  * `AUTH_ORIGIN` from `env` when not given.
  *
@@ -98,7 +111,7 @@ function resolveOrigin(origin: string | undefined, env: Env, production: boolean
 export function resolveRuntimeOptions(
   options: RuntimeOptions = {},
   env: Env = process.env,
-  warn: (message: string) => void = (m) => console.warn(m),
+  warn: (message: string) => void = warnOncePerProcess,
 ): ResolvedRuntimeOptions {
   const production = env.NODE_ENV === 'production';
   const origin = resolveOrigin(options.origin, env, production, warn);
