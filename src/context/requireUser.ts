@@ -1,4 +1,4 @@
-import { redirect } from 'next/navigation.js';
+import { nextRedirect } from './nextRedirect.js';
 import { isAuthError } from '../errors/AuthError.js';
 import type { ContextSpec } from './ContextSpec.js';
 import { getContextState } from './contextRegistry.js';
@@ -56,5 +56,5 @@ export async function requireUser(contextSpec: ContextSpec, options: RequireUser
   } catch (err) {
     if (!isAuthError(err, 'UserUnAuthenticated')) throw err;
   }
-  redirect(signInLocation(runtime, options.returnTo));
+  return nextRedirect(signInLocation(runtime, options.returnTo));
 }

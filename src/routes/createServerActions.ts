@@ -1,5 +1,5 @@
 import { cookies as nextCookies } from 'next/headers.js';
-import { redirect } from 'next/navigation.js';
+import { nextRedirect } from '../context/nextRedirect.js';
 import type { AuthRuntime } from '../context/AuthRuntime.js';
 import { endSession } from '../context/endSession.js';
 import type { NextCookiesLike } from '../context/NextServerContext.js';
@@ -61,11 +61,11 @@ export function createServerActionsFor(
   return {
     async signIn(returnTo) {
       const target = typeof returnTo === 'string' ? returnTo : returnTo?.get('returnTo');
-      redirect(signInLocation(runtime, typeof target === 'string' ? target : undefined));
+      return nextRedirect(signInLocation(runtime, typeof target === 'string' ? target : undefined));
     },
     async signOut() {
       const location = await runInContext(runtime, { cookies }, (_spec, state) => endSession(state));
-      redirect(location);
+      return nextRedirect(location);
     },
   };
 }
