@@ -110,6 +110,7 @@ describe('{ oidc }', () => {
       issuer: 'https://id.example.org/realms/app',
       clientId: 'web',
       scopes: ['openid', 'email', 'profile'],
+      offlineAccess: 'auto',
       redirectSignIn: 'https://app.example.com/api/auth/sign-in-callback',
       redirectSignOut: 'https://app.example.com/api/auth/sign-out-callback',
       identityProviders: [],
