@@ -19,6 +19,9 @@ const steps = [
   ['edge bundle check catches bad imports', 'node', ['--test', 'scripts/check-edge-bundle.test.mjs']],
   ['unit + integration (vitest)', 'npx', ['vitest', 'run']],
   ['end-to-end (playwright)', 'node', ['scripts/e2e.mjs']],
+  // After the e2e step, which builds example-app: its instrumentation.ts must
+  // stop a production start that has no AUTH_SECRET.
+  ['next start without AUTH_SECRET stops', 'node', ['scripts/check-start-fails.mjs']],
   // After the e2e step, which installs Debian's chromium when it is missing.
   ['raw Amplify cookie names in real Chromium', 'npx', ['vitest', 'run', '--config', 'scripts/chromium-cookie-names/vitest.config.ts']],
 ];
