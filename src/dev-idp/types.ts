@@ -56,6 +56,9 @@ export interface DevIdpClient {
 
 /**
  * Token shape: `cognito` (Cognito user pool claims) or `oidc` (plain OpenID Connect / RFC 9068).
+ * Refresh tokens: `cognito` issues one to every client allowed the grant (as Cognito does);
+ * `oidc` only when the authorization request asks for `offline_access` (as Auth0, Okta and
+ * oidc-provider do), with no consent screen (`prompt=consent` is accepted and changes nothing).
  *
  * @example
  * ```ts
