@@ -8,7 +8,7 @@ import type { KoaContext } from 'oidc-provider';
  * authorization request asking for it gets `consent` added to its prompt
  * (the consent prompt never shows a screen here: `loadExistingGrant`
  * grants what was asked). `prompt=none` and repeated parameters are left
- * for oidc-provider to judge.
+ * for oidc-provider to judge; the caller applies it to GET requests only.
  *
  * @example
  * ```ts
