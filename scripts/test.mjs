@@ -15,6 +15,7 @@ const steps = [
   // ESM-only package is out of scope, Next and Node >= 20.19 import it).
   ['package lint (publint)', 'npx', ['publint', '--strict']],
   ['package types (attw)', 'npx', ['attw', '--pack', '.', '--profile', 'esm-only']],
+  ['README links work from the npm page', 'node', ['scripts/check-readme-links.mjs']],
   ['edge bundle check', 'node', ['scripts/check-edge-bundle.mjs']],
   ['edge bundle check catches bad imports', 'node', ['--test', 'scripts/check-edge-bundle.test.mjs']],
   ['unit + integration (vitest)', 'npx', ['vitest', 'run']],
