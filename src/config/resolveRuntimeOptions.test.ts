@@ -76,7 +76,10 @@ describe('resolveRuntimeOptions', () => {
     const warnings: string[] = [];
     resolveRuntimeOptions({}, { NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build' }, (m) => warnings.push(m));
     resolveRuntimeOptions({}, { NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build', AUTH_ORIGIN: 'https://app.example.com' }, (m) => warnings.push(m));
+    // A build run with NODE_ENV=development (Next warns but builds) is still a build.
+    const devBuild = resolveRuntimeOptions({}, { NODE_ENV: 'development', NEXT_PHASE: 'phase-production-build' }, (m) => warnings.push(m));
     expect(warnings).toEqual([]);
+    expect(Object.values(devBuild.secrets)).not.toContain(resolveRuntimeOptions({}, {}, () => {}).secrets['1']);
   });
 
   it.each([

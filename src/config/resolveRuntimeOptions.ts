@@ -17,9 +17,10 @@ function buildPhaseSecret(): string {
 function resolveSecrets(secret: RuntimeOptions['secret'], env: Env, production: boolean, origin: string, warn: (m: string) => void): Record<string, string> {
   const given = secret ?? env.AUTH_SECRET;
   if (given === undefined || given === '') {
-    // `next build` evaluates route modules with NODE_ENV=production but serves
-    // nothing: a random secret lets it finish without a secret anyone knows.
-    if (production && env.NEXT_PHASE === 'phase-production-build') return { 1: buildPhaseSecret() };
+    // `next build` evaluates route modules but serves nothing: a random secret
+    // lets it finish, quietly, without a secret anyone knows (whatever NODE_ENV
+    // the build was given).
+    if (env.NEXT_PHASE === 'phase-production-build') return { 1: buildPhaseSecret() };
     // The development secret is public (it is in this file): a session sealed
     // with it can be forged by anyone, so it is only for a browser on this machine.
     if (production || !isLoopbackHttp(origin)) {
@@ -58,7 +59,7 @@ function developmentOrigin(env: Env): string {
 function resolveOrigin(origin: string | undefined, env: Env, production: boolean, warn: (m: string) => void): string {
   const given = origin ?? env.AUTH_ORIGIN;
   if (given === undefined || given === '') {
-    const building = production && env.NEXT_PHASE === 'phase-production-build';
+    const building = env.NEXT_PHASE === 'phase-production-build';
     if (production && !building) {
       throw invalidConfig('runtimeOptions.origin', 'is required in production (or set AUTH_ORIGIN), e.g. https://app.example.com');
     }
