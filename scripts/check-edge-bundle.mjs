@@ -13,7 +13,8 @@
 // an edge bundler does: package.json `exports` with the conditions edge-light,
 // worker, browser, import, default (then `browser`, `module`, `main`); their
 // own dependencies are followed too and must not reach Node built-ins either.
-// `next/server.js` is Next's to provide on the edge and is not followed.
+// `next/server.js`, `next/headers.js` and `next/navigation.js` are Next's to provide on the
+// edge and are not followed.
 // Imports are read with TypeScript's preProcessFile (import/export-from,
 // dynamic import(), require()), so text in comments never counts.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
@@ -27,7 +28,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_ENTRIES = [join(root, 'dist', 'index.js'), join(root, 'dist', 'server.js')];
 /** Packages our modules may import: a name allows every subpath; a path allows exactly that specifier (not followed). */
 export const ALLOWED_PACKAGES = ['jose', 'cookie', 'iron-session', 'oauth4webapi'];
-export const ALLOWED_SPECIFIERS = ['next/server.js', 'next/server'];
+// next/headers and next/navigation: Next's too, bundled by Next for every runtime (the server
+// actions and requireUser use cookies() and redirect(); Auth.js imports both from middleware).
+export const ALLOWED_SPECIFIERS = ['next/server.js', 'next/server', 'next/headers.js', 'next/headers', 'next/navigation.js', 'next/navigation'];
 export const EDGE_CONDITIONS = ['edge-light', 'worker', 'browser', 'import', 'default'];
 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, m.replace(/^node:/, '')]));

@@ -63,15 +63,17 @@ test('fails on a bare built-in name (fs/promises, crypto) and a dynamic import',
   assert.match(out, /imports 'crypto'/);
 });
 
-test('fails on a package outside the allowlist, and on next/* other than next/server.js', () => {
+test('fails on a package outside the allowlist, and on next/* other than next/server, next/headers, next/navigation', () => {
   const dir = fixture({
-    'index.js': "import leftPad from 'left-pad';\nimport { headers } from 'next/headers.js';\nimport { NextResponse } from 'next/server.js';\nexport { leftPad, headers, NextResponse };\n",
+    'index.js':
+      "import leftPad from 'left-pad';\nimport { startServer } from 'next/dist/server/lib/start-server.js';\nimport { headers } from 'next/headers.js';\n" +
+      "import { redirect } from 'next/navigation.js';\nimport { NextResponse } from 'next/server.js';\nexport { leftPad, startServer, headers, redirect, NextResponse };\n",
   });
   const { status, out } = check(dir, '--shallow', 'index.js');
   assert.equal(status, 1, out);
   assert.match(out, /imports 'left-pad': package outside the edge allowlist/);
-  assert.match(out, /imports 'next\/headers\.js': package outside the edge allowlist/);
-  assert.doesNotMatch(out, /'next\/server\.js'/);
+  assert.match(out, /imports 'next\/dist\/server\/lib\/start-server\.js': package outside the edge allowlist/);
+  assert.doesNotMatch(out, /'next\/server\.js'|'next\/headers\.js'|'next\/navigation\.js'/);
 });
 
 test('fails on an unresolvable relative import', () => {
