@@ -50,8 +50,8 @@ export interface OidcProviderConfig {
     scopes?: string[];
     /**
      * Ask for `offline_access`, the scope standard providers (Auth0, Okta,
-     * Entra ID, Keycloak, oidc-provider) require before they issue a refresh
-     * token; without a refresh token the session ends when the first access
+     * Entra ID, oidc-provider) require before they issue a refresh token
+     * (Keycloak makes it an offline session); without a refresh token the session ends when the first access
      * token expires. `'auto'`: added to `scopes` when the flavor is
      * `'generic'` and discovery lists it in `scopes_supported`. `true`: always
      * added. `false`: never added (and `scopes` must not list it). A
