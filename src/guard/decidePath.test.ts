@@ -119,6 +119,11 @@ describe('decidePath: rules decide on the path Next routes, not on its spelling'
     expect(kind('/dashboard;jsessionid=1/settings')).toBe('ambiguous');
   });
 
+  it('an encoded semicolon (/dashboard%3Bx, which decodes to a matrix parameter) is refused', () => {
+    expect(kind('/dashboard%3Bx')).toBe('ambiguous');
+    expect(kind('/reports/42%3bx')).toBe('ambiguous');
+  });
+
   it('encoded dot segments that resolve into a protected rule are refused; those resolving out of every rule are open', () => {
     expect(kind('/x/%2e%2e/dashboard')).toBe('ambiguous');
     expect(kind('/x/.%2E/reports/42')).toBe('ambiguous');

@@ -9,8 +9,8 @@ export type PathReading =
   | { ambiguous: true; reasons: string[]; spellings: string[] };
 
 const MALFORMED_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
-/** Encoded `/`, `\`, `%` (a second decoding) and NUL: separators and escapes a server may or may not honour. */
-const ENCODED_SEPARATOR = /%(2f|5c|25|00)/i;
+/** Encoded `/`, `\`, `;`, `%` (a second decoding) and NUL: separators and escapes a server may or may not honour. */
+const ENCODED_SEPARATOR = /%(2f|5c|25|00|3b)/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 // eslint-disable-next-line no-control-regex
@@ -70,7 +70,7 @@ function decodeSegment(segment: string): string | undefined {
  * canonical form is decoded segment by segment, with duplicate and trailing
  * slashes dropped. A path is *ambiguous* when servers, proxies or the app could
  * read it differently: malformed escapes (`%zz`, `%E0%A4`), encoded separators
- * (`%2F`, `%5C`), an encoded `%`, control characters (NUL), a segment that
+ * (`%2F`, `%5C`, `%3B`), an encoded `%`, control characters (NUL), a segment that
  * decodes to `.` or `..`, a backslash or a `;`.
  *
  * @example
