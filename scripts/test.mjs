@@ -1,4 +1,4 @@
-// `npm test`: type check, lint, build, package checks (publint, attw), edge-bundle check, unit + integration
+// `npm test`: type check, lint, build, package checks (publint, attw), README snippets type-check, edge-bundle check, unit + integration
 // tests (Vitest), then the Playwright end-to-end suite (Next 16 + proxy.ts and
 // Next 15 + edge middleware.ts), then the raw-cookie-name check in real
 // Chromium. Stops at the first failing step; every runner
@@ -15,6 +15,9 @@ const steps = [
   // ESM-only package is out of scope, Next and Node >= 20.19 import it).
   ['package lint (publint)', 'npx', ['publint', '--strict']],
   ['package types (attw)', 'npx', ['attw', '--pack', '.', '--profile', 'esm-only']],
+  // Every ```ts / ```tsx README block type-checks against the built dist/*.d.ts (so after the build).
+  ['README snippets type-check', 'node', ['scripts/check-readme-snippets.mjs']],
+  ['README snippet check catches broken snippets', 'node', ['--test', 'scripts/check-readme-snippets.test.mjs']],
   ['README links work from the npm page', 'node', ['scripts/check-readme-links.mjs']],
   ['edge bundle check', 'node', ['scripts/check-edge-bundle.mjs']],
   ['edge bundle check catches bad imports', 'node', ['--test', 'scripts/check-edge-bundle.test.mjs']],
