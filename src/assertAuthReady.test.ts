@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertAuthReady } from './assertAuthReady.js';
 import type { AssertAuthReadyOptions } from './assertAuthReady.js';
@@ -7,6 +5,7 @@ import { createServerRunner } from './createServerRunner.js';
 import type { ServerRunnerInput } from './createServerRunner.js';
 import { startDevIdp } from './dev-idp/index.js';
 import type { DevIdp } from './dev-idp/index.js';
+import { closedPort } from './config/__tests__/closedPort.js';
 
 const SECRET = 'assert-ready-secret-assert-ready-secret-0123';
 const PRODUCTION = { NODE_ENV: 'production' };
@@ -31,14 +30,6 @@ function authModule(input: ServerRunnerInput) {
     const { runWithServerContext, createAuthRouteHandlers, createAuthGuard } = createServerRunner(input);
     return { runWithServerContext, createAuthRouteHandlers, createAuthGuard, somethingElse: 42 };
   };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('assertAuthReady (instrumentation.ts register)', () => {

@@ -6,6 +6,7 @@ import type { DevIdp } from '../dev-idp/index.js';
 import { AuthError } from '../errors/AuthError.js';
 import { discoverEndpoints } from './discoverEndpoints.js';
 import { parseAuthConfig } from './parseAuthConfig.js';
+import { closedPort } from './__tests__/closedPort.js';
 
 const ORIGIN = 'http://localhost:3000';
 const CLIENT_SECRET = 'client-secret-that-must-never-be-logged';
@@ -22,15 +23,6 @@ async function failureOf(issuer: string, timeoutMs = 5000): Promise<AuthError> {
     throw err;
   }
   throw new Error('expected discovery to fail');
-}
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('discoverEndpoints: a failure says which URL and why, never a secret', () => {
