@@ -1,6 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 import { NEXT15_APP_PORT, NEXT15_APP_URL, NEXT15_IDP_PORT, NEXT15_TOKEN_TTL } from './e2e/next15/env.js';
-import { CNA_APP_DIR, CNA_APP_PORT, CNA_APP_URL, CNA_IDP_PORT, CNA_LOG } from './e2e/create-next-app/env.js';
+import { CNA_APP_DIR, CNA_STACKS } from './e2e/create-next-app/env.js';
 
 // Ports differ from `npm start` (3000/3200) so the suite runs beside a dev session.
 const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
@@ -9,10 +9,13 @@ export const APP_URL = `http://localhost:${APP_PORT}`;
 export const IDP_URL = `http://127.0.0.1:${IDP_PORT}`;
 const AUTH_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-secret';
 
-// Three stacks: the example app (Next 16, proxy.ts) for the `chromium` project,
+// Four stacks: the example app (Next 16, proxy.ts) for the `chromium` project,
 // e2e/apps/next15 (Next 15, edge middleware.ts) for `next15-edge`, and
 // e2e/apps/create-next-app (a fresh create-next-app 16, Cache Components on)
-// for `create-next-app`.
+// twice: against the dev IdP in cognito mode for `create-next-app`, and in
+// oidc mode (a generic OIDC provider; the app's flavor follows DEV_IDP_MODE)
+// for `create-next-app-oidc`, built from a copy in .e2e/ (APP_COPY_DIR) so
+// the two do not share a .next.
 // Playwright starts every webServer whatever projects run, so start only the
 // stacks the `--project` selection needs (no selection: all).
 const selected = process.argv.flatMap((arg, i, argv) =>
@@ -48,22 +51,21 @@ const servers: { command: string; url: string; env: Record<string, string> }[] =
         },
       ]
     : []),
-  // A fresh create-next-app 16 app (Cache Components on); its build and
-  // server output also go to CNA_LOG for the no-errors check.
-  ...(wants('create-next-app')
-    ? [
-        {
-          command: 'node scripts/start.mjs',
-          url: `${CNA_APP_URL}/`,
-          env: {
-            APP_DIR: CNA_APP_DIR,
-            APP_LOG: CNA_LOG,
-            PORT: String(CNA_APP_PORT),
-            DEV_IDP_PORT: String(CNA_IDP_PORT),
-          },
-        },
-      ]
-    : []),
+  // A fresh create-next-app 16 app (Cache Components on), once per dev IdP
+  // mode; its build and server output also go to the stack's log for the
+  // no-errors check.
+  ...CNA_STACKS.filter((stack) => wants(stack.project)).map((stack) => ({
+    command: 'node scripts/start.mjs',
+    url: `${stack.appUrl}/`,
+    env: {
+      APP_DIR: CNA_APP_DIR,
+      ...(stack.appDir !== CNA_APP_DIR ? { APP_COPY_DIR: stack.appDir } : {}),
+      APP_LOG: stack.log,
+      PORT: String(stack.appPort),
+      DEV_IDP_PORT: String(stack.idpPort),
+      DEV_IDP_MODE: stack.idpMode,
+    },
+  })),
 ];
 
 export default defineConfig({
@@ -87,7 +89,12 @@ export default defineConfig({
   projects: [
     { name: 'chromium', testIgnore: ['next15/**', 'create-next-app/**', 'apps/**'], use: { ...devices['Desktop Chrome'], channel: undefined } },
     { name: 'next15-edge', testMatch: 'next15/**/*.spec.ts', use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: NEXT15_APP_URL } },
-    { name: 'create-next-app', testMatch: 'create-next-app/**/*.spec.ts', use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: CNA_APP_URL } },
+    // The same specs per stack; they find their stack with cnaStack(test.info().project.name).
+    ...CNA_STACKS.map((stack) => ({
+      name: stack.project,
+      testMatch: 'create-next-app/**/*.spec.ts',
+      use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: stack.appUrl },
+    })),
   ],
   // Playwright starts these one after another, each once its URL answers: the
   // first builds the library (unless scripts/e2e.mjs already did and set

@@ -7,16 +7,29 @@
 // APP_DIR (another app folder, e.g. e2e/apps/next15; it runs with the Next
 // it depends on, which may be nested in its own node_modules), APP_LOG (a
 // file that also receives the app's `next build` and `next start` output, so
-// tests can check it for Next.js errors and warnings; truncated at start).
+// tests can check it for Next.js errors and warnings; truncated at start),
+// APP_COPY_DIR (a folder, e.g. .e2e/create-next-app-oidc: APP_DIR is copied
+// there, without .next and node_modules, and the copy is built and run, so a
+// second stack of the same app with other settings keeps its own .next).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const appDir = process.env.APP_DIR ? join(root, process.env.APP_DIR) : join(root, 'example-app');
+const sourceDir = process.env.APP_DIR ? join(root, process.env.APP_DIR) : join(root, 'example-app');
+const appDir = process.env.APP_COPY_DIR ? join(root, process.env.APP_COPY_DIR) : sourceDir;
+if (appDir !== sourceDir) {
+  // A fresh copy of the sources; the copy's .next stays (next build replaces
+  // it, SKIP_BUILD=1 reuses it). Packages resolve from the repository root's
+  // node_modules, as they do for the original inside the repository.
+  mkdirSync(appDir, { recursive: true });
+  for (const entry of readdirSync(appDir)) if (entry !== '.next') rmSync(join(appDir, entry), { recursive: true, force: true });
+  const skipped = new Set(['.next', 'node_modules'].map((name) => join(sourceDir, name)));
+  cpSync(sourceDir, appDir, { recursive: true, filter: (src) => !skipped.has(src) });
+}
 const appPort = Number(process.env.PORT ?? 3000);
 const idpPort = Number(process.env.DEV_IDP_PORT ?? 3200);
 const origin = process.env.AUTH_ORIGIN ?? `http://localhost:${appPort}`;

@@ -1,6 +1,6 @@
 import { createAuthGuard } from './auth';
 
 export const proxy = createAuthGuard({
-  rules: [{ path: '/dashboard' }],
+  rules: [{ path: '/dashboard' }, { path: '/admin', groups: ['ADMINS'] }],
 });
 export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };

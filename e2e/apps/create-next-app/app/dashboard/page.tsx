@@ -19,18 +19,19 @@ export default function Dashboard() {
 
 // Reads the session: request data, so it renders inside <Suspense>.
 async function SignedInAs() {
-  const { userId, email } = await runWithServerContext({
+  const { userId, groups, email } = await runWithServerContext({
     nextServerContext: { cookies },
     operation: async (ctx) => {
-      const { userId } = await getCurrentUser(ctx);
+      const { userId, groups } = await getCurrentUser(ctx);
       const { tokens } = await fetchAuthSession(ctx);
-      return { userId, email: String(tokens?.idToken.payload.email ?? '') };
+      return { userId, groups, email: String(tokens?.idToken.payload.email ?? '') };
     },
   });
   return (
     <>
       <p>
-        Signed in as <strong data-testid="user-email">{email}</strong>
+        Signed in as <strong data-testid="user-email">{email}</strong> · groups:{' '}
+        <span data-testid="user-groups">{groups.join(', ') || 'none'}</span>
       </p>
       <Notes userId={userId} />
     </>
