@@ -25,6 +25,8 @@ export type AuthErrorCode =
   | 'RefreshTokenRejected'
   /** The IdP could not be reached or answered with a server error; retrying may succeed. */
   | 'IdpUnavailable'
+  /** The shared store (`runtimeOptions.store`, e.g. Redis) is down, disconnected, closed or slower than its timeout; callers fall back to per-process behaviour. */
+  | 'StoreUnavailable'
   /** The session was read inside `'use cache'`, `'use cache: private'` or `unstable_cache`: read it outside and pass the user id in as an argument (cache key). */
   | 'CachedScope';
 
