@@ -1,0 +1,208 @@
+import { createClient } from 'redis';
+import type { AuthStore } from '../store/AuthStore.js';
+import { AuthError } from '../errors/AuthError.js';
+import { boundedCall } from './boundedCall.js';
+import type { AnyRedisClient, RedisStoreOptions } from './RedisStoreOptions.js';
+
+const PREFIX = /^[A-Za-z0-9._-]{1,64}$/;
+// Keys and channels are hashes plus a short label chosen by the library
+// (e.g. `lock:<base64url sha-256>`). The length cap refuses a raw token
+// (JWTs and Cognito refresh tokens run to hundreds of characters) passed by
+// mistake, so one never reaches Redis as a key name.
+const KEY = /^[A-Za-z0-9:._~-]{1,200}$/;
+// Deletes the key only while it holds the caller's value (a lock's owner id).
+const DELETE_IF_EQUALS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+const MAX_RECONNECT_DELAY_MS = 2000;
+
+/**
+ * An {@link AuthStore} on Redis (or Valkey) through node-redis, the official
+ * client (`redis` package, v5 or v6; install it next to this library). Node
+ * runtime only: import it from `next-server-auth/redis` in the module that
+ * builds your runtime options, never from edge code.
+ *
+ * Every call is bounded by `timeoutMs` and rejects with
+ * `AuthError('StoreUnavailable')` when Redis is down, disconnected, slow or
+ * the store is closed; nothing queues while disconnected. Connections open on
+ * creation in the background and reconnect by themselves (backoff capped at
+ * 2 s); calls work again as soon as Redis is back.
+ *
+ * @example
+ * ```ts
+ * import { createRedisStore } from 'next-server-auth/redis';
+ *
+ * export const store = createRedisStore({ url: process.env.REDIS_URL!, prefix: 'shop-prod' });
+ * ```
+ */
+export function createRedisStore(options: RedisStoreOptions): AuthStore {
+  const { prefix, timeoutMs = 250 } = options;
+  if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
+    throw new AuthError('InvalidConfig', 'createRedisStore: `prefix` must be 1-64 letters, digits, ".", "_" or "-" (no ":"), e.g. "shop-prod"');
+  }
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+    throw new AuthError('InvalidConfig', 'createRedisStore: `timeoutMs` must be a positive integer (milliseconds)');
+  }
+  const hasUrl = typeof options.url === 'string' && options.url !== '';
+  const hasClient = options.client !== undefined && options.client !== null;
+  if (hasUrl === hasClient) throw new AuthError('InvalidConfig', 'createRedisStore: give exactly one of `url` or `client`');
+
+  const ownsClient = hasUrl;
+  const client: AnyRedisClient = hasUrl
+    ? (createClient({
+        url: options.url,
+        // No offline queue: while disconnected a call fails at once instead of
+        // waiting for a reconnect that may take longer than the request.
+        disableOfflineQueue: true,
+        commandOptions: { timeout: timeoutMs },
+        socket: {
+          connectTimeout: Math.max(timeoutMs, 1000),
+          reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 10), MAX_RECONNECT_DELAY_MS),
+        },
+      }) as unknown as AnyRedisClient)
+    : options.client!;
+  let subscriber: AnyRedisClient | undefined;
+  let subscriberReady: Promise<void> | undefined;
+  let closed = false;
+
+  // node-redis emits 'error' on every failed (re)connect; without a listener
+  // Node would crash the process. The calls report failures themselves.
+  const ignore = (): void => {};
+  client.on('error', ignore);
+  let connecting: Promise<void> | undefined = client.isOpen ? undefined : startConnect(client);
+
+  function startConnect(c: AnyRedisClient): Promise<void> {
+    const p = c.connect().then(
+      () => undefined,
+      () => undefined, // reconnectStrategy keeps trying; calls fail fast meanwhile
+    );
+    return p;
+  }
+
+  const k = (key: string): string => {
+    if (typeof key !== 'string' || !KEY.test(key)) {
+      throw new AuthError('InvalidConfig', 'store key/channel must be 1-200 characters of [A-Za-z0-9:._~-]: hash tokens before using them as keys');
+    }
+    return `${prefix}:${key}`;
+  };
+  const ttl = (ms: number): number => {
+    if (!Number.isInteger(ms) || ms <= 0) throw new AuthError('InvalidConfig', 'store expiry must be a positive integer (milliseconds)');
+    return ms;
+  };
+
+  function call<T>(what: string, op: (c: AnyRedisClient) => Promise<T>): Promise<T> {
+    return boundedCall(
+      async () => {
+        if (closed) throw new AuthError('StoreUnavailable', 'store is closed');
+        // Only the first connection is waited for (within the timeout); later
+        // disconnects fail fast through the disabled offline queue.
+        if (connecting !== undefined && !client.isReady) await connecting;
+        return op(client);
+      },
+      timeoutMs,
+      what,
+    );
+  }
+
+  function ensureSubscriber(): Promise<AnyRedisClient> {
+    if (subscriber === undefined) {
+      // Pub/sub needs a connection of its own: a subscribed connection
+      // accepts no other commands.
+      subscriber = client.duplicate({ disableOfflineQueue: true }) as AnyRedisClient;
+      subscriber.on('error', ignore);
+      subscriberReady = startConnect(subscriber);
+    }
+    const sub = subscriber;
+    return sub.isReady ? Promise.resolve(sub) : subscriberReady!.then(() => sub);
+  }
+
+  return {
+    setIfAbsent(key, value, ttlMs) {
+      const rk = k(key);
+      const px = ttl(ttlMs);
+      return call('setIfAbsent', async (c) => (await c.set(rk, value, { condition: 'NX', expiration: { type: 'PX', value: px } })) === 'OK');
+    },
+    get(key) {
+      const rk = k(key);
+      return call('get', async (c) => {
+        const v: unknown = await c.get(rk);
+        return typeof v === 'string' ? v : undefined;
+      });
+    },
+    set(key, value, ttlMs) {
+      const rk = k(key);
+      const px = ttl(ttlMs);
+      return call('set', async (c) => {
+        await c.set(rk, value, { expiration: { type: 'PX', value: px } });
+      });
+    },
+    delete(key) {
+      const rk = k(key);
+      return call('delete', async (c) => {
+        await c.del(rk);
+      });
+    },
+    deleteIfEquals(key, value) {
+      const rk = k(key);
+      return call('deleteIfEquals', async (c) => Number(await c.eval(DELETE_IF_EQUALS, { keys: [rk], arguments: [value] })) === 1);
+    },
+    publish(channel, message) {
+      const rc = k(channel);
+      return call('publish', async (c) => {
+        await c.publish(rc, message);
+      });
+    },
+    subscribe(channel, onMessage) {
+      const rc = k(channel);
+      const listener = (message: string): void => {
+        try {
+          onMessage(message);
+        } catch {
+          // a throwing listener must not break delivery to the others
+        }
+      };
+      let gaveUp = false;
+      const subscribed = boundedCall(
+        async () => {
+          if (closed) throw new AuthError('StoreUnavailable', 'store is closed');
+          const sub = await ensureSubscriber();
+          try {
+            await sub.subscribe(rc, listener);
+          } catch (err) {
+            // node-redis may keep the listener registered (and resubscribe it
+            // on reconnect) although the call failed: drop it.
+            void sub.unsubscribe(rc, listener).catch(ignore);
+            throw err;
+          }
+          const unsubscribe = async (): Promise<void> => {
+            if (!sub.isOpen) return;
+            await boundedCall(() => sub.unsubscribe(rc, listener), timeoutMs, 'unsubscribe');
+          };
+          // Subscribed after the caller already got StoreUnavailable: nobody
+          // holds the unsubscribe function, so undo it now.
+          if (gaveUp) void unsubscribe().catch(ignore);
+          return unsubscribe;
+        },
+        timeoutMs,
+        'subscribe',
+      );
+      subscribed.catch(() => {
+        gaveUp = true;
+      });
+      return subscribed;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      connecting = undefined;
+      // destroy(), not close(): close() waits for pending replies, which never
+      // come while Redis is down; nothing of ours is worth waiting for here.
+      const owned = ownsClient ? [subscriber, client] : [subscriber];
+      for (const c of owned) {
+        try {
+          if (c?.isOpen) c.destroy();
+        } catch {
+          // already closed
+        }
+      }
+    },
+  };
+}
