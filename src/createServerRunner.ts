@@ -16,6 +16,8 @@ import { createSessionCache } from './session/SessionCache.js';
 import { checkSessionClaims } from './tokens/checkSessionClaims.js';
 import { AuthError, isAuthError } from './errors/AuthError.js';
 import { createRefresher, sharedRefresherState } from './tokens/createRefresher.js';
+import { createRefreshCoordinator } from './tokens/createRefreshCoordinator.js';
+import type { AuthStore } from './store/AuthStore.js';
 import type { Refresher, RefresherState } from './tokens/createRefresher.js';
 import type { TokenSet } from './session/TokenSet.js';
 import { decodeJWT } from './tokens/decodeJWT.js';
@@ -155,27 +157,48 @@ export function idpRefreshGrant({ config, options, endpoints, verifier }: Refres
 }
 
 /**
- * The runtime's refresher: the IdP grant, process-wide memory, events.
- * `grant`, `state` and `now` are seams for tests (another grant, a private
- * memory, a clock).
+ * The runtime's refresher: the IdP grant, process-wide memory, events, and
+ * with `runtimeOptions.store` the coordination across instances.
+ * `grant`, `state`, `now`, `store` and `lockTtlMs` are seams for tests
+ * (another grant, a private memory — one "instance" —, a clock, another
+ * store, a shorter lock).
  */
 export function createRuntimeRefresher(
   parts: RefresherParts,
-  seams: { grant?: (refreshToken: string) => Promise<TokenSet>; state?: RefresherState; now?: () => number } = {},
+  seams: { grant?: (refreshToken: string) => Promise<TokenSet>; state?: RefresherState; now?: () => number; store?: AuthStore; lockTtlMs?: number } = {},
 ): Refresher {
   const { config, options, emit } = parts;
+  const grant = seams.grant ?? idpRefreshGrant(parts);
+  const graceMs = options.refresh.grace * 1000;
+  // A spent token is refused for as long as a cookie carrying it can be
+  // accepted (the seal's ttl is the cookie's maxAge), at least a day.
+  const spentMs = Math.max(options.cookies.maxAge, 24 * 3600) * 1000;
+  const store = seams.store ?? options.store;
+  const coordinator =
+    store === undefined
+      ? undefined
+      : createRefreshCoordinator({
+          store,
+          grant,
+          secrets: options.secrets,
+          graceMs,
+          spentMs,
+          // Outlasts one IdP call: discovery, token endpoint and JWKS, each bounded by httpTimeoutMs.
+          lockTtlMs: seams.lockTtlMs ?? 3 * options.httpTimeoutMs,
+          ...(seams.now ? { now: seams.now } : {}),
+          onUnavailable: (operation) => emit('storeUnavailable', { operation }),
+        });
   const eventUser = (subject: unknown) => {
     const u = subject as { username?: unknown; userId?: unknown } | undefined;
     return typeof u?.username === 'string' && typeof u.userId === 'string' ? { username: u.username, userId: u.userId } : undefined;
   };
   return createRefresher({
-    grant: seams.grant ?? idpRefreshGrant(parts),
+    grant,
     // One memory per process: the proxy, route handlers and pages are separate bundles.
     state: seams.state ?? sharedRefresherState(config.issuer, config.clientId),
-    graceMs: options.refresh.grace * 1000,
-    // A spent token is refused for as long as a cookie carrying it can be
-    // accepted (the seal's ttl is the cookie's maxAge), at least a day.
-    spentMs: Math.max(options.cookies.maxAge, 24 * 3600) * 1000,
+    graceMs,
+    spentMs,
+    ...(coordinator ? { coordinator } : {}),
     maxEntries: 10_000,
     ...(seams.now ? { now: seams.now } : {}),
     onRefreshed: (tokens) => {

@@ -20,4 +20,11 @@ export interface AuthEvents {
    * cleared. `unavailable`: the IdP could not be reached; the session is kept.
    */
   tokenRefresh_failure?: (event: { user?: AuthEventUser; reason: 'rejected' | 'unavailable' }) => void | Promise<void>;
+  /**
+   * `runtimeOptions.store` failed (down, disconnected, slower than its
+   * timeout) during a refresh or a sign-out: that call went on per-process,
+   * as without a store. Sessions keep working; refresh races between
+   * instances are possible until the store is back.
+   */
+  storeUnavailable?: (event: { operation: 'refresh' | 'signOut' }) => void | Promise<void>;
 }

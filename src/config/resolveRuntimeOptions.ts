@@ -158,6 +158,19 @@ export function resolveRuntimeOptions(
   if (codec !== 'sealed' && codec !== 'amplify') throw invalidConfig('runtimeOptions.session.codec', 'must be "sealed" or "amplify"');
   const httpTimeoutMs = options.httpTimeoutMs ?? 5000;
   if (!Number.isFinite(httpTimeoutMs) || httpTimeoutMs <= 0) throw invalidConfig('runtimeOptions.httpTimeoutMs', 'must be a positive number');
+  const { store } = options;
+  if (store !== undefined) {
+    const methods = ['setIfAbsent', 'get', 'set', 'delete', 'deleteIfEquals', 'publish', 'subscribe'] as const;
+    const missing = methods.filter((m) => typeof (store as unknown as Record<string, unknown> | null)?.[m] !== 'function');
+    if (missing.length > 0) throw invalidConfig('runtimeOptions.store', `must be an AuthStore (e.g. createRedisStore from next-server-auth/redis); missing ${missing.join(', ')}`);
+    // The edge runtime has no TCP sockets: a store there could only fail on every refresh.
+    if (typeof (globalThis as { EdgeRuntime?: unknown }).EdgeRuntime !== 'undefined') {
+      throw invalidConfig(
+        'runtimeOptions.store',
+        'needs the Node.js runtime, and this is the edge runtime: run the proxy/middleware on Node (Next 16 proxy.ts, or `export const config = { runtime: \'nodejs\' }` in Next 15.5+ middleware), or create a runner without a store for edge code',
+      );
+    }
+  }
   const signInPath = options.signInPath ?? '/api/auth/sign-in';
   // A path on this origin: "//host" or "/\host" would send users to another site.
   if (typeof signInPath !== 'string' || !/^\/(?![/\\])[^\s?#\\]*$/.test(signInPath)) {
@@ -179,5 +192,6 @@ export function resolveRuntimeOptions(
     events,
     httpTimeoutMs,
     signInPath,
+    ...(store !== undefined ? { store } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { AuthEvents } from './AuthEvents.js';
+import type { AuthStore } from '../store/AuthStore.js';
 import type { CognitoEndpointOptions } from './types.js';
 
 /** Options of `createServerRunner({ runtimeOptions })`. Every field has a safe default. */
@@ -99,6 +100,20 @@ export interface RuntimeOptions {
   cognito?: CognitoEndpointOptions;
   /** Server-side auth event callbacks (never given tokens). */
   events?: AuthEvents;
+  /**
+   * State shared by every instance of the app (several `next start`
+   * processes, replicas, serverless functions), e.g. `createRedisStore` from
+   * `next-server-auth/redis`. With it a refresh token is refreshed once across
+   * all instances (a lock per token; the result, sealed with `secret`, is read
+   * by the others), and the grace window and the spent / rejected / signed-out
+   * tokens are the same on every instance. Only refreshes use it: a read that
+   * needs no refresh never waits on the store. A store that is down or slow
+   * makes that refresh go on per-process (event `storeUnavailable`), never an
+   * error or a sign-out. Node runtime only: `createServerRunner` throws
+   * `InvalidConfig` on the edge runtime when it is set.
+   * @default undefined (every process refreshes on its own)
+   */
+  store?: AuthStore;
   /** Timeout for every request to the IdP, milliseconds. @default 5000 */
   httpTimeoutMs?: number;
   /**
@@ -123,5 +138,6 @@ export interface ResolvedRuntimeOptions {
   refresh: { leeway: number; grace: number };
   events: AuthEvents;
   httpTimeoutMs: number;
+  store?: AuthStore;
   signInPath: string;
 }

@@ -1,6 +1,8 @@
 import { decodeJwt } from 'jose/jwt/decode';
 import { AuthError, isAuthError } from '../errors/AuthError.js';
 import type { TokenSet } from '../session/TokenSet.js';
+import { REMEMBERED } from './createRefreshCoordinator.js';
+import type { RefreshCoordinator } from './createRefreshCoordinator.js';
 
 export interface RefresherOptions {
   /** Performs one real refresh at the IdP. */
@@ -24,6 +26,14 @@ export interface RefresherOptions {
    * separately) shares one single-flight and grace mapping.
    */
   state?: RefresherState;
+  /**
+   * Shares the refresh with other instances (`runtimeOptions.store`): the
+   * IdP call goes through it, and its answers carry the grace window fixed by
+   * whichever instance refreshed first. The in-process single-flight stays in
+   * front (one coordinated call per instance per token), and reads that need
+   * no refresh never reach it. @default undefined (per-process only)
+   */
+  coordinator?: RefreshCoordinator;
   /** Called once per successful IdP call whose result is used. */
   onRefreshed?: (tokens: TokenSet) => void;
   /** Called once per failed IdP call (or a result about another user), with what the first caller passed as `subject`. */
@@ -181,7 +191,8 @@ const rejected = (message: string) => new AuthError('RefreshTokenRejected', mess
  *   chain known here.
  *
  * Memory is bounded by `maxEntries` per map and every entry expires. The state
- * is per process (see `state`): several server processes each keep their own.
+ * is per process (see `state`): several server processes each keep their own,
+ * unless a `coordinator` (a shared store) makes them refresh as one.
  *
  * @example
  * ```ts
@@ -194,6 +205,8 @@ export function createRefresher(options: RefresherOptions): Refresher {
   const now = options.now ?? Date.now;
   const { inflight, recent, spent, ended } = options.state ?? emptyState();
   const max = options.maxEntries;
+  /** Results another instance obtained (through the coordinator), never this one's own IdP answers. */
+  const fromElsewhere = new WeakSet<TokenSet>();
 
   function spend(key: string, t: number): void {
     recent.delete(key);
@@ -210,15 +223,19 @@ export function createRefresher(options: RefresherOptions): Refresher {
     return false;
   }
 
-  function callIdp(token: string, key: string, subject: unknown, previous: TokenSet | undefined): Promise<TokenSet> {
+  function callIdp(token: string, key: string, subject: unknown, previous: TokenSet | undefined, force = false): Promise<TokenSet> {
     const pending = inflight.get(key);
     if (pending) return pending;
     const fail = (error: AuthError): never => {
       options.onFailed?.(error, subject);
       throw error;
     };
-    const call = options.grant(token).then(
-      async (result) => {
+    const { coordinator } = options;
+    const answer = coordinator
+      ? coordinator.refresh(token, key, { force, ...(previous !== undefined ? { previous } : {}) })
+      : options.grant(token).then((tokens) => ({ tokens, until: undefined, shared: false }));
+    const call = answer.then(
+      async ({ tokens: result, until, shared }) => {
         const t = now();
         const next = result.refreshToken !== undefined && result.refreshToken !== token ? await keyOf(result.refreshToken) : undefined;
         // Signed out while the IdP answered: the new tokens belong to nobody.
@@ -232,7 +249,8 @@ export function createRefresher(options: RefresherOptions): Refresher {
           return fail(rejected('The refresh returned tokens for another user'));
         }
         recent.delete(key);
-        recent.set(key, { result, until: t + options.graceMs, ...(next !== undefined ? { next } : {}) });
+        // Another instance's answer keeps the window it opened: nothing extends it.
+        recent.set(key, { result, until: until ?? t + options.graceMs, ...(next !== undefined ? { next } : {}) });
         prune(recent, max, (r) => r.until, t);
         // Rotated out: once its window closes it must never reach the IdP again.
         if (next !== undefined) {
@@ -240,13 +258,16 @@ export function createRefresher(options: RefresherOptions): Refresher {
           spent.set(key, t + options.spentMs);
           prune(spent, max, (until) => until, t);
         }
-        options.onRefreshed?.(result);
+        if (shared) fromElsewhere.add(result);
+        else options.onRefreshed?.(result);
         return result;
       },
       (err: unknown) => {
         const error = isAuthError(err) ? err : new AuthError('IdpUnavailable', 'Refresh failed', { cause: err });
         // A dead token stays dead: replays are refused here, not at the IdP.
         if (error.code === 'RefreshTokenRejected') spend(key, now());
+        // Refused from the store's memory: no IdP call failed here.
+        if (error.cause === REMEMBERED) throw error;
         return fail(error);
       },
     );
@@ -269,7 +290,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       result = hit.result;
       if (successor === undefined || successor === token) {
         // Not rotated (Cognito's default): the token is still good at the IdP.
-        if (force || accessExpiry(result) <= t) result = await callIdp(token, key, subject, previous);
+        if (force || accessExpiry(result) <= t) result = await callIdp(token, key, subject, previous, force);
       } else if (accessExpiry(result) <= t) {
         // The successor's tokens aged out inside this token's window: continue
         // from the successor (its own window, its own spending). This token's
@@ -280,7 +301,12 @@ export function createRefresher(options: RefresherOptions): Refresher {
     } else {
       if (hit) recent.delete(key);
       if (isSpent(key, t)) throw rejected('This refresh token was already used or rejected');
-      result = await callIdp(token, key, subject, previous);
+      result = await callIdp(token, key, subject, previous, force);
+      const successor = result.refreshToken;
+      // Another instance's mapping whose tokens aged out inside the window: continue from the successor, as above.
+      if (fromElsewhere.has(result) && successor !== undefined && successor !== token && accessExpiry(result) <= now()) {
+        result = await refreshKey(successor, await keyOf(successor), { subject, ...(previous !== undefined ? { previous } : {}) });
+      }
     }
     if (previous !== undefined && !sameUser(previous, result)) throw rejected('The refresh returned tokens for another user');
     return result;
@@ -308,6 +334,8 @@ export function createRefresher(options: RefresherOptions): Refresher {
         // An IdP call in flight learns it was signed out when it settles (see callIdp).
         inflight.delete(key);
       }
+      // Every instance refuses the chain from now on (the store may be down: best effort, never throws for it).
+      await options.coordinator?.end([...chain]);
       if (cookieValidUntil !== undefined && cookieValidUntil > t) {
         ended.delete(token);
         ended.set(token, cookieValidUntil);
