@@ -1,0 +1,348 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT } from 'jose';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AuthEvents } from '../config/AuthEvents.js';
+import { createAuthRuntime, createRuntimeRefresher } from '../createServerRunner.js';
+import { startDevIdp, signInWithPassword } from '../dev-idp/index.js';
+import type { DevIdp, DevIdpOptions } from '../dev-idp/index.js';
+import { readStateFile } from '../dev-idp/stateFile.js';
+import { AuthError, isAuthError } from '../errors/AuthError.js';
+import { createRedisStore } from '../redis/createRedisStore.js';
+import { startRedis } from '../redis/__tests__/startRedis.js';
+import type { StartedRedis } from '../redis/__tests__/startRedis.js';
+import { createAuthRouteHandlersFor } from '../routes/createAuthRouteHandlers.js';
+import type { TokenSet } from '../session/TokenSet.js';
+import type { AuthStore } from '../store/AuthStore.js';
+import type { AuthRuntime } from './AuthRuntime.js';
+import { createRunWithServerContext } from './createRunWithServerContext.js';
+import { fetchAuthSession } from './fetchAuthSession.js';
+import { getCurrentUser } from './getCurrentUser.js';
+import { sealedCookieHeader } from './__tests__/sealedCookieHeader.js';
+
+// Several instances of one app in one process: each runtime has its own
+// codec, session cache and refresher memory (never the globalThis-shared one);
+// they share only the Redis store, as separate servers would.
+
+const ORIGIN = 'http://localhost:3000';
+const CLIENT_ID = 'store-refresh-client';
+const SECRET = 'store-refresh-secret-store-refresh-secret-0123456';
+const stateDir = mkdtempSync(join(tmpdir(), 'nsa-store-refresh-'));
+
+let idp: DevIdp;
+let idpOptions: DevIdpOptions;
+let redis: StartedRedis;
+let store: AuthStore;
+const prefix = `nsa-test-${process.pid}`;
+const events: Array<{ name: string; event: unknown }> = [];
+
+interface Instance {
+  runtime: AuthRuntime;
+  name: string;
+}
+
+/** One app instance: its own runtime and refresher memory, the shared store. */
+function instance(name: string, seams: Parameters<typeof createRuntimeRefresher>[1] = {}, grace = 60): Instance {
+  const record = (n: keyof AuthEvents) => (event: unknown) => void events.push({ name: n, event: { instance: name, ...(event as object) } });
+  const runtime = createAuthRuntime(
+    { oidc: { issuer: idp.issuer, clientId: CLIENT_ID, flavor: 'cognito' } },
+    {
+      secret: SECRET,
+      origin: ORIGIN,
+      refresh: { grace },
+      store,
+      events: {
+        tokenRefresh: record('tokenRefresh'),
+        tokenRefresh_failure: record('tokenRefresh_failure'),
+        storeUnavailable: record('storeUnavailable'),
+      },
+    },
+    {},
+  );
+  const state = { inflight: new Map(), recent: new Map(), spent: new Map(), ended: new Map() };
+  return { name, runtime: { ...runtime, refresher: createRuntimeRefresher(runtime, { state, ...seams }) } };
+}
+
+const three = (seams: Parameters<typeof createRuntimeRefresher>[1] = {}) => ['a', 'b', 'c'].map((n) => instance(n, seams));
+
+async function signIn(username = 'alice@example.com', password = 'alice-password'): Promise<TokenSet> {
+  const t = await signInWithPassword({ issuer: idp.issuer, clientId: CLIENT_ID, redirectUri: `${ORIGIN}/cb`, username, password });
+  return { idToken: t.idToken, accessToken: t.accessToken, refreshToken: t.refreshToken! };
+}
+
+/** The same tokens with the access token expired, re-signed with the dev IdP's key: a genuinely expired session. */
+async function expire(tokens: TokenSet): Promise<TokenSet> {
+  const payload = { ...decodeJwt(tokens.accessToken), exp: Math.floor(Date.now() / 1000) - 5 };
+  const jwk = readStateFile(idpOptions.stateFile!)!.signingKey;
+  const accessToken = await new SignJWT(payload).setProtectedHeader({ ...decodeProtectedHeader(tokens.accessToken), alg: jwk.alg }).sign(await importJWK(jwk, jwk.alg));
+  return { ...tokens, accessToken };
+}
+
+/** A route-handler request with `cookie` at `at`: who it saw, or the error code (never thrown), and the Set-Cookie lines. */
+async function routeHandler({ runtime }: Instance, cookie: string) {
+  const response = new Response(null);
+  try {
+    const result = await createRunWithServerContext(runtime)({
+      nextServerContext: { request: new Request(`${ORIGIN}/api/me`, { headers: { cookie } }), response },
+      operation: async (ctx) => {
+        const user = await getCurrentUser(ctx).then(
+          (u) => u.username,
+          (e: unknown) => (isAuthError(e) ? e.code : e),
+        );
+        const session = await fetchAuthSession(ctx);
+        return { user, exp: session.tokens?.accessToken.payload.exp, threw: undefined as unknown };
+      },
+    });
+    return { ...result, setCookies: response.headers.getSetCookie() };
+  } catch (err) {
+    return { user: undefined, exp: undefined, threw: err, setCookies: response.headers.getSetCookie() };
+  }
+}
+
+const sessionValues = (lines: string[]) => lines.filter((l) => /^nsa\.session(\.\d+)?=[^;]/.test(l) && !/Max-Age=0/.test(l));
+const cookieOf = (lines: string[]) => sessionValues(lines).map((l) => l.split(';')[0]).join('; ');
+const refreshCalls = () => idp.stats().tokenCalls.refresh_token ?? 0;
+const named = (name: string) => events.filter((e) => e.name === name);
+
+/** Waits (bounded) until the store answers again after Redis came back. */
+async function storeBack(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      await store.get('probe');
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error('the store did not reconnect');
+}
+
+beforeAll(async () => {
+  idpOptions = {
+    port: 0,
+    quiet: true,
+    stateFile: join(stateDir, 'idp.json'),
+    // Strict rotation (the dev IdP's default): reusing a rotated-out refresh token revokes the whole grant.
+    clients: [{ clientId: CLIENT_ID, redirectUris: [`${ORIGIN}/cb`], postLogoutRedirectUris: [`${ORIGIN}/`] }],
+  };
+  idp = await startDevIdp(idpOptions);
+  idpOptions = { ...idpOptions, port: idp.port };
+  redis = await startRedis();
+  store = createRedisStore({ url: redis.url, prefix });
+});
+afterAll(async () => {
+  await store?.close();
+  await redis?.stop();
+  await idp?.close();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  idp.resetStats();
+  events.length = 0;
+});
+
+describe('refresh coordinated through a shared store (several instances, one Redis)', () => {
+  it('a refresh storm across instances: 200 concurrent requests of one expired session over 3 instances make exactly 1 token-endpoint call, all signed in as alice, the grant alive after', async () => {
+    const instances = three();
+    const cookie = await sealedCookieHeader(instances[0]!.runtime, await expire(await signIn()));
+    idp.resetStats();
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => routeHandler(instances[i % 3]!, cookie)));
+    expect(refreshCalls()).toBe(1);
+    for (const r of results) {
+      expect(r.threw).toBeUndefined();
+      expect(r.user).toBe('alice@example.com');
+      expect(r.exp).toBeGreaterThan(Date.now() / 1000);
+      expect(sessionValues(r.setCookies)).not.toEqual([]);
+    }
+    // Every instance answered with the one result (same access token expiry).
+    expect(new Set(results.map((r) => r.exp)).size).toBe(1);
+    // Only the instance that called the IdP reports a refresh.
+    expect(named('tokenRefresh')).toHaveLength(1);
+    expect(named('storeUnavailable')).toEqual([]);
+
+    // The grant is alive: the new cookie refreshes again (forced, on another instance).
+    const fresh = cookieOf(results[1]!.setCookies);
+    const forced = await createRunWithServerContext(instances[2]!.runtime)({
+      nextServerContext: { request: new Request(`${ORIGIN}/api/me`, { headers: { cookie: fresh } }), response: new Response(null) },
+      operation: (ctx) => fetchAuthSession(ctx, { forceRefresh: true }),
+    });
+    expect(forced.tokens?.idToken.payload.email).toBe('alice@example.com');
+    expect(refreshCalls()).toBe(2);
+  });
+
+  it('a stale pre-rotation cookie on another instance: signed in inside the grace window (opened once, by the first refresh), signed out after it, and the IdP never sees the old token again', async () => {
+    let clock = Date.now();
+    const [a, b, c] = three({ now: () => clock });
+    const stale = await sealedCookieHeader(a!.runtime, await expire(await signIn()));
+    idp.resetStats();
+    const first = await routeHandler(a!, stale); // rotates the refresh token on instance a
+    expect(first.user).toBe('alice@example.com');
+    expect(refreshCalls()).toBe(1);
+
+    clock += 30_000;
+    const onB = await routeHandler(b!, stale);
+    expect(onB.user).toBe('alice@example.com');
+    expect(onB.exp).toBe(first.exp); // a's result, read from the store
+    clock += 29_000; // 59 s after the first refresh
+    expect((await routeHandler(c!, stale)).user).toBe('alice@example.com');
+    expect(refreshCalls()).toBe(1);
+
+    clock += 2_000; // 61 s: the window a opened is closed on every instance, b's late first read did not move it
+    for (const late of [a!, b!, c!, instance('d', { now: () => clock })]) {
+      const replay = await routeHandler(late, stale);
+      expect(replay.threw).toBeUndefined();
+      expect(replay.user).toBe('UserUnAuthenticated');
+      expect(replay.exp).toBeUndefined();
+      expect(replay.setCookies).toHaveLength(1);
+      expect(replay.setCookies[0]).toMatch(/^nsa\.session=;.*Max-Age=0/);
+    }
+    expect(refreshCalls()).toBe(1);
+    // Refused from the store's memory: no IdP call failed, so no failure event.
+    expect(named('tokenRefresh_failure')).toEqual([]);
+    // The session the browser holds now is still alive.
+    expect((await routeHandler(c!, cookieOf(first.setCookies))).user).toBe('alice@example.com');
+  });
+
+  it('an instance that dies holding the refresh lock: another instance takes over once the lock expires, no logout', async () => {
+    let called!: () => void;
+    const holding = new Promise<void>((resolve) => (called = resolve));
+    // Its IdP call never answers and it never releases the lock: a process killed mid-refresh.
+    const dying = instance('dying', {
+      lockTtlMs: 500,
+      grant: () => {
+        called();
+        return new Promise<TokenSet>(() => {});
+      },
+    });
+    const survivor = instance('survivor', { lockTtlMs: 500 });
+    const cookie = await sealedCookieHeader(survivor.runtime, await expire(await signIn()));
+    idp.resetStats();
+    void routeHandler(dying, cookie); // abandoned
+    await holding;
+    const results = await Promise.all(Array.from({ length: 10 }, () => routeHandler(survivor, cookie)));
+    for (const r of results) {
+      expect(r.threw).toBeUndefined();
+      expect(r.user).toBe('alice@example.com');
+      expect(sessionValues(r.setCookies)).not.toEqual([]);
+    }
+    expect(refreshCalls()).toBe(1);
+  });
+
+  it('Redis stopped mid-run: no error and no sign-out, each instance refreshes on its own (storeUnavailable); Redis back: one IdP call across instances again', async () => {
+    const instances = three();
+    const browsers = await Promise.all(instances.map(async (i) => sealedCookieHeader(i.runtime, await expire(await signIn()))));
+    await redis.stop();
+    try {
+      idp.resetStats();
+      // Each browser sticks to one instance while the store is down: per-process single-flight still holds.
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => routeHandler(instances[i % 3]!, browsers[i % 3]!)));
+      for (const r of results) {
+        expect(r.threw).toBeUndefined();
+        expect(r.user).toBe('alice@example.com');
+        expect(sessionValues(r.setCookies)).not.toEqual([]);
+      }
+      expect(refreshCalls()).toBe(3);
+      expect(named('storeUnavailable').length).toBeGreaterThanOrEqual(3);
+      expect(named('storeUnavailable')).toContainEqual({ name: 'storeUnavailable', event: { instance: 'a', operation: 'refresh' } });
+      expect(JSON.stringify(events)).not.toContain('eyJ');
+    } finally {
+      await redis.restart();
+    }
+    await storeBack();
+    events.length = 0;
+    const cookie = await sealedCookieHeader(instances[0]!.runtime, await expire(await signIn()));
+    idp.resetStats();
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => routeHandler(instances[i % 3]!, cookie)));
+    for (const r of results) expect(r.user).toBe('alice@example.com');
+    expect(refreshCalls()).toBe(1);
+    expect(named('storeUnavailable')).toEqual([]);
+  });
+
+  it('a frozen (slow) Redis: the refresh falls back per-process after the store timeout, signed in, storeUnavailable', async () => {
+    const [a] = three();
+    const cookie = await sealedCookieHeader(a!.runtime, await expire(await signIn()));
+    idp.resetStats();
+    redis.freeze();
+    let result;
+    try {
+      result = await routeHandler(a!, cookie);
+    } finally {
+      redis.thaw();
+    }
+    expect(result.threw).toBeUndefined();
+    expect(result.user).toBe('alice@example.com');
+    expect(refreshCalls()).toBe(1);
+    expect(named('storeUnavailable')).toContainEqual({ name: 'storeUnavailable', event: { instance: 'a', operation: 'refresh' } });
+    await storeBack();
+  });
+
+  it('sign-out on one instance: the stale predecessor cookie gets no session on any other instance, and reaches no IdP', async () => {
+    const [a, b, c] = three();
+    const stale = await sealedCookieHeader(a!.runtime, await expire(await signIn()));
+    const refreshed = await routeHandler(a!, stale);
+    const current = cookieOf(refreshed.setCookies);
+    expect((await routeHandler(b!, stale)).user).toBe('alice@example.com'); // inside the window
+
+    const { POST } = createAuthRouteHandlersFor(b!.runtime)({ redirectOnSignOutComplete: '/' });
+    const signOut = await POST(new Request(`${ORIGIN}/api/auth/sign-out`, { method: 'POST', headers: { cookie: current, origin: ORIGIN } }), {
+      params: Promise.resolve({ slug: 'sign-out' }),
+    });
+    expect(signOut.status).toBe(303);
+    idp.resetStats();
+    const replay = await routeHandler(c!, stale);
+    expect(replay.user).toBe('UserUnAuthenticated');
+    expect(replay.setCookies[0]).toMatch(/^nsa\.session=;.*Max-Age=0/);
+    expect(refreshCalls()).toBe(0);
+  });
+
+  it('Redis never holds a usable token: after a storm no key contains a token and every value is a seal or a marker', async () => {
+    const instances = three();
+    const tokens = await signIn();
+    idp.resetStats();
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => instances[i % 3]!.runtime.refresher.refresh(tokens.refreshToken!, { previous: tokens, subject: undefined })),
+    );
+    expect(refreshCalls()).toBe(1);
+    const secrets = [tokens, results[0]!].flatMap((t) => [t.idToken, t.accessToken, t.refreshToken!]);
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    try {
+      const keys = await raw.keys('*');
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) {
+        expect(key.startsWith(`${prefix}:rt:`)).toBe(true);
+        expect(key).toMatch(/^[A-Za-z0-9-]+:rt:[0-9a-f]{64}:(lock|result|spent)$/);
+        const value = await raw.get(key);
+        expect(value).not.toBeNull();
+        expect(value).not.toContain('eyJ');
+        for (const s of secrets) {
+          expect(key).not.toContain(s);
+          expect(value).not.toContain(s);
+        }
+        expect(value).toMatch(/^(Fe26\.2\*[A-Za-z0-9*_~-]+|rotated|rejected|ended)$/);
+      }
+    } finally {
+      await raw.quit();
+    }
+  });
+
+  it('a store configured on the edge runtime is a start-up error, not a silent per-process race', () => {
+    const g = globalThis as { EdgeRuntime?: string };
+    g.EdgeRuntime = 'edge-runtime';
+    try {
+      let error: unknown;
+      try {
+        instance('edge');
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(AuthError);
+      expect((error as AuthError).code).toBe('InvalidConfig');
+      expect((error as AuthError).message).toMatch(/runtimeOptions\.store needs the Node\.js runtime/);
+    } finally {
+      delete g.EdgeRuntime;
+    }
+  });
+});
