@@ -52,7 +52,9 @@ export function createRedisStore(options: RedisStoreOptions): AuthStore {
         // No offline queue: while disconnected a call fails at once instead of
         // waiting for a reconnect that may take longer than the request.
         disableOfflineQueue: true,
-        commandOptions: { timeout: timeoutMs },
+        // Drops a command Redis never answered from node-redis' queue; just
+        // after our own bound fires, which is what callers see.
+        commandOptions: { timeout: timeoutMs + 1 },
         socket: {
           connectTimeout: Math.max(timeoutMs, 1000),
           reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 10), MAX_RECONNECT_DELAY_MS),
