@@ -1,4 +1,4 @@
-// `npm test`: type check, lint, build, package checks (publint, attw), README snippets type-check, edge-bundle check, unit + integration
+// `npm test`: type check, lint, build, package checks (publint, attw), README snippets type-check, edge-bundle check, redis-server (apt-get when missing), unit + integration
 // tests (Vitest), then the Playwright end-to-end suite (Next 16 + proxy.ts and
 // Next 15 + edge middleware.ts), then the raw-cookie-name check in real
 // Chromium. Stops at the first failing step; every runner
@@ -21,6 +21,8 @@ const steps = [
   ['README links work from the npm page', 'node', ['scripts/check-readme-links.mjs']],
   ['edge bundle check', 'node', ['scripts/check-edge-bundle.mjs']],
   ['edge bundle check catches bad imports', 'node', ['--test', 'scripts/check-edge-bundle.test.mjs']],
+  // The Redis store's integration tests start Debian's redis-server; installs it with apt-get when missing.
+  ['redis-server installed', 'node', ['scripts/ensure-redis.mjs']],
   ['unit + integration (vitest)', 'npx', ['vitest', 'run']],
   ['end-to-end (playwright)', 'node', ['scripts/e2e.mjs']],
   // After the e2e step, which builds example-app: its instrumentation.ts must
