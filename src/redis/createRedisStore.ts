@@ -71,12 +71,18 @@ export function createRedisStore(options: RedisStoreOptions): AuthStore {
   client.on('error', ignore);
   let connecting: Promise<void> | undefined = client.isOpen ? undefined : startConnect(client);
 
+  // Settles at the first connection or the first failure to connect, so
+  // calls wait for a Redis that is starting up but fail fast on one that is
+  // down; reconnectStrategy keeps trying in the background either way.
   function startConnect(c: AnyRedisClient): Promise<void> {
-    const p = c.connect().then(
-      () => undefined,
-      () => undefined, // reconnectStrategy keeps trying; calls fail fast meanwhile
-    );
-    return p;
+    return new Promise<void>((resolve) => {
+      const settle = (): void => {
+        c.off('error', settle);
+        resolve();
+      };
+      c.on('error', settle);
+      c.connect().then(settle, settle);
+    });
   }
 
   const k = (key: string): string => {

@@ -31,8 +31,17 @@ const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
  * ```
  */
 export async function startRedis(): Promise<StartedRedis> {
-  const port = await freePort();
-  let child: ChildProcess | undefined = await spawnRedis(port);
+  // Another process may take the free port before redis-server binds it: try a few.
+  let port = 0;
+  let child: ChildProcess | undefined;
+  for (let attempt = 1; child === undefined; attempt++) {
+    port = await freePort();
+    try {
+      child = await spawnRedis(port);
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
   const redis: StartedRedis = {
     url: `redis://127.0.0.1:${port}`,
     port,
