@@ -65,7 +65,23 @@ function instance(name: string, seams: Parameters<typeof createRuntimeRefresher>
   return { name, runtime: { ...runtime, refresher: createRuntimeRefresher(runtime, { state, ...seams }) } };
 }
 
-const three = (seams: Parameters<typeof createRuntimeRefresher>[1] = {}) => ['a', 'b', 'c'].map((n) => instance(n, seams));
+const three = (seams: Parameters<typeof createRuntimeRefresher>[1] = {}, grace = 60) => ['a', 'b', 'c'].map((n) => instance(n, seams, grace));
+
+/** The shared store, counting the calls that reach it. */
+function countingStore(): { store: AuthStore; calls: () => number } {
+  let calls = 0;
+  const counted = new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store: counted, calls: () => calls };
+}
 
 async function signIn(username = 'alice@example.com', password = 'alice-password'): Promise<TokenSet> {
   const t = await signInWithPassword({ issuer: idp.issuer, clientId: CLIENT_ID, redirectUri: `${ORIGIN}/cb`, username, password });
@@ -170,6 +186,48 @@ describe('refresh coordinated through a shared store (several instances, one Red
     });
     expect(forced.tokens?.idToken.payload.email).toBe('alice@example.com');
     expect(refreshCalls()).toBe(2);
+  });
+
+  it('with grace 0 a storm across instances still makes 1 IdP call and signs nobody out (waiters share the answer they waited for)', async () => {
+    const instances = three({}, 0);
+    const cookie = await sealedCookieHeader(instances[0]!.runtime, await expire(await signIn()));
+    idp.resetStats();
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => routeHandler(instances[i % 3]!, cookie)));
+    expect(refreshCalls()).toBe(1);
+    for (const r of results) expect(r.user).toBe('alice@example.com');
+    // Afterwards the rotated-out cookie is spent everywhere at once.
+    for (const i of instances) expect((await routeHandler(i, cookie)).user).toBe('UserUnAuthenticated');
+    expect(refreshCalls()).toBe(1);
+  });
+
+  it('a warm read (no refresh due) never reaches the store', async () => {
+    const counting = countingStore();
+    const a = instance('a', { store: counting.store });
+    const cookie = await sealedCookieHeader(a.runtime, await signIn());
+    const results = await Promise.all(Array.from({ length: 20 }, () => routeHandler(a, cookie)));
+    for (const r of results) expect(r.user).toBe('alice@example.com');
+    expect(counting.calls()).toBe(0);
+  });
+
+  it('a refresh token the IdP rejected on one instance is refused on the others without reaching the IdP (a replayed dead cookie costs one IdP call cluster-wide)', async () => {
+    const [a, b, c] = three();
+    const tokens = await signIn();
+    const revoke = await fetch(`${idp.issuer}/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tokens.refreshToken!, client_id: CLIENT_ID, token_type_hint: 'refresh_token' }),
+    });
+    expect(revoke.status).toBe(200);
+    const dead = await sealedCookieHeader(a!.runtime, await expire(tokens));
+    idp.resetStats();
+    for (const i of [a!, b!, c!, a!, b!, c!]) {
+      const r = await routeHandler(i, dead);
+      expect(r.user).toBe('UserUnAuthenticated');
+      expect(r.setCookies).toHaveLength(1);
+      expect(r.setCookies[0]).toMatch(/^nsa\.session=;.*Max-Age=0/);
+    }
+    expect(refreshCalls()).toBe(1);
+    expect(named('tokenRefresh_failure')).toEqual([{ name: 'tokenRefresh_failure', event: { instance: 'a', user: expect.objectContaining({ username: 'alice@example.com' }), reason: 'rejected' } }]);
   });
 
   it('a stale pre-rotation cookie on another instance: signed in inside the grace window (opened once, by the first refresh), signed out after it, and the IdP never sees the old token again', async () => {

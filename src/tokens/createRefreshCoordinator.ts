@@ -139,8 +139,11 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
   const now = options.now ?? Date.now;
   const pollMs = options.pollMs ?? 50;
   const instanceId = options.instanceId ?? crypto.randomUUID();
-  // The seal outlives the window a little (clock differences); `u` decides.
-  const sealTtl = Math.ceil(graceMs / 1000) + 60;
+  // A result is kept for the window, and at least as long as a waiter can wait
+  // for it (grace 0 still shares one IdP call between concurrent requests).
+  const resultMs = Math.max(graceMs, lockTtlMs);
+  // The seal outlives that a little (clock differences); `u` decides.
+  const sealTtl = Math.ceil(resultMs / 1000) + 60;
 
   async function seal(tokens: TokenSet, t: number, until: number, next: string | undefined): Promise<string> {
     const data: StoredResult = { v: 1, id: tokens.idToken, at: tokens.accessToken, t, u: until, ...(tokens.refreshToken !== undefined ? { rt: tokens.refreshToken } : {}), ...(next !== undefined ? { n: next } : {}) };
@@ -168,7 +171,8 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
     const raw = await store.get(k.result);
     const stored = raw === undefined ? undefined : await unseal(raw);
     const t = now();
-    if (stored !== undefined && stored.u > t) {
+    // Inside the window, or this call was waiting while the IdP answered (single-flight, as in one process).
+    if (stored !== undefined && (stored.u > t || started <= stored.t)) {
       const tokens: TokenSet = { idToken: stored.id, accessToken: stored.at, ...(stored.rt !== undefined ? { refreshToken: stored.rt } : {}) };
       const rotated = tokens.refreshToken !== undefined && tokens.refreshToken !== token;
       if (rotated && stored.n !== undefined) {
@@ -221,10 +225,8 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
       }
       const until = t + graceMs;
       // Result first, then "spent": a reader that sees the token spent finds its mapping (see lookup).
-      if (graceMs > 0) {
-        const sealed = await seal(tokens, t, until, next);
-        await quietly(() => store.set(k.result, sealed, graceMs));
-      }
+      const sealed = await seal(tokens, t, until, next);
+      await quietly(() => store.set(k.result, sealed, resultMs));
       if (next !== undefined) await quietly(() => store.set(k.spent, 'rotated', spentMs));
       await quietly(() => store.publish(k.channel, 'done'));
       return { tokens, until, shared: false };
