@@ -5,7 +5,7 @@ import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT } from 'jose';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthEvents } from '../config/AuthEvents.js';
-import { createAuthRuntime, createRuntimeRefresher } from '../createServerRunner.js';
+import { createAuthRuntime, createRuntimeRefresher, idpRefreshGrant } from '../createServerRunner.js';
 import { startDevIdp, signInWithPassword } from '../dev-idp/index.js';
 import type { DevIdp, DevIdpOptions } from '../dev-idp/index.js';
 import { readStateFile } from '../dev-idp/stateFile.js';
@@ -384,6 +384,44 @@ describe('refresh coordinated through a shared store (several instances, one Red
     } finally {
       await raw.quit();
     }
+  });
+
+  it("a refresh answered with another user's tokens (sub swap) on one instance: signed out there and on every other instance, nothing stored for anyone", async () => {
+    const alice = await signIn();
+    const bob = await signIn('bob@example.com', 'bob-password');
+    const a = instance('a');
+    const real = idpRefreshGrant(a.runtime);
+    // A real token endpoint answering for the wrong grant: asked for alice's refresh, it returns bob's tokens.
+    const swapped = instance('swapped', { grant: (rt) => real(rt === alice.refreshToken ? bob.refreshToken! : rt) });
+    const [b, c] = [instance('b'), instance('c')];
+    const cookie = await sealedCookieHeader(a.runtime, await expire(alice));
+    idp.resetStats();
+    const first = await routeHandler(swapped, cookie);
+    expect(first.user).toBe('UserUnAuthenticated');
+    expect(first.setCookies[0]).toMatch(/^nsa\.session=;.*Max-Age=0/);
+    expect(refreshCalls()).toBe(1);
+    for (const i of [b, c]) {
+      const r = await routeHandler(i, cookie);
+      expect(r.user).toBe('UserUnAuthenticated');
+      expect(r.setCookies[0]).toMatch(/^nsa\.session=;.*Max-Age=0/);
+    }
+    expect(refreshCalls()).toBe(1);
+  });
+
+  it('runtimeOptions.store that is not an AuthStore is an InvalidConfig naming the field', () => {
+    let error: unknown;
+    try {
+      createAuthRuntime(
+        { oidc: { issuer: idp.issuer, clientId: CLIENT_ID, flavor: 'cognito' } },
+        { secret: SECRET, origin: ORIGIN, store: { get: () => Promise.resolve(undefined) } as unknown as AuthStore },
+        {},
+      );
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as AuthError).code).toBe('InvalidConfig');
+    expect((error as AuthError).message).toMatch(/runtimeOptions\.store must be an AuthStore.*missing setIfAbsent/);
   });
 
   it('a store configured on the edge runtime is a start-up error, not a silent per-process race', () => {
