@@ -386,6 +386,27 @@ describe('refresh coordinated through a shared store (several instances, one Red
     }
   });
 
+  it('sign-out while Redis is down: signed out, cookies cleared, storeUnavailable (signOut), no error', async () => {
+    const [a] = three();
+    const cookie = await sealedCookieHeader(a!.runtime, await signIn());
+    await redis.stop();
+    try {
+      const { POST } = createAuthRouteHandlersFor(a!.runtime)({ redirectOnSignOutComplete: '/' });
+      const signOut = await POST(new Request(`${ORIGIN}/api/auth/sign-out`, { method: 'POST', headers: { cookie, origin: ORIGIN } }), {
+        params: Promise.resolve({ slug: 'sign-out' }),
+      });
+      expect(signOut.status).toBe(303);
+      expect(signOut.headers.getSetCookie().some((l) => /^nsa\.session=;.*Max-Age=0/.test(l))).toBe(true);
+      expect(sessionValues(signOut.headers.getSetCookie())).toEqual([]);
+      expect(named('storeUnavailable')).toEqual([{ name: 'storeUnavailable', event: { instance: 'a', operation: 'signOut' } }]);
+      // The instance that handled it refuses a copy of the cookie at once.
+      expect((await routeHandler(a!, cookie)).user).toBe('UserUnAuthenticated');
+    } finally {
+      await redis.restart();
+    }
+    await storeBack();
+  });
+
   it("a refresh answered with another user's tokens (sub swap) on one instance: signed out there and on every other instance, nothing stored for anyone", async () => {
     const alice = await signIn();
     const bob = await signIn('bob@example.com', 'bob-password');
