@@ -230,6 +230,35 @@ describe('refresh coordinated through a shared store (several instances, one Red
     expect(named('tokenRefresh_failure')).toEqual([{ name: 'tokenRefresh_failure', event: { instance: 'a', user: expect.objectContaining({ username: 'alice@example.com' }), reason: 'rejected' } }]);
   });
 
+  it('a stale cookie whose mapped tokens aged out inside its window, on instances that never saw it: continues from the successor, one more IdP call cluster-wide', async () => {
+    const main = idp;
+    // Access tokens of 2 s: the mapped result ages out while the 60 s window is open.
+    const short = await startDevIdp({ ...idpOptions, port: 0, accessTokenTtl: 2, stateFile: join(stateDir, 'short-idp.json') });
+    const untilExpired = (exp: number) => new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now() + 100)));
+    idp = short;
+    try {
+      const [a, b, c] = three();
+      const tokens = await signIn();
+      await untilExpired(decodeJwt(tokens.accessToken).exp!);
+      const stale = await sealedCookieHeader(a!.runtime, tokens);
+      const first = await routeHandler(a!, stale); // rotates rt0 → rt1 on instance a
+      expect(first.user).toBe('alice@example.com');
+      expect(refreshCalls()).toBe(1);
+      await untilExpired(first.exp as number);
+      const onB = await routeHandler(b!, stale);
+      expect(onB.user).toBe('alice@example.com');
+      expect(onB.exp).toBeGreaterThan(Date.now() / 1000);
+      expect(refreshCalls()).toBe(2);
+      const onC = await routeHandler(c!, stale);
+      expect(onC.user).toBe('alice@example.com');
+      expect(onC.exp).toBe(onB.exp);
+      expect(refreshCalls()).toBe(2);
+    } finally {
+      idp = main;
+      await short.close();
+    }
+  });
+
   it('a stale pre-rotation cookie on another instance: signed in inside the grace window (opened once, by the first refresh), signed out after it, and the IdP never sees the old token again', async () => {
     let clock = Date.now();
     const [a, b, c] = three({ now: () => clock });

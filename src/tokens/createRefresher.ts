@@ -170,6 +170,19 @@ function prune<V>(map: Map<string, V>, max: number, expiry: (v: V) => number, t:
   }
 }
 
+const FROM_ELSEWHERE = Symbol.for('next-server-auth.refresh-results-from-elsewhere');
+
+/**
+ * Results another instance obtained (read through the coordinator), never
+ * this process's own IdP answers: only those continue to their successor
+ * when already expired. On `globalThis`, like the state: a caller of another
+ * bundle's copy may be handed the same in-flight result.
+ */
+function sharedFromElsewhere(): WeakSet<TokenSet> {
+  const g = globalThis as { [FROM_ELSEWHERE]?: WeakSet<TokenSet> };
+  return (g[FROM_ELSEWHERE] ??= new WeakSet());
+}
+
 const rejected = (message: string) => new AuthError('RefreshTokenRejected', message);
 
 /**
@@ -205,8 +218,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
   const now = options.now ?? Date.now;
   const { inflight, recent, spent, ended } = options.state ?? emptyState();
   const max = options.maxEntries;
-  /** Results another instance obtained (through the coordinator), never this one's own IdP answers. */
-  const fromElsewhere = new WeakSet<TokenSet>();
+  const fromElsewhere = sharedFromElsewhere();
 
   function spend(key: string, t: number): void {
     recent.delete(key);
