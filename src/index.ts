@@ -15,4 +15,5 @@ export type { AuthRouteHandlers, AuthRouteContext } from './routes/createAuthRou
 export type { AuthGuardOptions, GuardRule } from './guard/AuthGuardOptions.js';
 export type { AuthGuard } from './guard/createAuthGuard.js';
 export type { AuthEvents, AuthEventUser } from './config/AuthEvents.js';
+export type { AuthStore } from './store/AuthStore.js';
 export type { AuthUser } from './context/userOf.js';
