@@ -5,7 +5,10 @@
 //   createServerRunner({ config: outputs });
 //
 // Out of the box it talks to the local dev IdP that `npm start` runs.
+// With REDIS_URL (`npm run start:cluster` sets it) every instance refreshes
+// through one Redis, so a refresh token is used once across all of them.
 import { createServerRunner } from 'next-server-auth';
+import { createRedisStore } from 'next-server-auth/redis';
 
 export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard, signIn, signOut } = createServerRunner({
   config: {
@@ -15,4 +18,5 @@ export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard, s
       flavor: process.env.DEV_IDP_MODE === 'oidc' ? 'generic' : 'cognito',
     },
   },
+  runtimeOptions: process.env.REDIS_URL ? { store: createRedisStore({ url: process.env.REDIS_URL, prefix: 'acme-notes' }) } : {},
 });

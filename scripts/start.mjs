@@ -11,12 +11,12 @@
 // APP_COPY_DIR (a folder, e.g. .e2e/create-next-app-oidc: APP_DIR is copied
 // there, without .next and node_modules, and the copy is built and run, so a
 // second stack of the same app with other settings keeps its own .next).
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { createProcesses, devIdpArgs, waitFor } from './lib/processes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = process.env.APP_DIR ? join(root, process.env.APP_DIR) : join(root, 'example-app');
@@ -57,27 +57,7 @@ if (appLog) {
   writeFileSync(appLog, '');
 }
 
-function run(label, cmd, args, options = {}) {
-  console.log(`[start] ${label}…`);
-  const { log, ...rest } = options;
-  if (log && appLog) {
-    const result = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, maxBuffer: 64 * 1024 * 1024, ...rest });
-    process.stdout.write(result.stdout);
-    process.stderr.write(result.stderr);
-    appendFileSync(appLog, result.stdout ?? '');
-    appendFileSync(appLog, result.stderr ?? '');
-    if (result.status !== 0) {
-      console.error(`[start] ${label} failed (exit ${result.status ?? result.signal})`);
-      process.exit(1);
-    }
-    return;
-  }
-  const result = spawnSync(cmd, args, { stdio: 'inherit', env, ...rest });
-  if (result.status !== 0) {
-    console.error(`[start] ${label} failed (exit ${result.status ?? result.signal})`);
-    process.exit(1);
-  }
-}
+const { run, start, stop } = createProcesses({ tag: '[start]', env, logFile: appLog });
 
 const skipLibBuild = process.env.SKIP_BUILD === '1' || process.env.SKIP_LIB_BUILD === '1';
 if (!skipLibBuild || !existsSync(join(root, 'dist', 'dev-idp', 'cli.js'))) {
@@ -87,79 +67,10 @@ if (process.env.SKIP_BUILD !== '1' || !existsSync(join(appDir, '.next', 'BUILD_I
   run(`building ${appLabel}`, process.execPath, [nextBin, 'build'], { cwd: appDir, log: true });
 }
 
-const children = [];
-function start(label, args, cwd, { log = false } = {}) {
-  // detached: each child leads its own process group, so stopping kills
-  // grandchildren too (next start forks a next-server that would otherwise
-  // keep the port).
-  const logged = log && appLog !== undefined;
-  const child = spawn(process.execPath, args, { cwd, env, stdio: logged ? ['ignore', 'pipe', 'pipe'] : 'inherit', detached: true });
-  if (logged) {
-    for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
-      stream.on('data', (chunk) => {
-        out.write(chunk);
-        appendFileSync(appLog, chunk);
-      });
-    }
-  }
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`[start] ${label} exited (${code ?? signal}); stopping`);
-      stop(1);
-    }
-  });
-  children.push(child);
-}
-
-let stopping = false;
-function signalGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    /* already gone */
-  }
-}
-// Stops both process groups and exits only once they are gone (SIGKILL after
-// 5 s): the children share this process's stdout/stderr, so one left behind
-// keeps Playwright's webServer pipes open and its teardown waiting forever.
-function stop(code = 0) {
-  if (stopping) return;
-  stopping = true;
-  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
-  for (const child of running) signalGroup(child, 'SIGTERM');
-  const exited = Promise.all(running.map((c) => new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', resolve)))));
-  const timeout = new Promise((resolve) => setTimeout(resolve, 5000).unref());
-  void Promise.race([exited, timeout]).then(() => {
-    for (const child of running) signalGroup(child, 'SIGKILL');
-    process.exit(code);
-  });
-}
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
-
-const idpArgs = [
-  join(root, 'dist', 'dev-idp', 'cli.js'),
-  '--port', String(idpPort),
-  '--users', join(root, 'example-app', 'dev-idp-users.json'),
-  '--redirect-uri', `${origin}/api/auth/sign-in-callback`,
-  '--logout-uri', `${origin}/api/auth/sign-out-callback`,
-];
-if (process.env.DEV_IDP_MODE) idpArgs.push('--mode', process.env.DEV_IDP_MODE);
+const idpArgs = devIdpArgs({ root, port: idpPort, origin, mode: process.env.DEV_IDP_MODE });
 start('dev IdP', idpArgs, root);
 start(appLabel, [nextBin, 'start', '-p', String(appPort), '-H', '127.0.0.1'], appDir, { log: true });
 
-async function waitFor(url) {
-  for (let i = 0; i < 600; i++) {
-    try {
-      const res = await fetch(url, { redirect: 'manual' });
-      if (res.status < 500) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
 try {
   await Promise.all([waitFor(`${issuer}/.well-known/openid-configuration`), waitFor(`${origin}/`)]);
 } catch (err) {
