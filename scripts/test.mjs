@@ -1,6 +1,7 @@
 // `npm test`: type check, lint, build, package checks (publint, attw), README snippets type-check, edge-bundle check, redis-server (apt-get when missing), unit + integration
 // tests (Vitest), then the Playwright end-to-end suite (Next 16 + proxy.ts and
-// Next 15 + edge middleware.ts), then the raw-cookie-name check in real
+// Next 15 + edge middleware.ts), then the cluster check (start:cluster, one refresh across
+// three instances), then the raw-cookie-name check in real
 // Chromium. Stops at the first failing step; every runner
 // fails when it finds no tests.
 import { spawnSync } from 'node:child_process';
@@ -28,6 +29,9 @@ const steps = [
   // After the e2e step, which builds example-app: its instrumentation.ts must
   // stop a production start that has no AUTH_SECRET.
   ['next start without AUTH_SECRET stops', 'node', ['scripts/check-start-fails.mjs']],
+  // After the e2e step (reuses its builds): `npm run start:cluster` on its own ports, a sign-in through
+  // the round-robin proxy, and a 30-request burst of an expired session → one IdP refresh across 3 instances.
+  ['npm run start:cluster: one refresh across 3 instances', 'node', ['scripts/check-cluster.mjs']],
   // After the e2e step, which installs Debian's chromium when it is missing.
   ['raw Amplify cookie names in real Chromium', 'npx', ['vitest', 'run', '--config', 'scripts/chromium-cookie-names/vitest.config.ts']],
 ];
