@@ -6,6 +6,8 @@
 //   npm run bench -- --part 2          guard load test only
 //   npm run bench -- --part 3          refresh storm only
 //   npm run bench -- --part 4          session-cache inflation only
+//   npm run bench -- --part 5          refresh storm across 3 instances, with and
+//                                      without a Redis store (+ warm read, store vs none)
 //   npm run bench -- --part 4 --before-dist DIR   also run Part 4 on another
 //                                      build (e.g. the commit before the fix) as "before"
 //   npm run bench -- --skip-build      reuse dist/ and example-app/.next
@@ -35,7 +37,7 @@ const { values: args } = parseArgs({
     'before-dist': { type: 'string' },
   },
 });
-const parts = args.part ? [Number(args.part)] : [1, 2, 3, 4];
+const parts = args.part ? [Number(args.part)] : [1, 2, 3, 4, 5];
 const started = Date.now();
 const tmp = mkdtempSync(join(tmpdir(), 'nsa-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -110,6 +112,13 @@ if (parts.includes(4)) {
     ? run('Part 4 — session-cache inflation, the build before the fix', join(tmp, 'cache-inflation-before.json'), ['--dist', args['before-dist']])
     : previous.part4?.before;
   results.part4 = { date: new Date().toISOString(), after, ...(before ? { before } : {}) };
+}
+
+if (parts.includes(5)) {
+  const out = join(tmp, 'store-storm.json');
+  const loadBefore = load();
+  step('Part 5 — refresh storm across instances, with and without a Redis store', process.execPath, [join('bench', 'store-storm.mjs'), '--out', out]);
+  results.part5 = { load: { before: loadBefore, after: load() }, ...readJson(out) };
 }
 
 results.generated = new Date().toISOString();
