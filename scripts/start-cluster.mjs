@@ -55,7 +55,9 @@ if (!skipLibBuild || !existsSync(join(root, 'dist', 'redis', 'index.js'))) {
   run('building next-server-auth', 'npm', ['run', 'build', '--silent'], { cwd: root });
 }
 if (process.env.SKIP_BUILD !== '1' || !existsSync(join(appDir, '.next', 'BUILD_ID'))) {
-  run('building example-app (once, for all instances)', process.execPath, [nextBin, 'build'], { cwd: appDir });
+  // Built without REDIS_URL: the build never opens a store; each instance reads it at start.
+  const { REDIS_URL: _redisUrl, ...buildEnv } = env;
+  run('building example-app (once, for all instances)', process.execPath, [nextBin, 'build'], { cwd: appDir, env: buildEnv });
 }
 
 let redisUrl = process.env.REDIS_URL;
