@@ -1,8 +1,8 @@
 import { sealData, unsealData } from 'iron-session';
-import { decodeJwt } from 'jose/jwt/decode';
 import { AuthError, isAuthError } from '../errors/AuthError.js';
 import type { TokenSet } from '../session/TokenSet.js';
 import type { AuthStore } from '../store/AuthStore.js';
+import { accessExpiry, refreshTokenKey, sameUser } from './tokenSetFacts.js';
 
 export interface RefreshCoordinatorOptions {
   store: AuthStore;
@@ -80,32 +80,6 @@ function isStoredResult(d: unknown): d is StoredResult {
     typeof r.t === 'number' && typeof r.u === 'number' && (r.n === undefined || typeof r.n === 'string')
   );
 }
-
-function accessExpiry(tokens: TokenSet): number {
-  try {
-    const exp = decodeJwt(tokens.accessToken).exp;
-    return typeof exp === 'number' ? exp * 1000 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function subOf(token: string): string | undefined {
-  try {
-    const sub = decodeJwt(token).sub;
-    return typeof sub === 'string' ? sub : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sameUser(previous: TokenSet, next: TokenSet): boolean {
-  const sub = subOf(previous.idToken);
-  return sub !== undefined && subOf(next.idToken) === sub && subOf(next.accessToken) === subOf(previous.accessToken);
-}
-
-const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
-const keyOf = async (token: string) => hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
 
 const remembered = (message: string) => new AuthError('RefreshTokenRejected', message, { cause: REMEMBERED });
 const isStoreDown = (err: unknown) => isAuthError(err, 'StoreUnavailable');
@@ -215,7 +189,7 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
         throw err;
       }
       const t = now();
-      const next = tokens.refreshToken !== undefined && tokens.refreshToken !== token ? await keyOf(tokens.refreshToken) : undefined;
+      const next = tokens.refreshToken !== undefined && tokens.refreshToken !== token ? await refreshTokenKey(tokens.refreshToken) : undefined;
       if (previous !== undefined && !sameUser(previous, tokens)) {
         // Tokens about another user: stored nowhere, both tokens dead everywhere.
         await quietly(() => store.set(k.spent, 'rejected', spentMs));

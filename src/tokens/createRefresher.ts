@@ -1,8 +1,8 @@
-import { decodeJwt } from 'jose/jwt/decode';
 import { AuthError, isAuthError } from '../errors/AuthError.js';
 import type { TokenSet } from '../session/TokenSet.js';
 import { REMEMBERED } from './createRefreshCoordinator.js';
 import type { RefreshCoordinator } from './createRefreshCoordinator.js';
+import { accessExpiry, refreshTokenKey, sameUser } from './tokenSetFacts.js';
 
 export interface RefresherOptions {
   /** Performs one real refresh at the IdP. */
@@ -131,37 +131,6 @@ function emptyState(): RefresherState {
   return { inflight: new Map(), recent: new Map(), spent: new Map(), ended: new Map() };
 }
 
-function accessExpiry(tokens: TokenSet): number {
-  try {
-    const exp = decodeJwt(tokens.accessToken).exp;
-    return typeof exp === 'number' ? exp * 1000 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function subOf(token: string): string | undefined {
-  try {
-    const sub = decodeJwt(token).sub;
-    return typeof sub === 'string' ? sub : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** OIDC Core 12.2: a refresh answers for the same End-User. */
-function sameUser(previous: TokenSet, next: TokenSet): boolean {
-  const sub = subOf(previous.idToken);
-  return sub !== undefined && subOf(next.idToken) === sub && subOf(next.accessToken) === subOf(previous.accessToken);
-}
-
-const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
-
-/** The memory key of a refresh token: its SHA-256 (WebCrypto, so edge-safe). */
-async function keyOf(token: string): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
-}
-
 /** Drops expired entries from the front (insertion order ≈ expiry order), then the oldest past `max`. */
 function prune<V>(map: Map<string, V>, max: number, expiry: (v: V) => number, t: number): void {
   for (const [k, v] of map) {
@@ -249,7 +218,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     const call = answer.then(
       async ({ tokens: result, until, shared }) => {
         const t = now();
-        const next = result.refreshToken !== undefined && result.refreshToken !== token ? await keyOf(result.refreshToken) : undefined;
+        const next = result.refreshToken !== undefined && result.refreshToken !== token ? await refreshTokenKey(result.refreshToken) : undefined;
         // Signed out while the IdP answered: the new tokens belong to nobody.
         if (isSpent(key, t)) {
           if (next !== undefined) spend(next, t);
@@ -307,7 +276,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
         // The successor's tokens aged out inside this token's window: continue
         // from the successor (its own window, its own spending). This token's
         // window does not move. `force` never rotates a rotated-out token again.
-        result = await refreshKey(successor, await keyOf(successor), { subject, previous });
+        result = await refreshKey(successor, await refreshTokenKey(successor), { subject, previous });
         if (recent.get(key) === hit) hit.result = result;
       }
     } else {
@@ -317,7 +286,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       const successor = result.refreshToken;
       // Another instance's mapping whose tokens aged out inside the window: continue from the successor, as above.
       if (fromElsewhere.has(result) && successor !== undefined && successor !== token && accessExpiry(result) <= now()) {
-        result = await refreshKey(successor, await keyOf(successor), { subject, ...(previous !== undefined ? { previous } : {}) });
+        result = await refreshKey(successor, await refreshTokenKey(successor), { subject, ...(previous !== undefined ? { previous } : {}) });
       }
     }
     if (previous !== undefined && !sameUser(previous, result)) throw rejected('The refresh returned tokens for another user');
@@ -326,12 +295,12 @@ export function createRefresher(options: RefresherOptions): Refresher {
 
   return {
     async refresh(token, opts = {}) {
-      return refreshKey(token, await keyOf(token), opts);
+      return refreshKey(token, await refreshTokenKey(token), opts);
     },
     async end(token, { cookieValidUntil } = {}) {
       const t = now();
       // The chain through this token, both ways, as far as this process knows it.
-      const chain = new Set([await keyOf(token)]);
+      const chain = new Set([await refreshTokenKey(token)]);
       for (let grew = true; grew; ) {
         grew = false;
         for (const [key, { next }] of recent) {
