@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT } from 'jose';
 import { RequestCookies } from 'next/dist/compiled/@edge-runtime/cookies/index.js';
 import { RequestCookiesAdapter } from 'next/dist/server/web/spec-extension/adapters/request-cookies.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +9,6 @@ import { createAuthRuntime, createRuntimeRefresher, idpRefreshGrant } from '../c
 import { createAuthRouteHandlersFor } from '../routes/createAuthRouteHandlers.js';
 import { startDevIdp, signInWithPassword } from '../dev-idp/index.js';
 import type { DevIdp, DevIdpOptions } from '../dev-idp/index.js';
-import { readStateFile } from '../dev-idp/stateFile.js';
 import { isAuthError } from '../errors/AuthError.js';
 import type { TokenSet } from '../session/TokenSet.js';
 import type { AuthRuntime } from './AuthRuntime.js';
@@ -18,6 +16,7 @@ import { createRunWithServerContext } from './createRunWithServerContext.js';
 import { fetchAuthSession } from './fetchAuthSession.js';
 import { getCurrentUser } from './getCurrentUser.js';
 import { sealedCookieHeader } from './__tests__/sealedCookieHeader.js';
+import { cookieOf, expireAccessToken, sessionValues } from './__tests__/expiredSession.js';
 
 const ORIGIN = 'http://localhost:3000';
 const CLIENT_ID = 'refresh-client';
@@ -63,21 +62,8 @@ async function serverComponentRender(runtime: AuthRuntime, cookie: string): Prom
 }
 
 /** The Set-Cookie lines that give the session cookie a value (not a deletion). */
-const sessionValues = (lines: string[]) => lines.filter((l) => /^nsa\.session(\.\d+)?=[^;]/.test(l) && !/Max-Age=0/.test(l));
-const cookieOf = (lines: string[]) => sessionValues(lines).map((l) => l.split(';')[0]).join('; ');
 
-/**
- * The same tokens with the access token made expired, re-signed with the dev
- * IdP's own key (from its state file): the library reads it exactly as it
- * would a genuinely expired token, whether or not signatures are verified
- * when a cookie value is first read.
- */
-async function expire(tokens: TokenSet): Promise<TokenSet> {
-  const payload = { ...decodeJwt(tokens.accessToken), exp: Math.floor(Date.now() / 1000) - 5 };
-  const jwk = readStateFile(idpOptions.stateFile!)!.signingKey;
-  const accessToken = await new SignJWT(payload).setProtectedHeader({ ...decodeProtectedHeader(tokens.accessToken), alg: jwk.alg }).sign(await importJWK(jwk, jwk.alg));
-  return { ...tokens, accessToken };
-}
+const expire = (tokens: TokenSet) => expireAccessToken(tokens, idpOptions.stateFile!);
 
 /** A route-handler request with `cookie`; returns what the operation saw and the Set-Cookie lines. */
 async function routeHandler(runtime: AuthRuntime, cookie: string) {

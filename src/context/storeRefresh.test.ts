@@ -1,14 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT } from 'jose';
+import { decodeJwt } from 'jose';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthEvents } from '../config/AuthEvents.js';
 import { createAuthRuntime, createRuntimeRefresher, idpRefreshGrant } from '../createServerRunner.js';
 import { startDevIdp, signInWithPassword } from '../dev-idp/index.js';
 import type { DevIdp, DevIdpOptions } from '../dev-idp/index.js';
-import { readStateFile } from '../dev-idp/stateFile.js';
 import { AuthError, isAuthError } from '../errors/AuthError.js';
 import { createRedisStore } from '../redis/createRedisStore.js';
 import { startRedis } from '../redis/__tests__/startRedis.js';
@@ -21,6 +20,7 @@ import { createRunWithServerContext } from './createRunWithServerContext.js';
 import { fetchAuthSession } from './fetchAuthSession.js';
 import { getCurrentUser } from './getCurrentUser.js';
 import { sealedCookieHeader } from './__tests__/sealedCookieHeader.js';
+import { cookieOf, expireAccessToken, sessionValues } from './__tests__/expiredSession.js';
 
 // Several instances of one app in one process: each runtime has its own
 // codec, session cache and refresher memory (never the globalThis-shared one);
@@ -88,13 +88,7 @@ async function signIn(username = 'alice@example.com', password = 'alice-password
   return { idToken: t.idToken, accessToken: t.accessToken, refreshToken: t.refreshToken! };
 }
 
-/** The same tokens with the access token expired, re-signed with the dev IdP's key: a genuinely expired session. */
-async function expire(tokens: TokenSet): Promise<TokenSet> {
-  const payload = { ...decodeJwt(tokens.accessToken), exp: Math.floor(Date.now() / 1000) - 5 };
-  const jwk = readStateFile(idpOptions.stateFile!)!.signingKey;
-  const accessToken = await new SignJWT(payload).setProtectedHeader({ ...decodeProtectedHeader(tokens.accessToken), alg: jwk.alg }).sign(await importJWK(jwk, jwk.alg));
-  return { ...tokens, accessToken };
-}
+const expire = (tokens: TokenSet) => expireAccessToken(tokens, idpOptions.stateFile!);
 
 /** A route-handler request with `cookie` at `at`: who it saw, or the error code (never thrown), and the Set-Cookie lines. */
 async function routeHandler({ runtime }: Instance, cookie: string) {
@@ -117,8 +111,6 @@ async function routeHandler({ runtime }: Instance, cookie: string) {
   }
 }
 
-const sessionValues = (lines: string[]) => lines.filter((l) => /^nsa\.session(\.\d+)?=[^;]/.test(l) && !/Max-Age=0/.test(l));
-const cookieOf = (lines: string[]) => sessionValues(lines).map((l) => l.split(';')[0]).join('; ');
 const refreshCalls = () => idp.stats().tokenCalls.refresh_token ?? 0;
 const named = (name: string) => events.filter((e) => e.name === name);
 
