@@ -13,6 +13,7 @@ import type { ServerActions } from './routes/createServerActions.js';
 import { AMPLIFY_COOKIE_MAX_AGE, createAmplifyCodec } from './session/createAmplifyCodec.js';
 import { createSealedCodec } from './session/createSealedCodec.js';
 import { createSessionCache } from './session/SessionCache.js';
+import { createCookieSessionDirectory } from './session/createCookieSessionDirectory.js';
 import { checkSessionClaims } from './tokens/checkSessionClaims.js';
 import { AuthError, isAuthError } from './errors/AuthError.js';
 import { createRefresher, sharedRefresherState } from './tokens/createRefresher.js';
@@ -141,7 +142,8 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
   const refresher = createRuntimeRefresher({ config, options, endpoints, verifier, emit });
   // One memory per process, like the refresher's: route handlers of one app may be separate bundles.
   const consumedStates = createConsumedStates({ entries: sharedConsumedStates(config.issuer, config.clientId) });
-  return { config, options, endpoints, verifier, codec, transactions, consumedStates, refresher, emit };
+  const sessions = createCookieSessionDirectory();
+  return { config, options, endpoints, verifier, codec, transactions, consumedStates, refresher, sessions, emit };
 }
 
 type RefresherParts = Pick<AuthRuntime, 'config' | 'options' | 'endpoints' | 'verifier' | 'emit'>;

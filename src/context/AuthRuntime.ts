@@ -6,6 +6,7 @@ import type { TransactionCookieOptions } from '../oauth/transactionCookies.js';
 import type { ConsumedStates } from '../oauth/createConsumedStates.js';
 import type { Refresher } from '../tokens/createRefresher.js';
 import type { AuthEvents } from '../config/AuthEvents.js';
+import type { SessionDirectory } from '../session/SessionDirectory.js';
 
 /**
  * Everything one `createServerRunner` call owns and its contexts share:
@@ -25,5 +26,7 @@ export interface AuthRuntime {
   /** Single-flight refresh with grace mapping, shared by every context of this runner. */
   readonly refresher: Refresher;
   /** Calls an event callback; never throws, never awaits the callback's completion. */
+  /** Ends sessions by user or IdP session (sign-out everywhere, back-channel logout). */
+  readonly sessions: SessionDirectory;
   readonly emit: <E extends keyof AuthEvents>(name: E, event: Parameters<NonNullable<AuthEvents[E]>>[0]) => void;
 }

@@ -28,7 +28,9 @@ export type AuthErrorCode =
   /** The shared store (`runtimeOptions.store`, e.g. Redis) is down, disconnected, closed or slower than its timeout; callers fall back to per-process behaviour. */
   | 'StoreUnavailable'
   /** The session was read inside `'use cache'`, `'use cache: private'` or `unstable_cache`: read it outside and pass the user id in as an argument (cache key). */
-  | 'CachedScope';
+  | 'CachedScope'
+  /** `listSessions` needs `session.codec: 'server'`: with a cookie codec the server keeps no list of sessions. */
+  | 'ServerSessionsRequired';
 
 /**
  * The one error class of next-server-auth.
