@@ -112,6 +112,62 @@ describe('createRedisStore', () => {
     expect(got1).toEqual(['done']);
   });
 
+  it('set members: add, list, remove; the set\'s expiry is extended by a longer member and never shortened by a shorter one', async () => {
+    const s = store('app');
+    expect(await s.members('user:u1')).toEqual([]);
+    await s.addMember('user:u1', 'h1', 60_000);
+    await s.addMember('user:u1', 'h2', 60_000);
+    await s.addMember('user:u1', 'h2', 60_000);
+    expect((await s.members('user:u1')).sort()).toEqual(['h1', 'h2']);
+    expect(Number(await raw.pTTL('app:user:u1'))).toBeGreaterThan(50_000);
+    // A short-lived member (a session without a refresh token) must not expire the index of a long-lived one.
+    await s.addMember('user:u1', 'h3', 1_000);
+    expect(Number(await raw.pTTL('app:user:u1'))).toBeGreaterThan(50_000);
+    await s.addMember('user:u1', 'h4', 600_000);
+    expect(Number(await raw.pTTL('app:user:u1'))).toBeGreaterThan(500_000);
+    await s.removeMember('user:u1', 'h1');
+    await s.removeMember('user:u1', 'never-added');
+    await s.removeMember('user:nobody', 'h1');
+    expect((await s.members('user:u1')).sort()).toEqual(['h2', 'h3', 'h4']);
+    const jwtLike = `eyJhbGciOiJSUzI1NiJ9.${'eyJzdWIiOiJhbGljZSJ9'.repeat(20)}.c2lnbmF0dXJl`;
+    const err = await rejection(Promise.resolve().then(() => s.addMember('user:u1', jwtLike, 1000)));
+    expect(isAuthError(err, 'InvalidConfig')).toBe(true);
+    expect(await raw.sIsMember('app:user:u1', jwtLike)).toBe(0);
+  });
+
+  it('a killed pub/sub connection is reported down, then up once resubscribed; messages flow again', async () => {
+    const s = store('app');
+    const publisher = store('app');
+    const got: string[] = [];
+    const statuses: string[] = [];
+    await s.subscribe('sessions:revoked', (m) => got.push(m), { onStatus: (status) => statuses.push(status) });
+    await publisher.publish('sessions:revoked', 'm1');
+    await vi.waitFor(() => expect(got).toEqual(['m1']));
+    expect(statuses).toEqual([]);
+    await raw.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+    await vi.waitFor(() => expect(statuses).toEqual(['down', 'up']), { timeout: 10_000, interval: 20 });
+    await publisher.publish('sessions:revoked', 'm2');
+    await vi.waitFor(() => expect(got).toEqual(['m1', 'm2']));
+  });
+
+  it('Redis stopped: subscribers hear down (once), and up after Redis is back; an unsubscribed listener hears nothing', async () => {
+    const s = store('app', 200);
+    const statuses: string[] = [];
+    const gone: string[] = [];
+    await s.subscribe('sessions:revoked', () => {}, { onStatus: (status) => statuses.push(status) });
+    const off = await s.subscribe('other', () => {}, { onStatus: (status) => gone.push(status) });
+    await off();
+    await redis.stop();
+    try {
+      await vi.waitFor(() => expect(statuses).toEqual(['down']), { timeout: 10_000, interval: 20 });
+    } finally {
+      await redis.restart();
+    }
+    await vi.waitFor(() => expect(statuses).toEqual(['down', 'up']), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(() => expect(raw.isReady).toBe(true), { timeout: 10_000, interval: 50 });
+    expect(gone).toEqual([]);
+  });
+
   it('a throwing subscriber does not stop delivery to the others', async () => {
     const s = store('app');
     const got: string[] = [];
@@ -185,6 +241,9 @@ describe('createRedisStore', () => {
       ['deleteIfEquals', () => s.deleteIfEquals('k', 'v')],
       ['publish', () => s.publish('refreshed:r', 'lost')],
       ['subscribe', () => s.subscribe('refreshed:other', () => {})],
+      ['addMember', () => s.addMember('user:r', 'h', 1000)],
+      ['removeMember', () => s.removeMember('user:r', 'h')],
+      ['members', () => s.members('user:r')],
     ];
     for (const [name, call] of calls) {
       const err = await rejection(call());

@@ -12,6 +12,10 @@ const PREFIX = /^[A-Za-z0-9._-]{1,64}$/;
 const KEY = /^[A-Za-z0-9:._~-]{1,200}$/;
 // Deletes the key only while it holds the caller's value (a lock's owner id).
 const DELETE_IF_EQUALS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+// Adds a member and extends (never shortens) the set's expiry: PEXPIRE GT would
+// never set a first expiry (a key without one counts as infinite), hence the script.
+const ADD_MEMBER =
+  "redis.call('SADD', KEYS[1], ARGV[1]) local t = redis.call('PTTL', KEYS[1]) if t < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 1";
 const MAX_RECONNECT_DELAY_MS = 2000;
 
 /**
@@ -63,6 +67,9 @@ export function createRedisStore(options: RedisStoreOptions): AuthStore {
     : options.client!;
   let subscriber: AnyRedisClient | undefined;
   let subscriberReady: Promise<void> | undefined;
+  // Whether the pub/sub connection is up, as its subscribers were last told.
+  let subscriberUp = false;
+  const statusListeners = new Set<(status: 'down' | 'up') => void>();
   let closed = false;
 
   // node-redis emits 'error' on every failed (re)connect; without a listener
@@ -116,11 +123,37 @@ export function createRedisStore(options: RedisStoreOptions): AuthStore {
       // accepts no other commands.
       subscriber = client.duplicate({ disableOfflineQueue: true }) as AnyRedisClient;
       subscriber.on('error', ignore);
+      // node-redis emits 'error'/'reconnecting' when the connection drops and
+      // 'ready' only once it is back AND resubscribed (the resubscribe is part
+      // of its connection handshake): exactly the gap subscribers must hear of.
+      const down = (): void => setSubscriberStatus('down');
+      subscriber.on('error', down);
+      subscriber.on('reconnecting', down);
+      subscriber.on('end', down);
+      subscriber.on('ready', () => setSubscriberStatus('up'));
       subscriberReady = startConnect(subscriber);
     }
     const sub = subscriber;
     return sub.isReady ? Promise.resolve(sub) : subscriberReady!.then(() => sub);
   }
+
+  function setSubscriberStatus(status: 'down' | 'up'): void {
+    const up = status === 'up';
+    if (up === subscriberUp) return;
+    subscriberUp = up;
+    for (const listener of [...statusListeners]) {
+      try {
+        listener(status);
+      } catch {
+        // a throwing listener must not stop the others from hearing
+      }
+    }
+  }
+
+  const member = (m: string): string => {
+    if (typeof m !== 'string' || !KEY.test(m)) throw new AuthError('InvalidConfig', 'store set members must be 1-200 characters of [A-Za-z0-9:._~-]: hash them');
+    return m;
+  };
 
   return {
     setIfAbsent(key, value, ttlMs) {
@@ -158,8 +191,35 @@ export function createRedisStore(options: RedisStoreOptions): AuthStore {
         await c.publish(rc, message);
       });
     },
-    subscribe(channel, onMessage) {
+    addMember(key, m, ttlMs) {
+      const rk = k(key);
+      const v = member(m);
+      const px = ttl(ttlMs);
+      return call('addMember', async (c) => {
+        await c.eval(ADD_MEMBER, { keys: [rk], arguments: [v, String(px)] });
+      });
+    },
+    removeMember(key, m) {
+      const rk = k(key);
+      const v = member(m);
+      return call('removeMember', async (c) => {
+        await c.sRem(rk, v);
+      });
+    },
+    members(key) {
+      const rk = k(key);
+      return call('members', async (c) => {
+        const list: unknown = await c.sMembers(rk);
+        return Array.isArray(list) ? list.filter((m): m is string => typeof m === 'string') : [];
+      });
+    },
+    subscribe(channel, onMessage, subscribeOptions) {
       const rc = k(channel);
+      const onStatus = subscribeOptions?.onStatus;
+      const statusListener = (status: 'down' | 'up'): void => {
+        if (!unsubscribed) onStatus?.(status);
+      };
+      let unsubscribed = false;
       const listener = (message: string): void => {
         try {
           onMessage(message);
@@ -180,7 +240,11 @@ export function createRedisStore(options: RedisStoreOptions): AuthStore {
             void sub.unsubscribe(rc, listener).catch(ignore);
             throw err;
           }
+          subscriberUp ||= sub.isReady;
+          if (onStatus) statusListeners.add(statusListener);
           const unsubscribe = async (): Promise<void> => {
+            unsubscribed = true;
+            statusListeners.delete(statusListener);
             if (!sub.isOpen) return;
             await boundedCall(() => sub.unsubscribe(rc, listener), timeoutMs, 'unsubscribe');
           };
@@ -201,6 +265,8 @@ export function createRedisStore(options: RedisStoreOptions): AuthStore {
       if (closed) return;
       closed = true;
       connecting = undefined;
+      setSubscriberStatus('down');
+      statusListeners.clear();
       // destroy(), not close(): close() waits for pending replies, which never
       // come while Redis is down; nothing of ours is worth waiting for here.
       const owned = ownsClient ? [subscriber, client] : [subscriber];

@@ -76,9 +76,43 @@ export interface AuthStore {
    * Calls `onMessage` for each message published on `channel` from now on.
    * `onMessage` must not throw (errors are swallowed).
    *
+   * Delivery is at most once and only while the subscription's connection is
+   * up. `options.onStatus` says when that changes, so a subscriber that
+   * caches what messages invalidate knows when it may have missed some:
+   * - `'down'`: the connection is lost; messages published from now on are
+   *   missed (until `'up'`).
+   * - `'up'`: listening again after a `'down'` (reconnected and resubscribed).
+   *   Whatever was published in between was lost: treat it as a gap.
+   *
+   * Reported on transitions only, never for the initial subscription (the
+   * promise resolving is that), and never after the unsubscribe. Must not
+   * throw (errors are swallowed).
+   *
    * @returns A function that unsubscribes this listener.
    */
-  subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
+  subscribe(
+    channel: string,
+    onMessage: (message: string) => void,
+    options?: { onStatus?: (status: 'down' | 'up') => void },
+  ): Promise<() => Promise<void>>;
+
+  /**
+   * Adds `member` to the set under `key` (an index, e.g. the sessions of one
+   * user), and makes the set live at least `ttlMs` from now: its expiry is
+   * only ever extended, never shortened, so a short-lived member cannot cut
+   * the life of a longer-lived one. Members are hashes, like keys.
+   */
+  addMember(key: string, member: string, ttlMs: number): Promise<void>;
+
+  /** Removes `member` from the set under `key`; a missing member or set is not an error. */
+  removeMember(key: string, member: string): Promise<void>;
+
+  /**
+   * The members of the set under `key`, in no particular order (`[]` when
+   * there is none). Members whose entries expired elsewhere stay until
+   * removed: callers check each and remove the stale ones.
+   */
+  members(key: string): Promise<string[]>;
 
   /**
    * Closes the connections the store opened (never a client the app passed
