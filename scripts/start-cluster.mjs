@@ -4,12 +4,16 @@
 // `next start` instances of example-app on internal loopback ports, and a
 // round-robin proxy serving http://localhost:3000 that tags every response
 // with `x-instance: 1|2|3`. Every instance gets REDIS_URL (example-app/auth.ts
-// then passes runtimeOptions.store) and one shared AUTH_SECRET.
+// then passes runtimeOptions.store), one shared AUTH_SECRET and SESSION_MODE.
 // Environment (all optional): PORT (the proxy, 3000), CLUSTER_APP_PORT (the
 // first instance's port, 3001; the others follow), DEV_IDP_PORT (3200),
-// DEV_IDP_ACCESS_TOKEN_TTL, DEV_IDP_MODE, AUTH_SECRET, REDIS_URL (use that
-// Redis, start none), SKIP_BUILD=1 / SKIP_LIB_BUILD=1 (as for `npm start`),
-// SESSION_MODE (only `cookie` for now).
+// DEV_IDP_ACCESS_TOKEN_TTL, DEV_IDP_MODE, DEV_IDP_USERS (a users file, relative
+// to the repository; example-app/dev-idp-users.json by default), AUTH_SECRET, REDIS_URL (use that
+// Redis, start none), CLUSTER_REDIS_PORT (the port of the redis-server this
+// script starts; a free one by default), SKIP_BUILD=1 / SKIP_LIB_BUILD=1 (as
+// for `npm start`), SESSION_MODE: `cookie` (default: the sealed session
+// cookie, Redis coordinates refreshes) or `server` (server-side sessions: a
+// small session-id cookie, the tokens in Redis, revocable everywhere at once).
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
@@ -31,8 +35,16 @@ const origin = `http://localhost:${proxyPort}`;
 const issuer = `http://127.0.0.1:${idpPort}`;
 const nextBin = join(dirname(createRequire(join(appDir, 'package.json')).resolve('next/package.json')), 'dist', 'bin', 'next');
 
-if (process.env.SESSION_MODE !== undefined && process.env.SESSION_MODE !== 'cookie') {
-  console.log(`[cluster] SESSION_MODE=${process.env.SESSION_MODE} is not supported yet (issue 11); starting with cookie sessions`);
+const SESSION_MODES = ['cookie', 'server'];
+const sessionMode = process.env.SESSION_MODE || 'cookie';
+if (!SESSION_MODES.includes(sessionMode)) {
+  console.error(`[cluster] SESSION_MODE must be ${SESSION_MODES.join(' or ')}, not ${JSON.stringify(sessionMode)}`);
+  process.exit(1);
+}
+const redisPortSetting = process.env.CLUSTER_REDIS_PORT;
+if (redisPortSetting !== undefined && !/^[1-9]\d{0,4}$/.test(redisPortSetting)) {
+  console.error(`[cluster] CLUSTER_REDIS_PORT must be a port number, not ${JSON.stringify(redisPortSetting)}`);
+  process.exit(1);
 }
 
 const env = {
@@ -65,7 +77,7 @@ if (redisUrl) {
   console.log(`[cluster] using REDIS_URL (${redactUrl(redisUrl)}); no redis-server started`);
 } else {
   const redisServer = ensureRedis();
-  const redisPort = await freePort();
+  const redisPort = redisPortSetting === undefined ? await freePort() : Number(redisPortSetting);
   // No persistence: nothing of a run outlives it (the store holds sealed values only anyway).
   start('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], root, {
     command: redisServer,
@@ -75,11 +87,12 @@ if (redisUrl) {
   await orStop(redisReady(redisPort));
 }
 
-start('dev IdP', devIdpArgs({ root, port: idpPort, origin, mode: process.env.DEV_IDP_MODE }), root);
+start('dev IdP', devIdpArgs({ root, port: idpPort, origin, mode: process.env.DEV_IDP_MODE, users: process.env.DEV_IDP_USERS }), root);
 appPorts.forEach((port, i) => {
   // node + next's bin directly (not npx): stopping the group then frees the port.
   start(`instance ${i + 1}`, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], appDir, {
-    env: { REDIS_URL: redisUrl },
+    // Built without either; each instance reads them at start (auth.ts).
+    env: { REDIS_URL: redisUrl, SESSION_MODE: sessionMode },
     prefix: `[app ${i + 1}] `,
   });
 });
@@ -127,6 +140,7 @@ onStop(() => {
 console.log(`
 [cluster] ready
   example app  ${origin}   (round-robin over ${appPorts.map((p) => `127.0.0.1:${p}`).join(', ')}; response header x-instance: 1|2|3)
+  sessions     SESSION_MODE=${sessionMode}   (${sessionMode === 'server' ? 'server-side: one small nsa.sid cookie, tokens in Redis; your devices at /sessions' : 'sealed session cookie; SESSION_MODE=server for server-side sessions'})
   Redis        ${redactUrl(redisUrl)}   (runtimeOptions.store, prefix acme-notes)
   dev IdP      ${issuer}   (development only; refresh calls: ${issuer}/dev/stats)
   users        alice@example.com / alice-password  (group ADMINS)

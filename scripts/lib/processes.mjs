@@ -4,7 +4,7 @@
 // them on Ctrl-C / SIGTERM / a child's exit, and waiting for a URL to answer.
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * @param {{ tag: string, env: NodeJS.ProcessEnv, logFile?: string }} o
@@ -150,12 +150,12 @@ export async function waitFor(url) {
   throw new Error(`${url} did not come up`);
 }
 
-/** The dev IdP CLI's arguments for the example app at `origin`. */
-export function devIdpArgs({ root, port, origin, mode }) {
+/** The dev IdP CLI's arguments for the example app at `origin` (`users`: another users file, relative to root). */
+export function devIdpArgs({ root, port, origin, mode, users }) {
   const args = [
     join(root, 'dist', 'dev-idp', 'cli.js'),
     '--port', String(port),
-    '--users', join(root, 'example-app', 'dev-idp-users.json'),
+    '--users', users ? resolve(root, users) : join(root, 'example-app', 'dev-idp-users.json'),
     '--redirect-uri', `${origin}/api/auth/sign-in-callback`,
     '--logout-uri', `${origin}/api/auth/sign-out-callback`,
   ];
