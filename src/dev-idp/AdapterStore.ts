@@ -111,6 +111,18 @@ export class AdapterStore {
     return id !== undefined && this.#live(`Session:${id}`) ? id : undefined;
   }
 
+  /** Ids (and payload copies) of the live entries of `model` whose payload matches. */
+  findWhere(model: string, match: (payload: Readonly<Payload>) => boolean): Array<{ id: string; payload: Payload }> {
+    const prefix = `${model}:`;
+    const found: Array<{ id: string; payload: Payload }> = [];
+    for (const key of [...this.#entries.keys()]) {
+      if (!key.startsWith(prefix)) continue;
+      const entry = this.#live(key);
+      if (entry && match(entry.payload)) found.push({ id: key.slice(prefix.length), payload: structuredClone(entry.payload) });
+    }
+    return found;
+  }
+
   has(model: string, id: string): boolean {
     return this.#live(`${model}:${id}`) !== undefined;
   }

@@ -7,6 +7,7 @@ function emptyStats(): DevIdpStats {
     revocations: 0,
     logouts: 0,
     jwksFetches: 0,
+    backchannelLogouts: { delivered: 0, failed: 0 },
   };
 }
 
@@ -38,6 +39,10 @@ export class StatsRecorder {
 
   logout(): void {
     this.#stats.logouts += 1;
+  }
+
+  backchannelLogout(delivered: boolean): void {
+    this.#stats.backchannelLogouts[delivered ? 'delivered' : 'failed'] += 1;
   }
 
   jwksFetch(): void {

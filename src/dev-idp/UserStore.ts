@@ -31,6 +31,11 @@ export class UserStore {
     return this.#byUsername.has(username.trim().toLowerCase());
   }
 
+  /** Case-insensitive, like sign-in. */
+  findByUsername(username: string): UserRecord | undefined {
+    return this.#byUsername.get(username.trim().toLowerCase());
+  }
+
   findBySub(sub: string): UserRecord | undefined {
     return this.#bySub.get(sub);
   }

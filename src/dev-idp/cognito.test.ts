@@ -265,6 +265,7 @@ describe('stats', () => {
       revocations: 0,
       logouts: 0,
       jwksFetches: 0,
+      backchannelLogouts: { delivered: 0, failed: 0 },
     });
   });
 });

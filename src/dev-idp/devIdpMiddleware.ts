@@ -89,7 +89,7 @@ export function createDevIdpMiddleware(idp: DevIdpContext): KoaMiddleware {
     }
     const interaction = isGetOrPost ? matchInteractionPath(path) : undefined;
     if (interaction) return handleInteraction(ctx, idp, interaction.uid, interaction.screen);
-    if (handleDevRoute(ctx, idp)) return;
+    if (await handleDevRoute(ctx, idp)) return;
     if (method === 'GET' && path === ROUTES.authorization && idp.shape.mode === 'oidc') addConsentForOfflineAccess(ctx);
     await next();
   };

@@ -56,6 +56,7 @@ export function formatAppSetup(input: AppSetupInput): string {
     `Your app at ${appOrigin} is registered as the public client "${client.clientId}" (PKCE, no secret):`,
     `  sign-in callback   ${client.redirectUris.join(', ')}`,
     `  after sign-out     ${client.postLogoutRedirectUris.join(', ')}`,
+    ...(client.backchannelLogoutUri ? [`  back-channel logout ${client.backchannelLogoutUri} (logout tokens when the IdP session ends)`] : []),
     '',
     '1. The dev IdP needs oidc-provider in your app (a devDependency, never shipped):',
     '',

@@ -11,6 +11,7 @@ export { DEFAULT_CLIENT, DEFAULT_USERS } from './defaults.js';
 export type {
   DevIdp,
   DevIdpClient,
+  DevIdpLogoutResult,
   DevIdpMode,
   DevIdpOptions,
   DevIdpSigningAlg,

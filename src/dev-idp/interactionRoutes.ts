@@ -64,7 +64,7 @@ async function finish(ctx: KoaContext, idp: DevIdpContext, details: InteractionD
     // a JavaScript auto-submit page to its logout; end that session here instead and
     // unbind the interaction from it (what oidc-provider itself does before that page).
     const sessionId = idp.store.sessionIdForUid(previous.uid);
-    if (sessionId !== undefined) endSession(idp.store, sessionId);
+    if (sessionId !== undefined) await endSession(idp, sessionId);
     idp.store.patch('Interaction', details.uid, (payload) => {
       const session = payload.session;
       if (typeof session === 'object' && session !== null) delete (session as { uid?: unknown }).uid;

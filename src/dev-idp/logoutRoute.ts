@@ -26,11 +26,13 @@ async function audienceOfIdToken(token: string, idp: DevIdpContext): Promise<str
   }
 }
 
-function endBrowserSession(ctx: KoaContext, idp: DevIdpContext): void {
+async function endBrowserSession(ctx: KoaContext, idp: DevIdpContext): Promise<void> {
   const cookieName = idp.provider.cookieName('session');
   // Provider cookies are signed with its keys; get() verifies the signature.
   const sessionId = ctx.cookies.get(cookieName);
-  if (sessionId) endSession(idp.store, sessionId);
+  // Awaited (as oidc-provider's own end_session does): once /logout answers, every
+  // client with a back-channel logout URI has been told, or the attempt failed.
+  if (sessionId) await endSession(idp, sessionId);
   ctx.cookies.set(cookieName, null, { httpOnly: true, sameSite: 'lax' });
 }
 
@@ -38,7 +40,9 @@ function endBrowserSession(ctx: KoaContext, idp: DevIdpContext): void {
  * `/logout`: Cognito's `?client_id&logout_uri`, and in oidc mode also RP-initiated
  * logout (`id_token_hint`, `post_logout_redirect_uri`, `client_id`, `state`).
  * Ends the IdP browser session server-side (no confirm page): its grants are
- * revoked, the session destroyed and its cookie cleared.
+ * revoked, the session destroyed and its cookie cleared, and its clients
+ * with a `backchannel_logout_uri` get a logout token (a client that is down
+ * does not fail the logout).
  * The redirect target must be registered for the client, otherwise 400 and
  * no redirect.
  *
@@ -71,7 +75,7 @@ export async function handleLogout(ctx: KoaContext, idp: DevIdpContext): Promise
     return badRequest(ctx, 'The sign-out redirect URI is not registered for this client.');
   }
 
-  endBrowserSession(ctx, idp);
+  await endBrowserSession(ctx, idp);
   idp.stats.logout();
 
   if (target === undefined) {

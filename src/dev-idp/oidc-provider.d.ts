@@ -39,7 +39,14 @@ declare module 'oidc-provider' {
     readonly clientAuthMethod: string;
     readonly redirectUris: string[];
     readonly postLogoutRedirectUris?: string[];
+    readonly backchannelLogoutUri?: string;
     grantTypeAllowed(grantType: string): boolean;
+    /** POSTs a signed logout token (`sid` included when session-required); rejects unless answered 200/204. */
+    backchannelLogout(sub: string, sid: string | undefined): Promise<void>;
+  }
+
+  export interface ClientModel {
+    find(id: string): Promise<ClientInstance | undefined>;
   }
 
   export interface TokenInstance {
@@ -121,6 +128,7 @@ declare module 'oidc-provider' {
     readonly issuer: string;
     proxy: boolean;
     readonly Grant: GrantModel;
+    readonly Client: ClientModel;
     use(middleware: KoaMiddleware): this;
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     cookieName(type: 'session' | 'interaction' | 'resume'): string;

@@ -78,7 +78,7 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs([], { DEV_IDP_SIGNING_ALG: 'EdDSA' }).options).toEqual({ signingAlg: 'EdDSA' });
   });
 
-  it('--app-origin registers the app as client local-app with the library\'s callback URIs', () => {
+  it('--app-origin registers the app as client local-app with the library\'s callback and back-channel logout URIs', () => {
     expect(parseCliArgs(['--app-origin', 'http://localhost:3000'], {})).toEqual({
       help: false,
       appOrigin: 'http://localhost:3000',
@@ -88,10 +88,25 @@ describe('parseCliArgs', () => {
             clientId: 'local-app',
             redirectUris: ['http://localhost:3000/api/auth/sign-in-callback'],
             postLogoutRedirectUris: ['http://localhost:3000/api/auth/sign-out-callback', 'http://localhost:3000/'],
+            backchannelLogoutUri: 'http://localhost:3000/api/auth/backchannel-logout',
           },
         ],
       },
     });
+  });
+
+  it('--backchannel-logout-uri overrides the --app-origin default, and an empty one turns it off', () => {
+    const other = parseCliArgs(['--app-origin', 'http://localhost:3000', '--backchannel-logout-uri', 'http://127.0.0.1:3000/bcl'], {});
+    expect(other.options.clients?.[0]?.backchannelLogoutUri).toBe('http://127.0.0.1:3000/bcl');
+    const off = parseCliArgs(['--app-origin', 'http://localhost:3000', '--backchannel-logout-uri', ''], {});
+    expect(off.options.clients?.[0]?.backchannelLogoutUri).toBe(false);
+  });
+
+  it('--backchannel-logout-uri without --app-origin applies to the CLI\'s client', () => {
+    expect(parseCliArgs(['--backchannel-logout-uri', 'http://localhost:3000/api/auth/backchannel-logout'], {}).options).toEqual({
+      backchannelLogoutUri: 'http://localhost:3000/api/auth/backchannel-logout',
+    });
+    expect(() => parseCliArgs(['--backchannel-logout-uri', 'not a url'], {})).toThrow(/--backchannel-logout-uri: not an absolute URL/);
   });
 
   it('--app-origin takes --client-id, adds extra --redirect-uri / --logout-uri, and normalises the origin', () => {
@@ -105,6 +120,7 @@ describe('parseCliArgs', () => {
         clientId: 'shop',
         redirectUris: ['http://localhost:4000/api/auth/sign-in-callback', 'http://127.0.0.1:4000/api/auth/sign-in-callback'],
         postLogoutRedirectUris: ['http://localhost:4000/api/auth/sign-out-callback', 'http://localhost:4000/'],
+        backchannelLogoutUri: 'http://localhost:4000/api/auth/backchannel-logout',
       },
     ]);
   });

@@ -28,6 +28,10 @@ Options:
   --client-id ID           client id (default ${DEFAULT_CLIENT.clientId}, ${DEFAULT_APP_CLIENT_ID} with --app-origin)
   --redirect-uri URL       allowed redirect URI (repeatable; added to --app-origin's)
   --logout-uri URL         allowed sign-out redirect URI (repeatable; added to --app-origin's)
+  --backchannel-logout-uri URL
+                           where the IdP POSTs back-channel logout tokens when a session
+                           ends (default with --app-origin: <origin>/api/auth/backchannel-logout;
+                           '' turns it off)
   --access-token-ttl S     access/ID token lifetime in seconds (default 3600; env DEV_IDP_ACCESS_TOKEN_TTL)
   --no-rotate              keep refresh tokens instead of rotating them
   --signing-alg ALG        token signing algorithm: ${SIGNING_ALGS.join(', ')} (default RS256; env DEV_IDP_SIGNING_ALG)
@@ -75,6 +79,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         'client-id': { type: 'string' },
         'redirect-uri': { type: 'string', multiple: true },
         'logout-uri': { type: 'string', multiple: true },
+        'backchannel-logout-uri': { type: 'string' },
         'access-token-ttl': { type: 'string' },
         'no-rotate': { type: 'boolean' },
         'signing-alg': { type: 'string' },
@@ -121,13 +126,17 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   for (const uri of [...(redirectUris ?? []), ...(logoutUris ?? [])]) {
     if (!URL.canParse(uri)) throw new CliUsageError(`not an absolute URL: "${uri}"`);
   }
+  const backchannelInput = values['backchannel-logout-uri'];
+  if (backchannelInput && !URL.canParse(backchannelInput)) throw new CliUsageError(`--backchannel-logout-uri: not an absolute URL: "${backchannelInput}"`);
+  // '' turns back-channel logout off (also the --app-origin default).
+  const backchannelLogoutUri = backchannelInput === undefined ? undefined : backchannelInput || false;
   // A flag only, no DEV_IDP_* fallback: an exported variable would silently
   // swap the client of every IdP started from that shell (npm start's too).
   const appOriginInput = values['app-origin'];
   if (appOriginInput !== undefined) {
     let client;
     try {
-      client = appClient(appOriginInput, values['client-id']);
+      client = appClient(appOriginInput, values['client-id'], backchannelLogoutUri);
     } catch (error) {
       throw new CliUsageError(`--app-origin ${(error as Error).message}`);
     }
@@ -145,5 +154,6 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       },
     ];
   }
+  if (backchannelLogoutUri !== undefined) options.backchannelLogoutUri = backchannelLogoutUri;
   return { help: false, options };
 }

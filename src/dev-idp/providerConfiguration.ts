@@ -46,6 +46,27 @@ function clientMetadata(client: DevIdpClient): Record<string, unknown> {
     response_types: ['code'],
     redirect_uris: client.redirectUris,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
+    // Session required: logout tokens and ID tokens carry `sid`, the app matches on it.
+    ...(client.backchannelLogoutUri
+      ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true }
+      : {}),
+  };
+}
+
+type FetchOptions = RequestInit & { dispatcher?: unknown };
+
+/**
+ * oidc-provider's outgoing fetch, with its SSRF guard (which refuses loopback
+ * and private addresses) lifted for the registered back-channel logout URIs
+ * only: they are the developer's own configuration, and the app runs on
+ * loopback. Every other URL keeps the guard.
+ */
+function fetchAllowingBackchannel(clients: readonly DevIdpClient[]): (url: string, options: FetchOptions) => Promise<Response> {
+  const trusted = new Set(clients.flatMap((c) => (c.backchannelLogoutUri ? [new URL(c.backchannelLogoutUri).href] : [])));
+  return (url, options) => {
+    if (!trusted.has(url)) return globalThis.fetch(url, options as RequestInit);
+    const { dispatcher: _guarded, ...rest } = options;
+    return globalThis.fetch(url, rest);
   };
 }
 
@@ -93,8 +114,12 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
       policy: input.policy,
       url: (_ctx: unknown, interaction: { uid: string }) => `/login/${interaction.uid}`,
     },
+    fetch: fetchAllowingBackchannel(input.clients),
     features: {
       devInteractions: { enabled: false },
+      // OIDC Back-Channel Logout 1.0 for clients with a backchannel_logout_uri. Sent by
+      // our own session ending (endSession.ts), since /logout never reaches the provider's.
+      backchannelLogout: { enabled: true },
       revocation: {
         enabled: true,
         // A client may only revoke its own tokens; others are silently ignored (RFC 7009).

@@ -8,6 +8,7 @@ export interface ResolvedOptions {
   port: number;
   host: string;
   users: DevIdpUserInput[] | string | undefined;
+  /** `backchannelLogoutUri` is resolved: a normalised URL, or absent. */
   clients: DevIdpClient[];
   mode: DevIdpMode;
   groupsClaim: string;
@@ -38,7 +39,17 @@ function absoluteUrls(label: string, values: unknown): string[] {
   return [...values];
 }
 
-function checkClient(client: DevIdpClient, index: number): DevIdpClient {
+/** A back-channel logout URI: absent for false/''/undefined, else an http(s) URL without fragment (spec). */
+function backchannelUri(label: string, value: unknown): string | undefined {
+  if (value === undefined || value === false || value === '') return undefined;
+  const url = typeof value === 'string' && !value.includes('#') && URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new Error(`dev IdP: ${label} must be an absolute http(s) URL without a fragment (or false), got "${String(value)}"`);
+  }
+  return url.href;
+}
+
+function checkClient(client: DevIdpClient, index: number, defaultBackchannelUri: string | undefined): DevIdpClient {
   const label = `clients[${index}]`;
   if (typeof client.clientId !== 'string' || client.clientId.length === 0) {
     throw new Error(`dev IdP: ${label}.clientId must be a non-empty string`);
@@ -48,11 +59,14 @@ function checkClient(client: DevIdpClient, index: number): DevIdpClient {
   }
   const redirectUris = absoluteUrls(`${label}.redirectUris`, client.redirectUris);
   if (redirectUris.length === 0) throw new Error(`dev IdP: ${label}.redirectUris must not be empty`);
+  const backchannelLogoutUri =
+    client.backchannelLogoutUri === undefined ? defaultBackchannelUri : backchannelUri(`${label}.backchannelLogoutUri`, client.backchannelLogoutUri);
   return {
     clientId: client.clientId,
     ...(client.clientSecret === undefined ? {} : { clientSecret: client.clientSecret }),
     redirectUris,
     postLogoutRedirectUris: absoluteUrls(`${label}.postLogoutRedirectUris`, client.postLogoutRedirectUris ?? []),
+    ...(backchannelLogoutUri === undefined ? {} : { backchannelLogoutUri }),
   };
 }
 
@@ -79,7 +93,8 @@ export function resolveOptions(options: DevIdpOptions): ResolvedOptions {
   const groupsClaim = options.groupsClaim ?? 'groups';
   if (typeof groupsClaim !== 'string' || groupsClaim.length === 0) throw new Error('dev IdP: groupsClaim must be a non-empty string');
 
-  const clients = (options.clients ?? [DEFAULT_CLIENT]).map(checkClient);
+  const defaultBackchannelUri = backchannelUri('backchannelLogoutUri', options.backchannelLogoutUri);
+  const clients = (options.clients ?? [DEFAULT_CLIENT]).map((client, index) => checkClient(client, index, defaultBackchannelUri));
   if (clients.length === 0) throw new Error('dev IdP: clients must not be empty');
   const ids = new Set(clients.map((c) => c.clientId));
   if (ids.size !== clients.length) throw new Error('dev IdP: client ids must be unique');

@@ -11,6 +11,7 @@ import type { DevIdpContext } from './DevIdpContext.js';
 import { createDevIdpMiddleware } from './devIdpMiddleware.js';
 import { loadOidcProvider } from './loadOidcProvider.js';
 import { loadUsers } from './loadUsers.js';
+import { logoutUser } from './logoutUser.js';
 import { createProviderConfiguration, ROUTES } from './providerConfiguration.js';
 import { resolveOptions } from './resolveOptions.js';
 import type { ResolvedOptions } from './resolveOptions.js';
@@ -61,7 +62,8 @@ function banner(settings: ResolvedOptions, issuer: string): string {
 /**
  * Starts a local, Cognito-shaped OpenID provider (oidc-provider underneath)
  * on loopback: hosted login and sign-up pages, `/oauth2/*` endpoints, JWT
- * access tokens, `/logout`, and `/dev/stats` for tests.
+ * access tokens, `/logout`, back-channel logout to clients that register a
+ * `backchannelLogoutUri`, and `/dev/*` hooks for tests.
  *
  * @example
  * ```ts
@@ -212,6 +214,11 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     resetStats: () => stats.reset(),
     addUser: async (input) => {
       await addUser(input);
+    },
+    logoutUser: async (username) => {
+      const result = await logoutUser(context, username);
+      if (!result) throw new Error(`dev IdP: no user "${username}"`);
+      return result;
     },
     rotateKeys: async ({ keepPrevious = true } = {}) => {
       const next = await createSigningJwk(signingKeys[0]!.alg);

@@ -52,6 +52,19 @@ export interface DevIdpClient {
   clientSecret?: string;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  /**
+   * OIDC Back-Channel Logout 1.0 endpoint of the app, e.g.
+   * `http://localhost:3000/api/auth/backchannel-logout`. When set, the IdP
+   * POSTs a signed `logout_token` (claims `iss`, `aud`, `iat`, `exp`, `jti`,
+   * `events`, `sub`, `sid`) there whenever an IdP session this client is part
+   * of ends (`/logout`, `POST /dev/users/<username>/logout`,
+   * {@link DevIdp.logoutUser}, another user signing in in the same browser),
+   * and ID tokens for this client carry the IdP session's `sid`.
+   * Loopback and private addresses are allowed (it is configuration, not
+   * user input). `false` or `''`: none, even if {@link DevIdpOptions.backchannelLogoutUri} is set.
+   * @default DevIdpOptions.backchannelLogoutUri (none)
+   */
+  backchannelLogoutUri?: string | false;
 }
 
 /**
@@ -113,7 +126,32 @@ export interface DevIdpOptions {
    * @default 'RS256'
    */
   signingAlg?: DevIdpSigningAlg;
-  /** JSON file persisting keys, signed-up users and sessions/grants/tokens across restarts. */
+  /**
+   * Back-channel logout endpoint for every client that names none of its own
+   * ({@link DevIdpClient.backchannelLogoutUri}); handy with the default client.
+   * `false` or `''`: none.
+   * @default none (the CLI's `--app-origin` registers `<origin>/api/auth/backchannel-logout`)
+   */
+  backchannelLogoutUri?: string | false;
+  /**
+   * JSON file persisting keys, signed-up users and sessions/grants/tokens across restarts.
+   *
+   * Tests that must sign tokens as the IdP would (a forged-looking but
+   * validly signed logout token, say) read the private signing key from it:
+   * it is written when `startDevIdp` resolves, as `signingKey` (a private JWK
+   * with `kid` and `alg`; after {@link DevIdp.rotateKeys}, the current key).
+   *
+   * @example
+   * ```ts
+   * const idp = await startDevIdp({ port: 0, quiet: true, stateFile: join(tmpDir, 'idp.json') });
+   * const { signingKey } = JSON.parse(readFileSync(join(tmpDir, 'idp.json'), 'utf8'));
+   * const key = await importJWK(signingKey, signingKey.alg);
+   * const logoutToken = await new SignJWT({ events: { 'http://schemas.openid.net/event/backchannel-logout': {} }, sid })
+   *   .setProtectedHeader({ alg: signingKey.alg, kid: signingKey.kid, typ: 'logout+jwt' })
+   *   .setIssuer(idp.issuer).setAudience(clientId).setSubject(sub).setIssuedAt().setExpirationTime('2m').setJti(crypto.randomUUID())
+   *   .sign(key);
+   * ```
+   */
   stateFile?: string;
   /** Suppress the start-up banner. */
   quiet?: boolean;
@@ -138,6 +176,25 @@ export interface DevIdpStats {
   logouts: number;
   /** Successful `GET /.well-known/jwks.json`. */
   jwksFetches: number;
+  /** Back-channel logout tokens POSTed to clients: answered 200/204 (`delivered`) or not (`failed`: refused, down, timed out). */
+  backchannelLogouts: { delivered: number; failed: number };
+}
+
+/**
+ * What {@link DevIdp.logoutUser} (and `POST /dev/users/<username>/logout`) did.
+ *
+ * @example
+ * ```ts
+ * const { sessions, delivered } = await idp.logoutUser('alice@example.com');
+ * ```
+ */
+export interface DevIdpLogoutResult {
+  /** IdP sessions of the user that were ended. */
+  sessions: number;
+  /** Back-channel logout tokens the clients accepted (200/204). */
+  delivered: number;
+  /** Back-channel logout tokens that could not be delivered (logged, never fatal). */
+  failed: number;
 }
 
 /**
@@ -171,6 +228,22 @@ export interface DevIdp {
    * the new `kid`.
    */
   rotateKeys(options?: { keepPrevious?: boolean }): Promise<string>;
+  /**
+   * Admin sign-out, as an operator would do in the IdP's console: ends every
+   * IdP session of the user, revokes all their grants (refresh tokens die,
+   * the userInfo endpoint refuses their access tokens) and sends an OIDC
+   * back-channel logout token, one per session and client, to every client
+   * with a {@link DevIdpClient.backchannelLogoutUri}. Resolves once the
+   * deliveries were answered or failed (a down app is counted in `failed` and
+   * logged, never thrown). Rejects if the username is unknown. Same as
+   * `POST /dev/users/<username>/logout`.
+   *
+   * @example
+   * ```ts
+   * await idp.logoutUser('alice@example.com'); // { sessions: 2, delivered: 2, failed: 0 }
+   * ```
+   */
+  logoutUser(username: string): Promise<DevIdpLogoutResult>;
 }
 
 /**
