@@ -27,4 +27,17 @@ export interface AuthEvents {
    * instances are possible until the store is back.
    */
   storeUnavailable?: (event: { operation: 'refresh' | 'signOut' }) => void | Promise<void>;
+  /**
+   * The IdP's back-channel logout ended the sessions of `sub` and/or of its
+   * session `sid` (the verified logout token's claims; never the token).
+   */
+  backchannelLogout?: (event: { sub?: string; sid?: string }) => void | Promise<void>;
+  /**
+   * A back-channel logout request was refused (`malformed`: not one
+   * `logout_token` in a form body; `rejected`: the token failed
+   * verification; `replayed`: its `jti` was used before) or could not be
+   * completed (`unavailable`: the IdP's keys or the store could not be
+   * reached; answered 503 so the IdP may retry). Nothing was ended.
+   */
+  backchannelLogout_failure?: (event: { reason: 'malformed' | 'rejected' | 'replayed' | 'unavailable' }) => void | Promise<void>;
 }

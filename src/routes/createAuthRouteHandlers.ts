@@ -28,7 +28,7 @@ function slugOf(value: unknown): string {
 
 /**
  * Binds the auth routes (`sign-in`, `sign-up`, `sign-in-callback`,
- * `sign-out`, `sign-out-callback`) to a runtime.
+ * `sign-out`, `sign-out-callback`, `backchannel-logout`) to a runtime.
  */
 export function createAuthRouteHandlersFor(runtime: AuthRuntime) {
   /**
@@ -56,7 +56,9 @@ export function createAuthRouteHandlersFor(runtime: AuthRuntime) {
           return;
         }
         const slug = slugOf(req.query?.slug) || (req.url ?? '').split('?')[0]!.split('/').pop() || '';
-        await sendWebResponse(await handleAuthRequest(runtime, options, toWebRequest(req, runtime.options.origin), slug), res);
+        // Only back-channel logout reads a body (the IdP's form post).
+        const request = toWebRequest(req, runtime.options.origin, { withBody: slug === 'backchannel-logout' });
+        await sendWebResponse(await handleAuthRequest(runtime, options, request, slug), res);
       },
     };
   };

@@ -2,6 +2,7 @@ import type { AuthRuntime } from '../context/AuthRuntime.js';
 import { runInContext } from '../context/runInContext.js';
 import { isAuthError } from '../errors/AuthError.js';
 import type { AuthRouteHandlerOptions } from './AuthRouteHandlerOptions.js';
+import { handleBackchannelLogout } from './handleBackchannelLogout.js';
 import { handleSignIn } from './handleSignIn.js';
 import { handleSignInCallback } from './handleSignInCallback.js';
 import { handleSignOut } from './handleSignOut.js';
@@ -16,6 +17,8 @@ const ROUTES: Record<string, Route> = {
   'sign-up': { method: 'GET', run: (r) => handleSignIn(r, { signUp: true }) },
   'sign-in-callback': { method: 'GET', run: handleSignInCallback },
   'sign-out': { method: 'POST', run: handleSignOut },
+  // Server-to-server from the IdP: no Origin check, the signed logout token authenticates it.
+  'backchannel-logout': { method: 'POST', run: handleBackchannelLogout },
   'sign-out-callback': {
     method: 'GET',
     run: (r) => redirectTo(r, new URL(r.options.redirectOnSignOutComplete ?? '/', r.runtime.options.origin).href),

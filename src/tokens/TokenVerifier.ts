@@ -1,3 +1,4 @@
+import type { JWTHeaderParameters, JWTPayload } from 'jose';
 import type { JWT } from './JWT.js';
 
 /** Verifies tokens issued to this app by the configured IdP. */
@@ -15,4 +16,13 @@ export interface TokenVerifier {
    * future beyond the skew.
    */
   verifyAccessToken(token: string, options?: { ignoreExpiry?: boolean }): Promise<JWT>;
+  /**
+   * Another JWT the IdP signs for this client (a back-channel logout token):
+   * signature with the IdP's keys and the algorithm allowlist, `iss`, `aud`
+   * naming this client, `iat` and `exp` required (skew tolerated), `iat` not
+   * in the future and at most `maxAgeSeconds` old. Keys that cannot be had
+   * (JWKS or discovery down) reject with `IdpUnavailable` / `DiscoveryFailed`
+   * (no verdict on the token); every verdict is `TokenInvalid`.
+   */
+  verifyJwt(token: string, options: { maxAgeSeconds: number }): Promise<{ payload: JWTPayload; header: JWTHeaderParameters }>;
 }

@@ -1,9 +1,9 @@
 // Subpath imports: jose's barrel pulls in JWE compression, which the edge runtime lacks.
-import { JOSEError } from 'jose/errors';
+import { JOSEError, JWKSTimeout } from 'jose/errors';
 import { decodeJwt } from 'jose/jwt/decode';
 import { jwtVerify } from 'jose/jwt/verify';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
-import { AuthError } from '../errors/AuthError.js';
+import { AuthError, isAuthError } from '../errors/AuthError.js';
 import { createJwksCache } from './createJwksCache.js';
 import type { JWT } from './JWT.js';
 import type { TokenVerifier } from './TokenVerifier.js';
@@ -34,6 +34,22 @@ export interface TokenVerifierOptions {
 
 function invalid(message: string, cause?: unknown): AuthError {
   return new AuthError('TokenInvalid', message, cause === undefined ? undefined : { cause });
+}
+
+/** The IdP's keys could not be had (JWKS or discovery down): no verdict on the token. */
+class KeysUnavailable extends Error {
+  constructor(readonly reason: AuthError) {
+    super(reason.message);
+  }
+}
+
+function keysUnavailable(err: unknown): KeysUnavailable | undefined {
+  if (isAuthError(err)) return new KeysUnavailable(err);
+  // jose's fetch errors: a timeout, a non-200 answer (generic JOSEError); a fetch TypeError is no JOSEError.
+  if (err instanceof JWKSTimeout || !(err instanceof JOSEError) || err.code === 'ERR_JOSE_GENERIC') {
+    return new KeysUnavailable(new AuthError('IdpUnavailable', "The IdP's signing keys could not be fetched", { cause: err }));
+  }
+  return undefined;
 }
 
 function describe(err: unknown): string {
@@ -95,8 +111,37 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
   }
 
+  // Marks failures to get the keys, so verifyJwt can tell "IdP down" from "bad token".
+  const keysOrUnavailable: JWTVerifyGetKey = async (header, token) => {
+    try {
+      return await keys(header, token);
+    } catch (err) {
+      throw keysUnavailable(err) ?? err;
+    }
+  };
+
   return {
     algorithms: [...options.algorithms],
+    async verifyJwt(token, { maxAgeSeconds }) {
+      if (typeof token !== 'string' || token.length === 0) throw invalid('Token missing');
+      try {
+        const { payload, protectedHeader } = await jwtVerify(token, keysOrUnavailable, {
+          issuer: options.issuer,
+          audience: options.clientId,
+          algorithms: options.algorithms,
+          clockTolerance: options.clockSkew,
+          requiredClaims: ['exp', 'iat'],
+          maxTokenAge: maxAgeSeconds,
+          currentDate: new Date(now()),
+        });
+        if (typeof payload.iat !== 'number' || payload.iat > now() / 1000 + options.clockSkew) throw invalid('Token rejected: iat is in the future');
+        return { payload, header: protectedHeader };
+      } catch (err) {
+        if (err instanceof KeysUnavailable) throw err.reason;
+        if (err instanceof AuthError) throw err;
+        throw invalid(`Token rejected: ${describe(err)}`, err);
+      }
+    },
     async verifyIdToken(token, { nonce, ignoreExpiry = false } = {}) {
       const payload = await verify(token, ignoreExpiry, options.clientId);
       if (payload.token_use !== undefined && payload.token_use !== 'id') throw invalid('ID token has token_use other than "id"');
