@@ -112,6 +112,19 @@ describe('createRedisStore', () => {
     expect(got1).toEqual(['done']);
   });
 
+  it('setIfPresent replaces only an existing entry: a deleted (revoked) entry is never brought back', async () => {
+    const s = store('app');
+    expect(await s.setIfPresent('sess:h', 'v1', 60_000)).toBe(false);
+    expect(await raw.exists('app:sess:h')).toBe(0);
+    await s.set('sess:h', 'v1', 1_000);
+    expect(await s.setIfPresent('sess:h', 'v2', 60_000)).toBe(true);
+    expect(await s.get('sess:h')).toBe('v2');
+    expect(Number(await raw.pTTL('app:sess:h'))).toBeGreaterThan(50_000);
+    await s.delete('sess:h');
+    expect(await s.setIfPresent('sess:h', 'v3', 60_000)).toBe(false);
+    expect(await s.get('sess:h')).toBeUndefined();
+  });
+
   it('set members: add, list, remove; the set\'s expiry is extended by a longer member and never shortened by a shorter one', async () => {
     const s = store('app');
     expect(await s.members('user:u1')).toEqual([]);
@@ -241,6 +254,7 @@ describe('createRedisStore', () => {
       ['deleteIfEquals', () => s.deleteIfEquals('k', 'v')],
       ['publish', () => s.publish('refreshed:r', 'lost')],
       ['subscribe', () => s.subscribe('refreshed:other', () => {})],
+      ['setIfPresent', () => s.setIfPresent('k', 'v', 1000)],
       ['addMember', () => s.addMember('user:r', 'h', 1000)],
       ['removeMember', () => s.removeMember('user:r', 'h')],
       ['members', () => s.members('user:r')],

@@ -175,6 +175,11 @@ export function createRedisStore(options: RedisStoreOptions): AuthStore {
         await c.set(rk, value, { expiration: { type: 'PX', value: px } });
       });
     },
+    setIfPresent(key, value, ttlMs) {
+      const rk = k(key);
+      const px = ttl(ttlMs);
+      return call('setIfPresent', async (c) => (await c.set(rk, value, { condition: 'XX', expiration: { type: 'PX', value: px } })) === 'OK');
+    },
     delete(key) {
       const rk = k(key);
       return call('delete', async (c) => {

@@ -54,6 +54,15 @@ export interface AuthStore {
   /** Writes `value` under `key` with an expiry, replacing what was there. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
 
+  /**
+   * Replaces the value under `key` with an expiry only if `key` holds
+   * something, atomically: an update never brings back an entry another
+   * instance deleted meanwhile (a revoked session refreshed at that moment).
+   *
+   * @returns `true` when this call wrote the value, `false` when there was nothing to replace.
+   */
+  setIfPresent(key: string, value: string, ttlMs: number): Promise<boolean>;
+
   /** Removes `key`; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
 
