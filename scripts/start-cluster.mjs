@@ -87,7 +87,9 @@ if (redisUrl) {
   await orStop(redisReady(redisPort));
 }
 
-start('dev IdP', devIdpArgs({ root, port: idpPort, origin, mode: process.env.DEV_IDP_MODE, users: process.env.DEV_IDP_USERS }), root);
+// Back-channel logout on: ending a session at the IdP (its /logout, or
+// POST /dev/users/<username>/logout) ends the app's sessions on every instance.
+start('dev IdP', devIdpArgs({ root, port: idpPort, origin, mode: process.env.DEV_IDP_MODE, users: process.env.DEV_IDP_USERS, backchannelLogout: true }), root);
 appPorts.forEach((port, i) => {
   // node + next's bin directly (not npx): stopping the group then frees the port.
   start(`instance ${i + 1}`, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], appDir, {
@@ -142,9 +144,9 @@ console.log(`
   example app  ${origin}   (round-robin over ${appPorts.map((p) => `127.0.0.1:${p}`).join(', ')}; response header x-instance: 1|2|3)
   sessions     SESSION_MODE=${sessionMode}   (${sessionMode === 'server' ? 'server-side: one small nsa.sid cookie, tokens in Redis; your devices at /sessions' : 'sealed session cookie; SESSION_MODE=server for server-side sessions'})
   Redis        ${redactUrl(redisUrl)}   (runtimeOptions.store, prefix acme-notes)
-  dev IdP      ${issuer}   (development only; refresh calls: ${issuer}/dev/stats)
-  users        alice@example.com / alice-password  (group ADMINS)
-               bob@example.com / bob-password
+  dev IdP      ${issuer}   (development only; refresh calls: ${issuer}/dev/stats;
+               back-channel logout to ${origin}/api/auth/backchannel-logout)
+  users        ${process.env.DEV_IDP_USERS ? `from ${process.env.DEV_IDP_USERS}` : 'alice@example.com / alice-password  (group ADMINS)\n               bob@example.com / bob-password'}
   Ctrl+C stops everything.
 `);
 

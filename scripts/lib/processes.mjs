@@ -150,8 +150,12 @@ export async function waitFor(url) {
   throw new Error(`${url} did not come up`);
 }
 
-/** The dev IdP CLI's arguments for the example app at `origin` (`users`: another users file, relative to root). */
-export function devIdpArgs({ root, port, origin, mode, users }) {
+/**
+ * The dev IdP CLI's arguments for the example app at `origin` (`users`: another
+ * users file, relative to root; `backchannelLogout`: the IdP POSTs a logout
+ * token to the app's /api/auth/backchannel-logout whenever a session ends).
+ */
+export function devIdpArgs({ root, port, origin, mode, users, backchannelLogout = false }) {
   const args = [
     join(root, 'dist', 'dev-idp', 'cli.js'),
     '--port', String(port),
@@ -159,6 +163,7 @@ export function devIdpArgs({ root, port, origin, mode, users }) {
     '--redirect-uri', `${origin}/api/auth/sign-in-callback`,
     '--logout-uri', `${origin}/api/auth/sign-out-callback`,
   ];
+  if (backchannelLogout) args.push('--backchannel-logout-uri', `${origin}/api/auth/backchannel-logout`);
   if (mode) args.push('--mode', mode);
   return args;
 }
