@@ -139,6 +139,22 @@ describe('createRevocationList with a store (two instances)', () => {
     expect(await list().isRevoked({ sub: 'alice', authTime: T0 + 15_000 })).toBe(true);
   });
 
+  it('concurrent revokes of one user on three instances keep the latest cut-off (300 rounds)', async () => {
+    const instances = [list(), list(), list()];
+    const reader = store();
+    const wrong: string[] = [];
+    for (let round = 0; round < 300; round++) {
+      const sub = `race-${round}`;
+      const ats = [T0 - 3_000 + round, T0 - 2_000 + round, T0 - 1_000 + round];
+      await Promise.all(instances.map((l, i) => l.revoke({ sub }, ats[(i + round) % 3])));
+      const [hash] = await instances[0]!.hashesOf({ sub });
+      const stored = await reader.get(`cut:${hash}`);
+      if (stored !== String(T0 - 1_000 + round)) wrong.push(`${sub}: ${stored}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await raw.keys(`${PREFIX}:cutlock:*`)).toEqual([]);
+  });
+
   it('a cut-off in the future is clamped to now: a sign-in after the call is not ended', async () => {
     const a = list();
     await a.revoke({ sub: 'alice' }, T0 + 3_600_000);
@@ -240,6 +256,9 @@ describe('createRevocationList with a store (two instances)', () => {
     const b = list();
     expect(await b.isRevoked({ sub: 'alice', authTime: Number.NaN })).toBe(true);
     expect(await b.isRevoked({ sub: 'bob', authTime: Number.NaN })).toBe(false);
+    // A session with no user at all is not let through.
+    expect(await b.isRevoked({ sub: '', authTime: T0 + 1 })).toBe(true);
+    expect(await b.isRevoked({ sub: undefined as unknown as string, authTime: T0 + 1 })).toBe(true);
   });
 
   it('a refreshed cookie (new iat, same auth_time) cannot escape the cut-off', async () => {

@@ -73,7 +73,8 @@ export interface RevocationList {
    * True when a cut-off for the session's `sub` (or `sid`) is at or after its
    * `authTime`. Answers from this process's memory when it already knows such
    * a cut-off, else asks the store. Never rejects: when the store is down it
-   * answers from memory and calls `onUnavailable`.
+   * answers from memory and calls `onUnavailable`. A `sub` that is not a
+   * non-empty string answers `true`.
    */
   isRevoked(facts: RevocationFacts): Promise<boolean>;
   /** The hashes a session's cut-offs are kept under, to match {@link RevokedCut.hashes} (e.g. for cache entries). */
@@ -96,6 +97,10 @@ export const REVOKED_CHANNEL = 'sessions:revoked';
 
 // iron's timestamp skew: a seal stays valid up to 60 s after its ttl.
 const SEAL_SKEW_MS = 60_000;
+// The lock that serialises raising one cut-off: its expiry and how often to
+// try for it (5 ms, 10 ms, … between tries: ~1 s in all).
+const LOCK_TTL_MS = 2000;
+const LOCK_ATTEMPTS = 20;
 // Do not retry a failed subscription more often than this.
 const RESUBSCRIBE_MS = 1000;
 // `cut <at> <hash>[,<hash>]`: hashes only, never a sub or sid in clear.
@@ -164,11 +169,9 @@ export function revocationAuthTime(claims: { auth_time?: unknown; iat?: unknown 
  * Store keys are `cut:<base64url SHA-256(issuer + ' sub ' + sub)>` (and
  * `' sid ' + sid`, `' nosid ' + sub` for sessions without a `sid`), values
  * the cut-off in epoch ms, expiring after `ttlMs`. A cut-off only moves
- * forward: the first write is atomic (`setIfAbsent`); later ones read,
- * compare, write and read back. Without Lua two concurrent revokes of one
- * user can still leave the earlier of the two cut-offs (both are "now", so
- * only a session authenticated in the milliseconds between them escapes, and
- * only on an instance that missed the push, which carries the later one).
+ * forward: the first write is atomic (`setIfAbsent`); a later one reads,
+ * compares and writes under a short per-key lock taken with `setIfAbsent`
+ * (no Lua needed, so any {@link AuthStore} works).
  *
  * @example
  * ```ts
@@ -279,23 +282,51 @@ export function createRevocationList(options: RevocationListOptions): Revocation
     return pending;
   }
 
-  /** Moves the store's cut-off under `hash` forward to `at` (never back). */
-  async function raise(s: AuthStore, hash: string, at: number): Promise<void> {
-    const value = String(at);
-    if (await s.setIfAbsent(key(hash), value, ttl)) return;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const current = parseCut(await s.get(key(hash)));
-      if (current !== undefined && current >= at) return;
-      await s.set(key(hash), value, ttl);
-      // Read back: a concurrent revoke with an earlier cut-off may have
-      // written over ours between its read and its write.
-    }
+  /** Read, compare, write: moves the store's cut-off under `hash` forward to `at`. */
+  async function raiseUnlocked(s: AuthStore, hash: string, at: number): Promise<void> {
+    const current = parseCut(await s.get(key(hash)));
+    if (current === undefined || current < at) await s.set(key(hash), String(at), ttl);
   }
 
-  async function checkHashes(facts: { sub: string; sid?: string }): Promise<string[]> {
-    return nonEmpty(facts.sid)
-      ? Promise.all([sha256(`${issuer} sub ${facts.sub}`), sha256(`${issuer} sid ${facts.sid}`)])
-      : Promise.all([sha256(`${issuer} sub ${facts.sub}`), sha256(`${issuer} nosid ${facts.sub}`)]);
+  /**
+   * Moves the store's cut-off under `hash` forward to `at`, never back. The
+   * first cut-off is one atomic `setIfAbsent`; a later one reads, compares and
+   * writes under a short lock (`cutlock:<hash>`), so two instances revoking
+   * one user at once cannot leave the earlier cut-off. A lock held longer than
+   * ~1 s (its holder died) is given up on: the write then goes unlocked.
+   */
+  async function raise(s: AuthStore, hash: string, at: number): Promise<void> {
+    if (await s.setIfAbsent(key(hash), String(at), ttl)) return;
+    const lock = `cutlock:${hash}`;
+    const owner = crypto.randomUUID();
+    for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+      if (await s.setIfAbsent(lock, owner, LOCK_TTL_MS)) {
+        try {
+          await raiseUnlocked(s, hash, at);
+        } finally {
+          await s.deleteIfEquals(lock, owner).catch(() => {});
+        }
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5 * (attempt + 1)));
+    }
+    await raiseUnlocked(s, hash, at);
+  }
+
+  // Hashes of recently checked sessions: a repeated check (another cold read
+  // of the same user) skips the two SHA-256 digests.
+  const hashMemo = new Map<string, Promise<string[]>>();
+
+  function checkHashes(facts: { sub: string; sid?: string }): Promise<string[]> {
+    const sid = nonEmpty(facts.sid) ? facts.sid : undefined;
+    const memoKey = sid === undefined ? `${facts.sub}\n` : `${facts.sub}\n${sid}`;
+    let hashes = hashMemo.get(memoKey);
+    if (hashes === undefined) {
+      hashes = Promise.all([sha256(`${issuer} sub ${facts.sub}`), sid === undefined ? sha256(`${issuer} nosid ${facts.sub}`) : sha256(`${issuer} sid ${sid}`)]);
+      if (hashMemo.size >= maxEntries) hashMemo.delete(hashMemo.keys().next().value!);
+      hashMemo.set(memoKey, hashes);
+    }
+    return hashes;
   }
 
   return {
@@ -321,6 +352,8 @@ export function createRevocationList(options: RevocationListOptions): Revocation
     },
 
     async isRevoked(facts) {
+      // A session without a user is not one (fail closed).
+      if (!nonEmpty(facts.sub)) return true;
       const authTime = Number.isFinite(facts.authTime) ? facts.authTime : Number.NEGATIVE_INFINITY;
       const hashes = await checkHashes(facts);
       const t = now();
@@ -354,7 +387,7 @@ export function createRevocationList(options: RevocationListOptions): Revocation
       }
     },
 
-    hashesOf: checkHashes,
+    hashesOf: async (facts) => [...(await checkHashes(facts))],
 
     onRevoked(listener) {
       listeners.add(listener);
