@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isAuthError } from '../errors/AuthError.js';
@@ -190,6 +191,10 @@ describe('createRevocationList with a store (two instances)', () => {
       expect(m).not.toContain('alice');
       expect(m).not.toContain(sid);
     }
+    // The contract's format: cut:<base64url SHA-256(issuer + ' sub ' + sub)>.
+    const expected = createHash('sha256').update(`${ISSUER} sub ${sub}`).digest('base64url');
+    expect(await a.hashesOf({ sub })).toEqual([expected, createHash('sha256').update(`${ISSUER} nosid ${sub}`).digest('base64url')]);
+    expect(keys).toContain(`${PREFIX}:cut:${expected}`);
     // Hashed with the issuer: the same sub at another IdP is another key.
     const other = createRevocationList({ issuer: 'https://other-idp.example.test', ttlMs: TTL, now });
     expect(await other.hashesOf({ sub })).not.toEqual(await a.hashesOf({ sub }));
@@ -279,6 +284,7 @@ describe('createRevocationList with a store (two instances)', () => {
     expect(await raw.keys('*')).toEqual([]);
     expect(() => createRevocationList({ issuer: '', ttlMs: TTL })).toThrow(expect.objectContaining({ code: 'InvalidConfig' }));
     expect(() => createRevocationList({ issuer: ISSUER, ttlMs: 0 })).toThrow(expect.objectContaining({ code: 'InvalidConfig' }));
+    expect(() => createRevocationList({ issuer: ISSUER } as RevocationListOptions)).toThrow(expect.objectContaining({ code: 'InvalidConfig' }));
     expect(() => createRevocationList({ issuer: ISSUER, ttlMs: TTL, maxEntries: 1.5 })).toThrow(expect.objectContaining({ code: 'InvalidConfig' }));
   });
 

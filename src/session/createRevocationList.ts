@@ -149,6 +149,15 @@ function parseCut(value: string | undefined): number | undefined {
  * browser for Amplify's cookies, or by an instance that could not reach the
  * store) is still ended; `iat` changes with every refresh.
  *
+ * But `auth_time` is when the user last typed a password at the IdP: a
+ * sign-in through the IdP's still-open session (SSO, no password asked)
+ * brings back the OLD `auth_time` (checked on the dev IdP). After a `{ sub }`
+ * cut-off that did not end the IdP sessions (sign-out-everywhere from the
+ * app), such a sign-in is ended again at once. A codec that can carry its
+ * own sign-in time (the callback's clock, kept across refreshes) should pass
+ * that instead; else the sign-in must force a fresh login (`prompt=login`)
+ * when the new session is already revoked.
+ *
  * @example
  * ```ts
  * const authTime = revocationAuthTime(session.idToken.payload) ?? Number.NaN;
@@ -184,6 +193,7 @@ export function revocationAuthTime(claims: { auth_time?: unknown; iat?: unknown 
 export function createRevocationList(options: RevocationListOptions): RevocationList {
   const { store, issuer, onUnavailable } = options;
   if (!nonEmpty(issuer)) throw new AuthError('InvalidConfig', 'createRevocationList: issuer is required');
+  if (options.ttlMs === undefined) throw new AuthError('InvalidConfig', 'createRevocationList: ttlMs is required');
   positiveInteger(options.ttlMs, 'createRevocationList: ttlMs');
   positiveInteger(options.maxEntries, 'createRevocationList: maxEntries');
   const ttl = options.ttlMs + SEAL_SKEW_MS;
