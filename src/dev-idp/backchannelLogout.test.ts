@@ -1,7 +1,11 @@
 // OIDC Back-Channel Logout 1.0 from the dev IdP: real startDevIdp, real
 // oidc-provider, and a loopback receiver standing in for the app's route.
-import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
-import type { JWTPayload } from 'jose';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { createRemoteJWKSet, decodeJwt, importJWK, jwtVerify, SignJWT } from 'jose';
+import type { JWK, JWTPayload } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { runAuthorizationCodeFlow } from './authorizationCodeFlow.js';
@@ -284,5 +288,30 @@ describe('backchannelLogoutUri option', () => {
 
   it.each(['http://localhost:3000/bcl#frag', 'ftp://localhost/bcl', 'not a url', '/api/auth/backchannel-logout'])('rejects %j', (uri) => {
     expect(() => resolveOptions({ backchannelLogoutUri: uri })).toThrow(/backchannelLogoutUri must be an absolute http\(s\) URL without a fragment/);
+  });
+});
+
+describe('signing test logout tokens with the IdP key (for the app route tests)', () => {
+  it('the state file holds the private signing key; a token signed with it verifies against the IdP JWKS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dev-idp-key-'));
+    const idp = await startDevIdp({ port: 0, quiet: true, stateFile: join(dir, 'idp.json'), signingAlg: 'ES256' });
+    try {
+      const { signingKey } = JSON.parse(readFileSync(join(dir, 'idp.json'), 'utf8')) as { signingKey: JWK & { alg: string; kid: string } };
+      const token = await new SignJWT({ events: { [EVENT]: {} }, sid: 'test-sid' })
+        .setProtectedHeader({ alg: signingKey.alg, kid: signingKey.kid, typ: 'logout+jwt' })
+        .setIssuer(idp.issuer)
+        .setAudience(CLIENT_ID)
+        .setSubject('test-sub')
+        .setIssuedAt()
+        .setExpirationTime('2m')
+        .setJti('test-jti')
+        .sign(await importJWK(signingKey, signingKey.alg));
+      const jwks = createRemoteJWKSet(new URL(`${idp.issuer}/.well-known/jwks.json`));
+      const { payload } = await jwtVerify(token, jwks, { issuer: idp.issuer, audience: CLIENT_ID, typ: 'logout+jwt' });
+      expect(payload.sid).toBe('test-sid');
+    } finally {
+      await idp.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

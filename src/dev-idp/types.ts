@@ -138,8 +138,9 @@ export interface DevIdpOptions {
    *
    * Tests that must sign tokens as the IdP would (a forged-looking but
    * validly signed logout token, say) read the private signing key from it:
-   * it is written when `startDevIdp` resolves, as `signingKey` (a private JWK
-   * with `kid` and `alg`; after {@link DevIdp.rotateKeys}, the current key).
+   * it is written before `startDevIdp` resolves, as `signingKey` (a private
+   * JWK with `kid` and `alg`; {@link DevIdp.rotateKeys} rewrites the file
+   * with the new key within ~20 ms, `close()` at once).
    *
    * @example
    * ```ts
