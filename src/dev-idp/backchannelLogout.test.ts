@@ -13,7 +13,7 @@ import { CookieJar } from './CookieJar.js';
 import { startDevIdp } from './index.js';
 import type { DevIdp, DevIdpMode } from './index.js';
 import { resolveOptions } from './resolveOptions.js';
-import { alice, bob, CLIENT_ID, exchangeCode, formAction, LOGOUT_URI, postPage, REDIRECT_URI, refresh, startAuthorization } from './__tests__/helpers.js';
+import { alice, bob, CLIENT_ID, exchangeCode, formAction, LOGOUT_URI, postPage, REDIRECT_URI, refresh, startAuthorization, userInfo } from './__tests__/helpers.js';
 import { startLogoutReceiver } from './__tests__/startLogoutReceiver.js';
 import type { LogoutReceiver } from './__tests__/startLogoutReceiver.js';
 
@@ -172,6 +172,8 @@ describe('admin sign-out of a user', () => {
 
     expect((await refresh(idp.issuer, first.refreshToken!)).body.error).toBe('invalid_grant');
     expect((await refresh(idp.issuer, second.refreshToken!)).body.error).toBe('invalid_grant');
+    expect((await userInfo(idp.issuer, first.accessToken)).status).toBe(401);
+    expect((await userInfo(idp.issuer, bobTokens.accessToken)).status).toBe(200);
     // Both browsers must sign in again; Bob is untouched.
     expect((await runAuthorizationCodeFlow(laptop, alice(idp.issuer))).promptedForPassword).toBe(true);
     expect((await refresh(idp.issuer, bobTokens.refreshToken!)).status).toBe(200);
