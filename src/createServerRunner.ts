@@ -14,6 +14,12 @@ import { AMPLIFY_COOKIE_MAX_AGE, createAmplifyCodec } from './session/createAmpl
 import { createSealedCodec } from './session/createSealedCodec.js';
 import { createSessionCache } from './session/SessionCache.js';
 import { createCookieSessionDirectory } from './session/createCookieSessionDirectory.js';
+import { createServerCodec } from './session/createServerCodec.js';
+import type { ServerCodec } from './session/createServerCodec.js';
+import { createServerSessionDirectory } from './session/createServerSessionDirectory.js';
+import { createRevocationList } from './session/createRevocationList.js';
+import { revocationCheck } from './session/revocationCheck.js';
+import { revokeToken } from './tokens/revokeToken.js';
 import { checkSessionClaims } from './tokens/checkSessionClaims.js';
 import { AuthError, isAuthError } from './errors/AuthError.js';
 import { createRefresher, sharedRefresherState } from './tokens/createRefresher.js';
@@ -21,6 +27,7 @@ import { createRefreshCoordinator } from './tokens/createRefreshCoordinator.js';
 import type { AuthStore } from './store/AuthStore.js';
 import type { Refresher, RefresherState } from './tokens/createRefresher.js';
 import type { TokenSet } from './session/TokenSet.js';
+import type { Session } from './session/Session.js';
 import { decodeJWT } from './tokens/decodeJWT.js';
 import { refreshTokenGrant } from './tokens/refreshTokenGrant.js';
 import { userOf } from './context/userOf.js';
@@ -98,37 +105,6 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
   // with a Domain only __Secure- is allowed.
   const cookieName = secure ? `${domain ? '__Secure-' : '__Host-'}${name}` : name;
   const sessionCookie = { secure, sameSite, path: '/', maxAge, ...(domain ? { domain } : {}) };
-  const codec = options.session.codec === 'amplify'
-    ? createAmplifyCodec({
-        clientId: config.clientId,
-        verifier,
-        // Not httpOnly: Amplify's browser code reads and writes these cookies.
-        // Amplify's own lifetime unless configured: switching must sign nobody out early.
-        cookieOptions: { ...sessionCookie, httpOnly: false, maxAge: runtimeOptions?.cookies?.maxAge ?? AMPLIFY_COOKIE_MAX_AGE },
-      })
-    : createSealedCodec({
-    cookieName,
-    secrets: options.secrets,
-    cookieOptions: { ...sessionCookie, httpOnly: true },
-    cache: createSessionCache(options.session.cacheSize, options.session.cacheBytes),
-    checkSession: (session) =>
-      checkSessionClaims(
-        { issuer: config.issuer, clientId: config.clientId, flavor: config.flavor, algorithms: options.tokens.algorithms, accessTokenAudience: config.accessTokenAudience },
-        session.idToken,
-        session.accessToken,
-      ),
-    ...(options.session.verifySignatures === 'never'
-      ? {}
-      : { verifySignatures: { mode: options.session.verifySignatures, verify: (session) => verifySessionTokens(verifier, session) } }),
-  });
-  const transactions = {
-    prefix: secure ? '__Host-nsa.tx' : 'nsa.tx',
-    secrets: options.secrets,
-    // Lax: the IdP's redirect back is a top-level GET navigation, which Lax allows.
-    cookieOptions: { httpOnly: true, secure, sameSite: 'lax' as const, path: '/' },
-    ttl: 600,
-    maxParallel: 3,
-  };
   const emit: AuthRuntime['emit'] = (name, event) => {
     const callback = options.events[name] as ((e: typeof event) => unknown) | undefined;
     if (callback === undefined) return;
@@ -139,11 +115,97 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
       report();
     }
   };
+  const checkSession = (session: Session) =>
+    checkSessionClaims(
+      { issuer: config.issuer, clientId: config.clientId, flavor: config.flavor, algorithms: options.tokens.algorithms, accessTokenAudience: config.accessTokenAudience },
+      session.idToken,
+      session.accessToken,
+    );
+  const verifySignatures =
+    options.session.verifySignatures === 'never'
+      ? undefined
+      : { mode: options.session.verifySignatures, verify: (session: Session) => verifySessionTokens(verifier, session) };
+  // Cookie codecs: "signed out everywhere" is a cut-off time per user / IdP
+  // session, checked on cold reads and before refreshes (shared through the store when there is one).
+  const revocations =
+    options.session.codec === 'server'
+      ? undefined
+      : createRevocationList({
+          ...(options.store ? { store: options.store } : {}),
+          issuer: config.issuer,
+          ttlMs: (options.session.codec === 'amplify' ? (runtimeOptions?.cookies?.maxAge ?? AMPLIFY_COOKIE_MAX_AGE) : maxAge) * 1000,
+          onUnavailable: () => emit('storeUnavailable', { operation: 'revocation' }),
+        });
+  const isRevoked = revocations ? revocationCheck(revocations) : undefined;
+  let serverCodec: ServerCodec | undefined;
+  const codec = options.session.codec === 'server'
+    ? (serverCodec = createServerCodec({
+        // `nsa.sid` beside the sealed codec's `nsa.session`; a custom base name gets `.sid`.
+        cookieName: `${secure ? (domain ? '__Secure-' : '__Host-') : ''}${name === 'nsa.session' ? 'nsa' : name}.sid`,
+        secrets: options.secrets,
+        cookieOptions: { ...sessionCookie, httpOnly: true },
+        store: options.store!,
+        issuer: config.issuer,
+        maxEntries: options.session.cacheSize,
+        offlineMaxAgeMs: options.session.offlineMaxAge * 1000,
+        checkSession,
+        ...(verifySignatures ? { verifySignatures } : {}),
+        onUnavailable: (operation) => emit('storeUnavailable', { operation }),
+        // A sign-out made during a store outage reached the store later: revoke at the IdP too, as sign-out does.
+        onLateEnd: (tokens) => {
+          const refreshToken = tokens.refreshToken;
+          if (refreshToken === undefined) return;
+          void endpoints()
+            .then((known) => revokeToken(config, known, refreshToken, options.httpTimeoutMs))
+            .catch(() => {});
+        },
+      }))
+    : options.session.codec === 'amplify'
+    ? createAmplifyCodec({
+        clientId: config.clientId,
+        verifier,
+        // Not httpOnly: Amplify's browser code reads and writes these cookies.
+        // Amplify's own lifetime unless configured: switching must sign nobody out early.
+        cookieOptions: { ...sessionCookie, httpOnly: false, maxAge: runtimeOptions?.cookies?.maxAge ?? AMPLIFY_COOKIE_MAX_AGE },
+        ...(isRevoked ? { isRevoked, onRevoked: (listener: () => void) => revocations!.onRevoked(listener) } : {}),
+      })
+    : createSealedCodec({
+    cookieName,
+    secrets: options.secrets,
+    cookieOptions: { ...sessionCookie, httpOnly: true },
+    cache: createSessionCache(options.session.cacheSize, options.session.cacheBytes),
+    checkSession,
+    ...(verifySignatures ? { verifySignatures } : {}),
+    ...(revocations && isRevoked ? { isRevoked, revocations } : {}),
+  });
+  const transactions = {
+    prefix: secure ? '__Host-nsa.tx' : 'nsa.tx',
+    secrets: options.secrets,
+    // Lax: the IdP's redirect back is a top-level GET navigation, which Lax allows.
+    cookieOptions: { httpOnly: true, secure, sameSite: 'lax' as const, path: '/' },
+    ttl: 600,
+    maxParallel: 3,
+  };
   const refresher = createRuntimeRefresher({ config, options, endpoints, verifier, emit });
   // One memory per process, like the refresher's: route handlers of one app may be separate bundles.
   const consumedStates = createConsumedStates({ entries: sharedConsumedStates(config.issuer, config.clientId) });
-  const sessions = createCookieSessionDirectory();
-  return { config, options, endpoints, verifier, codec, transactions, consumedStates, refresher, sessions, emit };
+  const sessions = serverCodec
+    ? createServerSessionDirectory(serverCodec)
+    : createCookieSessionDirectory({ revoke: (match) => revocations!.revoke(match) });
+  return {
+    config,
+    options,
+    endpoints,
+    verifier,
+    codec,
+    transactions,
+    consumedStates,
+    refresher,
+    sessions,
+    ...(serverCodec ? { serverCodec } : {}),
+    ...(isRevoked ? { isRevoked } : {}),
+    emit,
+  };
 }
 
 type RefresherParts = Pick<AuthRuntime, 'config' | 'options' | 'endpoints' | 'verifier' | 'emit'>;

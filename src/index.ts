@@ -17,3 +17,4 @@ export type { AuthGuard } from './guard/createAuthGuard.js';
 export type { AuthEvents, AuthEventUser } from './config/AuthEvents.js';
 export type { AuthStore } from './store/AuthStore.js';
 export type { AuthUser } from './context/userOf.js';
+export type { SessionInfo } from './context/SessionInfo.js';

@@ -24,9 +24,13 @@ export interface AuthEvents {
    * `runtimeOptions.store` failed (down, disconnected, slower than its
    * timeout) during a refresh or a sign-out: that call went on per-process,
    * as without a store. Sessions keep working; refresh races between
-   * instances are possible until the store is back.
+   * instances are possible until the store is back. `'session'`: a
+   * server-side session (`session.codec: 'server'`) could not be read or
+   * written (the request got a 503, nobody was signed out). `'revocation'`:
+   * the cut-off list could not be read; the check answered from this
+   * process's memory.
    */
-  storeUnavailable?: (event: { operation: 'refresh' | 'signOut' }) => void | Promise<void>;
+  storeUnavailable?: (event: { operation: 'refresh' | 'signOut' | 'session' | 'revocation' }) => void | Promise<void>;
   /**
    * The IdP's back-channel logout ended the sessions of `sub` and/or of its
    * session `sid` (the verified logout token's claims; never the token).

@@ -127,7 +127,7 @@ describe('resolveRuntimeOptions', () => {
 
   it('session.verifySignatures defaults to once; verifyOnRead: true still means always', () => {
     const base = { secret: SECRET, origin: 'http://localhost:3000' };
-    expect(resolveRuntimeOptions(base, {}).session).toEqual({ codec: 'sealed', verifySignatures: 'once', cacheSize: 10_000, cacheBytes: 64 * 2 ** 20 });
+    expect(resolveRuntimeOptions(base, {}).session).toEqual({ codec: 'sealed', verifySignatures: 'once', cacheSize: 10_000, cacheBytes: 64 * 2 ** 20, offlineMaxAge: 5 });
     expect(resolveRuntimeOptions({ ...base, session: { verifyOnRead: true } }, {}).session.verifySignatures).toBe('always');
     expect(resolveRuntimeOptions({ ...base, session: { verifySignatures: 'never' } }, {}).session.verifySignatures).toBe('never');
   });

@@ -155,7 +155,11 @@ export function resolveRuntimeOptions(
     if (typeof fn !== 'function') throw invalidConfig(`runtimeOptions.events.${name}`, 'must be a function');
   }
   const codec = options.session?.codec ?? 'sealed';
-  if (codec !== 'sealed' && codec !== 'amplify') throw invalidConfig('runtimeOptions.session.codec', 'must be "sealed" or "amplify"');
+  if (codec !== 'sealed' && codec !== 'amplify' && codec !== 'server') throw invalidConfig('runtimeOptions.session.codec', 'must be "sealed", "amplify" or "server"');
+  const offlineMaxAge = options.session?.offlineMaxAge ?? 5;
+  if (typeof offlineMaxAge !== 'number' || !Number.isFinite(offlineMaxAge) || offlineMaxAge <= 0 || offlineMaxAge > 300) {
+    throw invalidConfig('runtimeOptions.session.offlineMaxAge', 'must be a number of seconds above 0 and at most 300');
+  }
   const httpTimeoutMs = options.httpTimeoutMs ?? 5000;
   if (!Number.isFinite(httpTimeoutMs) || httpTimeoutMs <= 0) throw invalidConfig('runtimeOptions.httpTimeoutMs', 'must be a positive number');
   const { store } = options;
@@ -170,6 +174,17 @@ export function resolveRuntimeOptions(
         'needs the Node.js runtime, and this is the edge runtime: run the proxy/middleware on Node (Next 16 proxy.ts, or `export const config = { runtime: \'nodejs\' }` in Next 15.5+ middleware), or create a runner without a store for edge code',
       );
     }
+  }
+  if (codec === 'server') {
+    if (store === undefined) {
+      throw invalidConfig(
+        'runtimeOptions.store',
+        'is required with session.codec "server" (sessions live in the store): pass createRedisStore(...) from next-server-auth/redis, or use the default "sealed" codec',
+      );
+    }
+    const methods = ['setIfPresent', 'addMember', 'removeMember', 'members'] as const;
+    const missing = methods.filter((m) => typeof (store as unknown as Record<string, unknown>)[m] !== 'function');
+    if (missing.length > 0) throw invalidConfig('runtimeOptions.store', `must support server-side sessions for session.codec "server"; missing ${missing.join(', ')}`);
   }
   const signInPath = options.signInPath ?? '/api/auth/sign-in';
   // A path on this origin: "//host" or "/\host" would send users to another site.
@@ -186,7 +201,7 @@ export function resolveRuntimeOptions(
       maxAge: c.maxAge ?? 30 * 24 * 3600,
       name: c.name ?? 'nsa.session',
     },
-    session: { codec, verifySignatures, cacheSize, cacheBytes },
+    session: { codec, verifySignatures, cacheSize, cacheBytes, offlineMaxAge },
     tokens: { clockSkew, algorithms },
     refresh: { leeway, grace },
     events,

@@ -39,9 +39,28 @@ export interface RuntimeOptions {
      * (`CognitoIdentityServiceProvider.<clientId>.<username>.idToken`, …), readable and
      * writable by `Amplify.configure(outputs, { ssr: true })` in the browser; tokens
      * are verified with jose on every read, cookies are not httpOnly.
+     * `'server'`: server-side sessions. The browser holds one small httpOnly
+     * cookie (`nsa.sid`, a random id and its HMAC, under 200 bytes, never
+     * chunked); the tokens live in `runtimeOptions.store`, sealed with
+     * `secret`. Sign-out deletes the record, so every copy of the cookie is
+     * dead at once on every instance; `listSessions`, `revokeSession` and
+     * `signOutEverywhere` work per session. Needs `store` (else
+     * `InvalidConfig` at start-up) and the Node.js runtime. A store outage
+     * makes reads that miss the per-process cache answer 503 (never "signed
+     * out"). The session lasts at most `cookies.maxAge` from sign-in.
      * @default 'sealed'
      */
-    codec?: 'sealed' | 'amplify';
+    codec?: 'sealed' | 'amplify' | 'server';
+    /**
+     * `codec: 'server'`: seconds a process may serve a cached session without
+     * hearing about revocations, i.e. while its pub/sub subscription to the
+     * store is down or not yet made (then the cache is flushed and each entry
+     * is re-read from the store after this long). With the subscription up,
+     * revocations reach every instance's cache at once and entries live until
+     * their access token is due. A positive number, at most 300.
+     * @default 5
+     */
+    offlineMaxAge?: number;
     /**
      * When the sealed codec verifies the tokens' signatures (jose, cached
      * JWKS; `iss`, `aud`/`client_id` and `token_use` too, while an expired
@@ -133,7 +152,7 @@ export interface ResolvedRuntimeOptions {
   /** True when `origin` is https: Secure cookies and the `__Host-` prefix. */
   secure: boolean;
   cookies: { domain?: string; sameSite: 'lax' | 'strict' | 'none'; maxAge: number; name: string };
-  session: { codec: 'sealed' | 'amplify'; verifySignatures: 'once' | 'always' | 'never'; cacheSize: number; cacheBytes: number };
+  session: { codec: 'sealed' | 'amplify' | 'server'; verifySignatures: 'once' | 'always' | 'never'; cacheSize: number; cacheBytes: number; offlineMaxAge: number };
   tokens: { clockSkew: number; algorithms: string[] };
   refresh: { leeway: number; grace: number };
   events: AuthEvents;

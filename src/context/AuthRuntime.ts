@@ -7,6 +7,8 @@ import type { ConsumedStates } from '../oauth/createConsumedStates.js';
 import type { Refresher } from '../tokens/createRefresher.js';
 import type { AuthEvents } from '../config/AuthEvents.js';
 import type { SessionDirectory } from '../session/SessionDirectory.js';
+import type { ServerCodec } from '../session/createServerCodec.js';
+import type { Session } from '../session/Session.js';
 
 /**
  * Everything one `createServerRunner` call owns and its contexts share:
@@ -28,5 +30,12 @@ export interface AuthRuntime {
   /** Calls an event callback; never throws, never awaits the callback's completion. */
   /** Ends sessions by user or IdP session (sign-out everywhere, back-channel logout). */
   readonly sessions: SessionDirectory;
+  /** `session.codec: 'server'`: the codec (the same object as `codec`), with its listing and ending of sessions. */
+  readonly serverCodec?: ServerCodec;
+  /**
+   * Cookie codecs: true when a cut-off ("signed out everywhere", back-channel
+   * logout) ends `session`. Checked before a refresh; the codecs check it on cold reads.
+   */
+  readonly isRevoked?: (session: Session) => Promise<boolean>;
   readonly emit: <E extends keyof AuthEvents>(name: E, event: Parameters<NonNullable<AuthEvents[E]>>[0]) => void;
 }

@@ -16,6 +16,12 @@ import { userOf } from './userOf.js';
  * the refresh token at the IdP, emits `signedOut`. Never throws for a
  * clearing or revocation failure: it always gets as far as the IdP logout.
  *
+ * Server-side sessions: the record is deleted and every instance told, so
+ * copies of the cookie are dead everywhere. With the store down the cookie is
+ * still cleared; the record's deletion is retried in the background (this
+ * process refuses the session meanwhile) and its refresh token is revoked at
+ * the IdP once the store gives it back.
+ *
  * @returns Where to send the browser: the IdP's logout (Cognito `/logout`,
  *   or the OIDC end-session endpoint), or the app's sign-out callback when
  *   the IdP cannot be discovered.
@@ -27,11 +33,27 @@ import { userOf } from './userOf.js';
  */
 export async function endSession(state: ContextState): Promise<string> {
   const { runtime } = state;
-  const session = await readStoredSession(state);
+  // A store outage must not stop a sign-out: the cookie goes anyway (below).
+  const session = await readStoredSession(state).catch((err: unknown) => {
+    if (isAuthError(err, 'StoreUnavailable')) return undefined;
+    throw err;
+  });
   const refreshToken = session?.tokens.refreshToken;
   if (refreshToken) await runtime.refresher.end(refreshToken, { cookieValidUntil: session.expiresAt }).catch(() => undefined);
   // Clearing must never cost the revocation or the IdP logout (a throw here used to skip both).
-  clearOrWarn(() => clearSession(state));
+  const { codec } = runtime;
+  if (codec.end !== undefined && state.store !== null) {
+    // Deletes the record (or queues its deletion), then clears the cookie.
+    try {
+      await codec.end(state.store);
+    } catch (err) {
+      warnClearFailed(err);
+    }
+    state.session = Promise.resolve(undefined);
+    state.userInfo = undefined;
+  } else {
+    clearOrWarn(() => clearSession(state));
+  }
   clearOrWarn(() => {
     if (state.store !== null) clearTransactions(state.store, runtime.transactions);
   });
@@ -50,7 +72,11 @@ function clearOrWarn(clear: () => void): void {
   try {
     clear();
   } catch (err) {
-    // The code only: messages may name cookies.
-    console.warn(`next-server-auth: clearing cookies during sign-out failed (${isAuthError(err) ? err.code : 'unexpected error'}); revoking and signing out at the IdP anyway`);
+    warnClearFailed(err);
   }
+}
+
+function warnClearFailed(err: unknown): void {
+  // The code only: messages may name cookies.
+  console.warn(`next-server-auth: clearing cookies during sign-out failed (${isAuthError(err) ? err.code : 'unexpected error'}); revoking and signing out at the IdP anyway`);
 }

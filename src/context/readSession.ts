@@ -20,8 +20,15 @@ import { userOf } from './userOf.js';
  *
  * A refresh token signed out in this process reads as signed out at once.
  *
+ * Server-side sessions (`session.codec: 'server'`) refresh through the store
+ * record: it is re-read first (another instance may have refreshed it), then
+ * written back under the same id. The cookie does not change, so a refresh in
+ * a server component lasts.
+ *
  * @throws AuthError `IdpUnavailable` / `DiscoveryFailed` when a refresh was
  *   needed and the IdP could not be reached; the cookies are left intact.
+ * @throws AuthError `StoreUnavailable` (server-side sessions) when the
+ *   session's record could not be read or written; the cookies are left intact.
  */
 export function readSession(state: ContextState, { force = false }: { force?: boolean } = {}): Promise<Session | undefined> {
   if (force) state.session = load(state, true);
@@ -37,7 +44,7 @@ function refreshDue(session: Session, leewaySeconds: number, now: number): boole
 
 async function load(state: ContextState, force: boolean): Promise<Session | undefined> {
   const { runtime } = state;
-  const stored = await readStoredSession(state);
+  let stored = await readStoredSession(state);
   if (stored === undefined) return undefined;
   const { refreshToken } = stored.tokens;
   if (refreshToken !== undefined && runtime.refresher.ended(refreshToken)) {
@@ -47,13 +54,26 @@ async function load(state: ContextState, force: boolean): Promise<Session | unde
   }
   const now = Date.now();
   if (!force && !refreshDue(stored, runtime.options.refresh.leeway, now)) return stored;
-  if (refreshToken === undefined) return stored.expiresAt > now ? stored : undefined;
+  const { codec } = runtime;
+  if (codec.reload !== undefined) {
+    // The record may be fresher than this process's copy: another instance refreshed it.
+    const current = await codec.reload(stored);
+    if (current === undefined) return undefined;
+    stored = current;
+    if (!force && !refreshDue(stored, runtime.options.refresh.leeway, now)) return stored;
+  }
+  if (stored.tokens.refreshToken === undefined) return stored.expiresAt > now ? stored : undefined;
+  // Cookie codecs: a cut-off (signed out everywhere, back-channel logout) stops the refresh too.
+  if (runtime.isRevoked !== undefined && (await runtime.isRevoked(stored))) {
+    clearQuietly(state);
+    return undefined;
+  }
 
   const user = userOf(stored.idToken.payload, stored.accessToken.payload);
   let session: Session;
   try {
     // `previous`: the refresh must answer for the same `sub` (OIDC Core 12.2).
-    session = toSession(await runtime.refresher.refresh(refreshToken, { force, subject: user, previous: stored.tokens }));
+    session = toSession(await runtime.refresher.refresh(stored.tokens.refreshToken, { force, subject: user, previous: stored.tokens }));
   } catch (err) {
     if (isAuthError(err, 'RefreshTokenRejected')) {
       // The grant is dead (or spent, or answered for someone else): clear
@@ -64,6 +84,17 @@ async function load(state: ContextState, force: boolean): Promise<Session | unde
     // Transient: never delete anything. A still-valid token keeps working.
     if (stored.expiresAt > now) return stored;
     throw isAuthError(err) ? err : new AuthError('IdpUnavailable', 'Session refresh failed', { cause: err });
+  }
+  if (codec.reload !== undefined) {
+    // Server-side session: the record takes the new tokens under the same id; the cookie stays.
+    try {
+      return await codec.write(state.store!, session.tokens, { refreshes: stored });
+    } catch (err) {
+      if (!isAuthError(err, 'RefreshTokenRejected')) throw err;
+      // Ended while the IdP answered: stays ended.
+      clearQuietly(state);
+      return undefined;
+    }
   }
   await persist(state, session);
   return session;

@@ -67,6 +67,8 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
       } catch (err) {
         // The session needed a refresh and the IdP is down: keep the cookies, ask to retry.
         if (isAuthError(err, 'IdpUnavailable') || isAuthError(err, 'DiscoveryFailed')) return unavailable(api);
+        // Server-side sessions with the store down: not knowing is not "signed out". Keep the cookies.
+        if (isAuthError(err, 'StoreUnavailable')) return unavailable(api, 'store');
         throw err;
       }
 

@@ -28,9 +28,22 @@ const UNAVAILABLE_HTML = `<!doctype html><html lang="en"><head><meta charset="ut
 <body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">
 <h1 data-testid="auth-unavailable">Temporarily unavailable</h1><p>We could not renew your session because the sign-in service is not responding. You are still signed in; please try again in a moment.</p></body></html>`;
 
-/** 503 when a needed refresh could not reach the IdP: the session cookies are left untouched. */
-export function unavailable(api: boolean): Response {
+const STORE_UNAVAILABLE_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Temporarily unavailable</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">
+<h1 data-testid="session-store-unavailable">Temporarily unavailable</h1><p>We could not check your session because the session service is not responding. You are still signed in; please try again in a moment.</p></body></html>`;
+
+/**
+ * 503 when the session could not be established for now: a needed refresh
+ * could not reach the IdP (`'idp'`), or a server-side session's store is down
+ * (`'store'`). The session cookies are left untouched.
+ */
+export function unavailable(api: boolean, cause: 'idp' | 'store' = 'idp'): Response {
   const headers = { 'cache-control': 'private, no-store', 'retry-after': '5' };
+  if (cause === 'store') {
+    return api
+      ? NextResponse.json({ error: 'session_store_unavailable', message: 'The session store is unavailable; retry shortly.' }, { status: 503, headers })
+      : new NextResponse(STORE_UNAVAILABLE_HTML, { status: 503, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } });
+  }
   return api
     ? NextResponse.json({ error: 'idp_unavailable', message: 'The identity provider is unavailable; retry shortly.' }, { status: 503, headers })
     : new NextResponse(UNAVAILABLE_HTML, { status: 503, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } });

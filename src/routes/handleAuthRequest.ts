@@ -49,6 +49,8 @@ export async function handleAuthRequest(runtime: AuthRuntime, options: AuthRoute
       const why = isAuthError(err, 'DiscoveryFailed') ? `: ${err.message}` : '';
       console.error(`next-server-auth: ${slug} failed (${isAuthError(err) ? err.code : 'unexpected error'})${why}`);
       if (isAuthError(err, 'DiscoveryFailed') || isAuthError(err, 'IdpUnavailable')) return failWith(context, 503, 'idp_unavailable');
+      // Server-side sessions: the store is down. Nothing was cleared; retrying later works.
+      if (isAuthError(err, 'StoreUnavailable')) return failWith(context, 503, 'session_store_unavailable');
       return failWith(context, 500, 'internal_error');
     }
   });

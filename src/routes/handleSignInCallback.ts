@@ -35,7 +35,7 @@ export async function handleSignInCallback(route: RouteContext): Promise<Respons
   }
   let session;
   try {
-    session = await writeSession(state, tokens);
+    session = await writeSession(state, tokens, { userAgent: request.headers.get('user-agent') ?? undefined });
   } catch (err) {
     // The IdP issued more than a session cookie can carry (claims bloat): the
     // user cannot be signed in with this codec; say so instead of a 500.

@@ -8,4 +8,10 @@ export interface Session {
   readonly accessToken: JWT;
   /** When the session stops authorising: the earlier `exp` of the access and ID tokens, epoch milliseconds. */
   readonly expiresAt: number;
+  /**
+   * Server-side sessions (`session.codec: 'server'`) only: the session's id in
+   * the store, the base64url SHA-256 of the cookie's random id (what
+   * `SessionInfo.id` shows). It cannot be turned back into a cookie.
+   */
+  readonly serverId?: string;
 }

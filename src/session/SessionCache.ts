@@ -10,6 +10,10 @@ export interface SessionCache {
    * before the access token expires (a value to look at again soon).
    */
   set(parts: readonly string[], session: Session, options?: { until?: number }): void;
+  /** Drops every entry whose session matches (a revocation: rare, walks the whole cache). */
+  deleteWhere(matches: (session: Session) => boolean): void;
+  /** The cached sessions, oldest first (a snapshot). */
+  sessions(): Session[];
   readonly size: number;
   /** Estimated bytes held by the entries. */
   readonly bytes: number;
@@ -111,6 +115,12 @@ export function createSessionCache(maxEntries: number, maxBytes = Number.POSITIV
       const key = keyOf(parts);
       const entry = entries.get(key);
       if (entry !== undefined && sameParts(entry.parts, parts)) remove(key, entry);
+    },
+    deleteWhere(matches) {
+      for (const [key, entry] of [...entries]) if (matches(entry.session)) remove(key, entry);
+    },
+    sessions() {
+      return [...entries.values()].map((entry) => entry.session);
     },
     get size() {
       return entries.size;

@@ -28,6 +28,14 @@ export interface AmplifyCodecOptions {
    * longer uses Amplify Auth.
    */
   cookieOptions: CookieOptions & { maxAge: number };
+  /**
+   * The cut-off list ("signed out everywhere", back-channel logout): `true`
+   * means signed out. Asked once per ID token (then remembered in this
+   * process until a cut-off arrives through `onRevoked`).
+   */
+  isRevoked?: (session: Session) => Promise<boolean>;
+  /** Subscribes to cut-offs (this process's and pushed ones): the remembered answers are dropped. */
+  onRevoked?: (listener: () => void) => void;
 }
 
 // Amplify v6 (`@aws-amplify/auth` TokenStore): keys are
@@ -100,7 +108,14 @@ interface WireCookie {
  * ```
  */
 export function createAmplifyCodec(options: AmplifyCodecOptions): SessionCodec {
-  const { clientId, verifier } = options;
+  const { clientId, verifier, isRevoked } = options;
+  // ID tokens whose cut-off check said "not revoked"; forgotten at every cut-off.
+  const notRevoked = new Set<string>();
+  let cutGeneration = 0;
+  options.onRevoked?.(() => {
+    cutGeneration++;
+    notRevoked.clear();
+  });
   const clientPrefix = `${PREFIX}.${clientId}.`;
   const setOptions: CookieOptions = { ...options.cookieOptions, httpOnly: options.cookieOptions.httpOnly ?? false };
   const { path, domain, secure, sameSite } = setOptions;
@@ -170,7 +185,16 @@ export function createAmplifyCodec(options: AmplifyCodecOptions): SessionCodec {
         // and carry an `exp` (toSession ends the session at the earlier one).
         if (!issuedTogether(id.payload, at.payload)) return undefined;
         if (typeof id.payload.exp !== 'number') return undefined;
-        return toSession({ idToken, accessToken, ...(refreshToken !== undefined && { refreshToken }) });
+        const session = toSession({ idToken, accessToken, ...(refreshToken !== undefined && { refreshToken }) });
+        if (isRevoked !== undefined && !notRevoked.has(idToken)) {
+          const started = cutGeneration;
+          if (await isRevoked(session)) return undefined;
+          if (started === cutGeneration) {
+            notRevoked.add(idToken);
+            if (notRevoked.size > 10_000) notRevoked.delete(notRevoked.values().next().value as string);
+          }
+        }
+        return session;
       } catch {
         return undefined;
       }

@@ -11,6 +11,8 @@ import type { Session } from './Session.js';
 import type { SessionCodec } from './SessionCodec.js';
 import type { TokenSet } from './TokenSet.js';
 import { toSession } from './toSession.js';
+import type { RevocationList, RevokedCut } from './createRevocationList.js';
+import { revocationFacts } from './revocationCheck.js';
 
 export interface SealedCodecOptions {
   /** Cookie name, prefix included (`__Host-nsa.session` on https). */
@@ -29,6 +31,13 @@ export interface SealedCodecOptions {
    * {@link RECHECK_MS}. Any other throw means signed out.
    */
   verifySignatures?: { mode: 'once' | 'always'; verify: (session: Session) => Promise<void> };
+  /**
+   * The cut-off list ("signed out everywhere", back-channel logout): checked
+   * once per new cookie value, before it is cached; `true` means signed out.
+   */
+  isRevoked?: (session: Session) => Promise<boolean>;
+  /** Where cut-offs come from, so cached sessions they end are dropped at once (this process's and pushed ones). */
+  revocations?: Pick<RevocationList, 'onRevoked' | 'hashesOf'>;
   /** For tests: the clock, epoch ms. @default Date.now */
   now?: () => number;
 }
@@ -68,7 +77,35 @@ function isSealedPayload(data: unknown): data is SealedPayload {
  * ```
  */
 export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
-  const { cookieName, secrets, cookieOptions, cache, checkSession, verifySignatures, now = Date.now } = options;
+  const { cookieName, secrets, cookieOptions, cache, checkSession, verifySignatures, isRevoked, revocations, now = Date.now } = options;
+  // Cut-offs bumping this while a cold read runs keep its result out of the cache.
+  let cutGeneration = 0;
+  if (revocations !== undefined) {
+    revocations.onRevoked((cut) => {
+      cutGeneration++;
+      void dropCut(cut);
+    });
+  }
+
+  /** Drops the cached sessions a cut-off ends (their user's or IdP session's hash, authenticated at or before it). */
+  async function dropCut(cut: RevokedCut): Promise<void> {
+    const doomed = new Set<string>();
+    const seen = new Set<string>();
+    for (const session of cache.sessions()) {
+      const facts = revocationFacts(session);
+      if (facts === undefined) continue;
+      const who = `${facts.sub}\n${facts.sid ?? ''}`;
+      if (seen.has(who)) continue;
+      seen.add(who);
+      const hashes = await revocations!.hashesOf(facts);
+      if (hashes.some((h) => cut.hashes.includes(h))) doomed.add(who);
+    }
+    if (doomed.size === 0) return;
+    cache.deleteWhere((session) => {
+      const facts = revocationFacts(session);
+      return facts !== undefined && doomed.has(`${facts.sub}\n${facts.sid ?? ''}`) && !(facts.authTime > cut.at);
+    });
+  }
   const ttl = cookieOptions.maxAge;
   // One seal per token set: a refresh storm hands the same result object to
   // every waiting request, and sealing (~1 ms of CPU) is the costly part.
@@ -127,10 +164,14 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
     if (lengths.length !== parts.length || lengths.some((length, i) => parts[i]!.length !== length)) return undefined;
     let pending = unsealing.get(raw);
     if (pending === undefined) {
+      const started = cutGeneration;
       pending = unseal(raw).then(async (result) => {
         if (result === undefined) return undefined;
         const verified = await signaturesHold(result);
         if (verified === false) return undefined;
+        if (isRevoked !== undefined && (await isRevoked(result))) return undefined;
+        // A cut-off learned meanwhile may postdate the check: serve this read, cache nothing.
+        if (cutGeneration !== started) return result;
         cache.set(parts, result, verified === undefined ? { until: now() + RECHECK_MS } : {});
         return result;
       });
