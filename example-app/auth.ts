@@ -7,8 +7,21 @@
 // Out of the box it talks to the local dev IdP that `npm start` runs.
 // With REDIS_URL (`npm run start:cluster` sets it) every instance refreshes
 // through one Redis, so a refresh token is used once across all of them.
+// With SESSION_MODE=server too (`SESSION_MODE=server npm run start:cluster`)
+// sessions live in Redis: the browser holds one small session-id cookie, and
+// sign-out, "sign out everywhere" (/sessions) and the IdP's back-channel
+// logout end a session on every instance at once.
 import { createServerRunner } from 'next-server-auth';
 import { createRedisStore } from 'next-server-auth/redis';
+
+const sessionMode = process.env.SESSION_MODE || 'cookie';
+if (sessionMode !== 'cookie' && sessionMode !== 'server') {
+  throw new Error(`SESSION_MODE must be "cookie" or "server", not ${JSON.stringify(sessionMode)}`);
+}
+if (sessionMode === 'server' && !process.env.REDIS_URL) {
+  throw new Error('SESSION_MODE=server keeps sessions in Redis: set REDIS_URL (`SESSION_MODE=server npm run start:cluster` starts one)');
+}
+const store = process.env.REDIS_URL ? createRedisStore({ url: process.env.REDIS_URL, prefix: 'acme-notes' }) : undefined;
 
 export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard, signIn, signOut } = createServerRunner({
   config: {
@@ -18,5 +31,8 @@ export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard, s
       flavor: process.env.DEV_IDP_MODE === 'oidc' ? 'generic' : 'cognito',
     },
   },
-  runtimeOptions: process.env.REDIS_URL ? { store: createRedisStore({ url: process.env.REDIS_URL, prefix: 'acme-notes' }) } : {},
+  runtimeOptions: {
+    ...(store ? { store } : {}),
+    ...(sessionMode === 'server' ? { session: { codec: 'server' as const } } : {}),
+  },
 });

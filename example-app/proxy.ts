@@ -16,6 +16,7 @@ export const proxy = createAuthGuard({
     { path: '/dashboard' },
     { path: '/admin', groups: ['ADMINS'] },
     { path: '/api/me' },
+    { path: '/sessions' },
     { path: /^\/reports\/\d+$/ }, // a dynamic segment: app/reports/[id]
   ],
   forbidden: () => new Response(FORBIDDEN, { headers: { 'content-type': 'text/html; charset=utf-8' } }),

@@ -23,6 +23,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link href="/dashboard">Dashboard</Link>
             <Link href="/admin">Admin</Link>
             <Link href="/team">Team</Link>
+            <Link href="/sessions">Sessions</Link>
           </nav>
           <div className="account">
             {viewer ? (

@@ -1,0 +1,137 @@
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { revalidatePath } from 'next/cache';
+import { isAuthError, listSessions, requireUser, revokeSession, signOutEverywhere } from 'next-server-auth/server';
+import type { SessionInfo } from 'next-server-auth/server';
+import { runWithServerContext } from '@/auth';
+
+// "Your sessions": every signed-in browser of this user, with sign-out per
+// device and everywhere. The list needs server-side sessions
+// (`session: { codec: 'server' }`, SESSION_MODE=server in this app); with
+// the sealed cookie the server keeps no list, but "sign out everywhere" still
+// works (a cut-off time every instance checks).
+
+/** Server action: ends one session of the signed-in user (only their own: revokeSession checks). */
+async function signOutDevice(formData: FormData) {
+  'use server';
+  const id = formData.get('id');
+  if (typeof id !== 'string' || id === '') return;
+  await runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => revokeSession(ctx, id) });
+  // Only picks the page to land on: the session is gone either way.
+  if (formData.get('current') === '1') redirect('/');
+  revalidatePath('/sessions');
+}
+
+/** Server action: ends every session of the signed-in user, this one included. */
+async function signOutEverywhereAction() {
+  'use server';
+  await runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => signOutEverywhere(ctx) });
+  redirect('/');
+}
+
+type Listing = { mode: 'server'; sessions: SessionInfo[] } | { mode: 'cookie' };
+
+export default async function SessionsPage() {
+  const listing = await runWithServerContext<Listing>({
+    nextServerContext: { cookies },
+    operation: async (ctx) => {
+      // The guard stops signed-out visitors first; this is the backstop.
+      await requireUser(ctx, { returnTo: '/sessions' });
+      try {
+        return { mode: 'server', sessions: await listSessions(ctx) };
+      } catch (err) {
+        if (isAuthError(err, 'ServerSessionsRequired')) return { mode: 'cookie' };
+        throw err;
+      }
+    },
+  });
+  return (
+    <section className="card">
+      <h1>Your sessions</h1>
+      {listing.mode === 'server' ? (
+        <>
+          <p>
+            Every browser signed in to your account. Signing a device out ends its session on every server at once, even if
+            someone copied its cookie.
+          </p>
+          <ul className="sessions" data-testid="session-list">
+            {listing.sessions.map((session) => (
+              <li key={session.id} className="session" data-testid="session-row" data-current={session.current ? 'true' : 'false'}>
+                <div className="session-facts">
+                  <strong className="session-agent" title={session.userAgent ?? ''} data-testid="session-agent">
+                    {describeAgent(session.userAgent)}
+                  </strong>
+                  {session.current ? (
+                    <span className="badge" data-testid="this-device">
+                      this device
+                    </span>
+                  ) : null}
+                  <span className="session-times">
+                    Signed in <When ms={session.createdAt} testId="session-created" /> · last seen{' '}
+                    <When ms={session.lastSeenAt} testId="session-last-seen" />
+                  </span>
+                </div>
+                <form action={signOutDevice}>
+                  <input type="hidden" name="id" value={session.id} />
+                  {session.current ? <input type="hidden" name="current" value="1" /> : null}
+                  <button type="submit" className="button secondary">
+                    Sign out this device
+                  </button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p data-testid="sessions-cookie-mode">
+          This app keeps your session in a sealed cookie in your browser, so the server has no list of your devices to show
+          (run it with <code>SESSION_MODE=server</code> for that). You can still sign out everywhere: from their next request on,
+          the app refuses every session of yours that signed in before now.
+        </p>
+      )}
+      <form action={signOutEverywhereAction}>
+        <button type="submit" className="button" data-testid="sign-out-everywhere">
+          Sign out everywhere
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** A time in UTC, minutes precision (rendered on the server: no hydration mismatch across time zones). */
+function When({ ms, testId }: { ms: number; testId: string }) {
+  const iso = new Date(ms).toISOString();
+  return (
+    <time dateTime={iso} data-testid={testId}>
+      {`${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`}
+    </time>
+  );
+}
+
+/** "Chrome on Linux" from a user-agent string; the full string stays in the title. */
+function describeAgent(userAgent: string | undefined): string {
+  if (!userAgent) return 'Unknown browser';
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : /^node|undici/i.test(userAgent)
+            ? 'A script'
+            : 'A browser';
+  const os = /Windows/.test(userAgent)
+    ? 'Windows'
+    : /Android/.test(userAgent)
+      ? 'Android'
+      : /iPhone|iPad/.test(userAgent)
+        ? 'iOS'
+        : /Mac OS X/.test(userAgent)
+          ? 'macOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : undefined;
+  return os ? `${browser} on ${os}` : browser;
+}
