@@ -1,6 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 import { NEXT15_APP_PORT, NEXT15_APP_URL, NEXT15_IDP_PORT, NEXT15_TOKEN_TTL } from './e2e/next15/env.js';
 import { CNA_APP_DIR, CNA_STACKS } from './e2e/create-next-app/env.js';
+import { CLUSTER_IDP_PORT, CLUSTER_PORT, CLUSTER_REDIS_PORT, CLUSTER_URL, CLUSTER_USERS_FILE } from './e2e/cluster/env.js';
 
 // Ports differ from `npm start` (3000/3200) so the suite runs beside a dev session.
 const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
@@ -33,6 +34,31 @@ const servers: { command: string; url: string; env: Record<string, string> }[] =
             PORT: String(APP_PORT),
             DEV_IDP_PORT: String(IDP_PORT),
             DEV_IDP_ACCESS_TOKEN_TTL: process.env.DEV_IDP_ACCESS_TOKEN_TTL ?? '3600',
+          },
+        },
+      ]
+    : []),
+  // `npm run start:cluster` in server-session mode for the `cluster` project:
+  // its own Redis (a fixed port the specs pause), dev IdP and three instances
+  // behind a round-robin proxy. After the `chromium` stack, which builds
+  // example-app: then this one reuses that build (SKIP_BUILD=1) instead of
+  // rebuilding .next under a running app.
+  ...(wants('cluster')
+    ? [
+        {
+          command: 'node scripts/start-cluster.mjs',
+          url: `${CLUSTER_URL}/`,
+          env: {
+            SESSION_MODE: 'server',
+            PORT: String(CLUSTER_PORT),
+            CLUSTER_APP_PORT: String(CLUSTER_PORT + 1),
+            CLUSTER_REDIS_PORT: String(CLUSTER_REDIS_PORT),
+            // Empty: start-cluster starts its own Redis whatever the calling shell has.
+            REDIS_URL: '',
+            DEV_IDP_PORT: String(CLUSTER_IDP_PORT),
+            DEV_IDP_USERS: CLUSTER_USERS_FILE,
+            DEV_IDP_ACCESS_TOKEN_TTL: '3600',
+            ...(wants('chromium') ? { SKIP_BUILD: '1' } : {}),
           },
         },
       ]
@@ -87,7 +113,8 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'chromium', testIgnore: ['next15/**', 'create-next-app/**', 'apps/**'], use: { ...devices['Desktop Chrome'], channel: undefined } },
+    { name: 'chromium', testIgnore: ['next15/**', 'create-next-app/**', 'apps/**', 'cluster/**'], use: { ...devices['Desktop Chrome'], channel: undefined } },
+    { name: 'cluster', testMatch: 'cluster/**/*.spec.ts', use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: CLUSTER_URL } },
     { name: 'next15-edge', testMatch: 'next15/**/*.spec.ts', use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: NEXT15_APP_URL } },
     // The same specs per stack; they find their stack with cnaStack(test.info().project.name).
     ...CNA_STACKS.map((stack) => ({

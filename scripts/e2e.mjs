@@ -1,6 +1,8 @@
-// The Playwright suite against the example app (Next 16) and the Next 15
-// edge test app, each with its own dev IdP (started by playwright.config.ts's
-// webServer entries). Installs Debian's chromium if missing. Builds the
+// The Playwright suite against the example app (Next 16), the Next 15
+// edge test app, the create-next-app stacks and the example app's cluster in
+// server-session mode (`--project cluster`: start-cluster.mjs, which installs
+// Debian's redis-server when missing), each with its own dev IdP (started by
+// playwright.config.ts's webServer entries). Installs Debian's chromium if missing. Builds the
 // library once up front (skipped when SKIP_LIB_BUILD=1 and dist/ exists) so
 // the app stacks do not each rebuild it. Arguments go to `playwright test`,
 // e.g. `node scripts/e2e.mjs --project next15-edge`.

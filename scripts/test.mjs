@@ -1,6 +1,8 @@
 // `npm test`: type check, lint, build, package checks (publint, attw), README snippets type-check, edge-bundle check, redis-server (apt-get when missing), unit + integration
-// tests (Vitest), then the Playwright end-to-end suite (Next 16 + proxy.ts and
-// Next 15 + edge middleware.ts), then the cluster check (start:cluster, one refresh across
+// tests (Vitest), then the Playwright end-to-end suite (Next 16 + proxy.ts,
+// Next 15 + edge middleware.ts, create-next-app, and the `cluster` project:
+// start:cluster in server-session mode, revocation on every instance, a Redis
+// outage), then the cluster check (start:cluster, one refresh across
 // three instances), then the raw-cookie-name check in real
 // Chromium. Stops at the first failing step; every runner
 // fails when it finds no tests.

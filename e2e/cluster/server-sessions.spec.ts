@@ -1,0 +1,197 @@
+// Server-side sessions across the example app's cluster (three `next start`
+// instances behind a round-robin proxy, one Redis, the dev IdP): sign-out,
+// "sign out this device", "sign out everywhere", the IdP's back-channel
+// logout and a Redis outage, each checked on every instance.
+// Every test signs in its own user, so a session list holds only its own
+// sessions. The tests of this file run one after another (one worker): the
+// outage test freezes the Redis all of them share.
+import { expect, test } from '@playwright/test';
+import { CLUSTER_IDP_URL, CLUSTER_INSTANCE_PORTS, CLUSTER_REDIS_PORT, CLUSTER_URL } from './env.js';
+import { freezeRedis } from './redis.js';
+import {
+  AUTH_COOKIE,
+  CLUSTER_USERS,
+  copyAuthCookies,
+  isClusterIdpUrl,
+  meOnEveryInstance,
+  newClusterContext,
+  onInstance,
+  sessionCookie,
+  SID_COOKIE,
+  touchesSession,
+} from './support.js';
+
+const ALL_401 = CLUSTER_INSTANCE_PORTS.map(() => 401);
+const everyInstance = (email: string) => CLUSTER_INSTANCE_PORTS.map(() => email);
+/** `name=value` of the session cookie. */
+const SID_COOKIE_PAIR = new RegExp(`^${SID_COOKIE.source.slice(1, -1)}=[^;]+$`);
+const FIREFOX_ON_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
+
+test('the session is one small cookie: nsa.sid, httpOnly, under 200 bytes, the only auth cookie the browser sends', async ({ browser }) => {
+  const { context, page } = await newClusterContext(browser, 'eve');
+  const cookies = (await context.cookies(CLUSTER_URL)).filter((c) => AUTH_COOKIE.test(c.name));
+  expect(cookies.map((c) => c.name)).toEqual(['nsa.sid']);
+  const [sid] = cookies;
+  expect(`${sid!.name}=${sid!.value}`.length).toBeLessThan(200);
+  expect(sid!.httpOnly).toBe(true);
+  expect(sid!.sameSite).toBe('Lax');
+  expect(sid!.path).toBe('/');
+
+  // What a request really carries: one auth cookie, no session chunks.
+  const request = page.waitForRequest((r) => r.url() === `${CLUSTER_URL}/dashboard`);
+  await page.goto('/dashboard');
+  const sent = ((await (await request).allHeaders())['cookie'] ?? '').split('; ').filter((pair) => AUTH_COOKIE.test(pair));
+  expect(sent).toEqual([`${sid!.name}=${sid!.value}`]);
+  await expect(page.getByTestId('user-email')).toHaveText(CLUSTER_USERS.eve.email);
+  await context.close();
+});
+
+test('a copy of the session cookie taken before sign-out is signed out on every instance', async ({ browser }) => {
+  const { context, page } = await newClusterContext(browser, 'ann');
+  const copied = await copyAuthCookies(context);
+  // The copy works on each instance first (each now holds it in its cache).
+  expect(await meOnEveryInstance(copied)).toEqual(everyInstance(CLUSTER_USERS.ann.email));
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${CLUSTER_URL}/`);
+  await expect(page.getByTestId('home-status')).toContainText('You are not signed in.');
+  expect(await sessionCookie(context)).toBeUndefined();
+
+  // The copy replayed by a plain client, straight to each instance.
+  await expect.poll(() => meOnEveryInstance(copied)).toEqual(ALL_401);
+  for (const port of CLUSTER_INSTANCE_PORTS) {
+    const dashboard = await onInstance(port, '/dashboard', copied, { navigate: true });
+    expect(dashboard.status, `instance on ${port}`).toBe(307);
+    expect(new URL(dashboard.location ?? '', CLUSTER_URL).pathname).toBe('/api/auth/sign-in');
+    expect(dashboard.body).not.toContain(CLUSTER_USERS.ann.email);
+  }
+  await context.close();
+});
+
+test('/sessions lists each browser; "sign out this device" ends that one, "sign out everywhere" ends the others on every instance', async ({ browser }) => {
+  const a = await newClusterContext(browser, 'ben');
+  const b = await newClusterContext(browser, 'ben');
+  const c = await newClusterContext(browser, 'ben', { userAgent: FIREFOX_ON_LINUX });
+  const cookieB = await copyAuthCookies(b.context);
+  const cookieC = await copyAuthCookies(c.context);
+
+  await a.page.getByRole('link', { name: 'Sessions' }).click();
+  await expect(a.page).toHaveURL(`${CLUSTER_URL}/sessions`);
+  const rows = a.page.getByTestId('session-row');
+  await expect(rows).toHaveCount(3);
+  await expect(a.page.getByTestId('this-device')).toHaveCount(1);
+  await expect(rows.filter({ has: a.page.getByTestId('this-device') })).toHaveAttribute('data-current', 'true');
+  for (const row of await rows.all()) {
+    await expect(row.getByTestId('session-created')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    await expect(row.getByTestId('session-last-seen')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/);
+  }
+  // Each row names its browser: A's and B's the project's Chrome, C's Firefox (full string in the title).
+  const chromeAgent = await a.page.evaluate(() => navigator.userAgent);
+  await expect(a.page.locator(`[data-testid="session-agent"][title="${chromeAgent}"]`)).toHaveCount(2);
+  const firefoxRow = rows.filter({ hasText: 'Firefox on Linux' });
+  await expect(firefoxRow).toHaveCount(1);
+  await expect(firefoxRow.getByTestId('session-agent')).toHaveAttribute('title', FIREFOX_ON_LINUX);
+  await expect(firefoxRow.getByTestId('this-device')).toHaveCount(0);
+
+  // B sees the same three sessions, its own marked.
+  await b.page.goto('/sessions');
+  await expect(b.page.getByTestId('session-row')).toHaveCount(3);
+  await expect(b.page.getByTestId('this-device')).toHaveCount(1);
+
+  // Both copies work on every instance (and sit in every instance's cache).
+  expect(await meOnEveryInstance(cookieB)).toEqual(everyInstance(CLUSTER_USERS.ben.email));
+  expect(await meOnEveryInstance(cookieC)).toEqual(everyInstance(CLUSTER_USERS.ben.email));
+
+  // "Sign out this device" on C's row (the Firefox one), from A.
+  await firefoxRow.getByRole('button', { name: 'Sign out this device' }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: 'Firefox on Linux' })).toHaveCount(0);
+  await expect.poll(() => meOnEveryInstance(cookieC)).toEqual(ALL_401);
+  expect(await meOnEveryInstance(cookieB)).toEqual(everyInstance(CLUSTER_USERS.ben.email));
+  await c.page.goto('/');
+  await expect(c.page.getByTestId('home-status')).toContainText('You are not signed in.');
+
+  // "Sign out everywhere" from A: A lands on / signed out, B is signed out everywhere.
+  await a.page.getByTestId('sign-out-everywhere').click();
+  await a.page.waitForURL(`${CLUSTER_URL}/`);
+  await expect(a.page.getByTestId('home-status')).toContainText('You are not signed in.');
+  await expect.poll(() => meOnEveryInstance(cookieB)).toEqual(ALL_401);
+  // B's next navigation, through the proxy: signed out, and its dead cookie is cleared.
+  await b.page.goto('/');
+  await expect(b.page.getByTestId('home-status')).toContainText('You are not signed in.');
+  const dashboard = await b.context.request.get('/dashboard', { maxRedirects: 0, headers: { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate' } });
+  expect(dashboard.status()).toBe(307);
+  expect(new URL(dashboard.headers()['location'] ?? '', CLUSTER_URL).pathname).toBe('/api/auth/sign-in');
+  for (const ctx of [a, b, c]) await ctx.context.close();
+});
+
+test('the IdP ending its session (back-channel logout) signs the app session out on every instance', async ({ browser, request }) => {
+  const { context, page } = await newClusterContext(browser, 'cat');
+  const copied = await copyAuthCookies(context);
+  expect(await meOnEveryInstance(copied)).toEqual(everyInstance(CLUSTER_USERS.cat.email));
+
+  // The dev IdP's admin endpoint ends cat's IdP session; the IdP then POSTs a
+  // logout_token to the app's /api/auth/backchannel-logout (through the proxy: one instance).
+  const logout = await request.post(`${CLUSTER_IDP_URL}/dev/users/${encodeURIComponent(CLUSTER_USERS.cat.email)}/logout`);
+  expect(logout.status()).toBe(200);
+
+  await expect.poll(() => meOnEveryInstance(copied)).toEqual(ALL_401);
+  await page.goto('/');
+  await expect(page.getByTestId('home-status')).toContainText('You are not signed in.');
+  // The IdP session is gone too: signing in asks for the password again.
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL((url) => isClusterIdpUrl(url));
+  await expect(page.getByLabel('Password')).toBeVisible();
+  await context.close();
+});
+
+test('Redis down: guarded pages answer 503, the API 503 JSON, the cookie is kept; once Redis is back the same browser is signed in without signing in again', async ({
+  browser,
+}) => {
+  const { context, page } = await newClusterContext(browser, 'dan');
+  const before = await sessionCookie(context);
+  expect(before).toMatch(SID_COOKIE_PAIR);
+  const copied = await copyAuthCookies(context);
+  expect(await meOnEveryInstance(copied)).toEqual(everyInstance(CLUSTER_USERS.dan.email));
+  const idpRequests: string[] = [];
+  context.on('request', (r) => {
+    if (isClusterIdpUrl(r.url())) idpRequests.push(r.url());
+  });
+
+  const redis = await freezeRedis(CLUSTER_REDIS_PORT);
+  try {
+    // Every instance learns its pub/sub connection dropped and stops trusting
+    // its cache: each answers 503, never "signed out".
+    for (const port of CLUSTER_INSTANCE_PORTS) {
+      await expect.poll(async () => (await onInstance(port, '/api/me', copied)).status, { message: `API on ${port}` }).toBe(503);
+      const api = await onInstance(port, '/api/me', copied);
+      expect(api.contentType).toContain('application/json');
+      expect(JSON.parse(api.body)).toMatchObject({ error: 'session_store_unavailable' });
+      expect(api.retryAfter).toMatch(/^\d+$/);
+      expect(touchesSession(api.setCookie)).toEqual([]);
+
+      const dashboard = await onInstance(port, '/dashboard', copied, { navigate: true });
+      expect(dashboard.status, `page on ${port}`).toBe(503);
+      expect(dashboard.contentType).toContain('text/html');
+      expect(dashboard.location).toBeNull();
+      expect(dashboard.body).toContain('data-testid="session-store-unavailable"');
+      expect(touchesSession(dashboard.setCookie)).toEqual([]);
+    }
+    // The browser, through the proxy: a 503 page, still on /dashboard, cookie untouched.
+    const response = await page.goto('/dashboard');
+    expect(response?.status()).toBe(503);
+    await expect(page).toHaveURL(`${CLUSTER_URL}/dashboard`);
+    expect(await sessionCookie(context)).toBe(before);
+  } finally {
+    redis.resume();
+  }
+
+  // Back: the same cookie reads as dan again on every instance, and in the browser.
+  await expect.poll(() => meOnEveryInstance(copied), { timeout: 30_000 }).toEqual(everyInstance(CLUSTER_USERS.dan.email));
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(`${CLUSTER_URL}/dashboard`);
+  await expect(page.getByTestId('user-email')).toHaveText(CLUSTER_USERS.dan.email);
+  expect(await sessionCookie(context)).toBe(before);
+  expect(idpRequests).toEqual([]);
+  await context.close();
+});
