@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base64url, decodeJwt, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import type { JWK } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuthEvents } from '../config/AuthEvents.js';
 import { closedPort } from '../config/__tests__/closedPort.js';
 import type { AuthRuntime } from '../context/AuthRuntime.js';
 import { createRunWithServerContext } from '../context/createRunWithServerContext.js';
+import { getContextState } from '../context/contextRegistry.js';
 import { getCurrentUser } from '../context/getCurrentUser.js';
+import { writeSession } from '../context/writeSession.js';
 import { sealedCookieHeader } from '../context/__tests__/sealedCookieHeader.js';
 import { createAuthRuntime } from '../createServerRunner.js';
 import { signInWithPassword, startDevIdp } from '../dev-idp/index.js';
@@ -63,7 +65,7 @@ interface Instance {
  * record the calls (what the route asked to end is observable in every
  * codec); `fail` makes it reject as a store outage would.
  */
-function instance(options: { store?: AuthStore; fail?: () => unknown; issuer?: string } = {}): Instance {
+function instance(options: { store?: AuthStore; fail?: () => unknown; issuer?: string; codec?: 'sealed' | 'server' } = {}): Instance {
   const events: Instance['events'] = [];
   const record = (name: keyof AuthEvents) => (event: unknown) => void events.push({ name, event });
   const built = createAuthRuntime(
@@ -72,6 +74,7 @@ function instance(options: { store?: AuthStore; fail?: () => unknown; issuer?: s
       secret: SECRET,
       origin,
       ...(options.store ? { store: options.store } : {}),
+      ...(options.codec ? { session: { codec: options.codec } } : {}),
       events: { backchannelLogout: record('backchannelLogout'), backchannelLogout_failure: record('backchannelLogout_failure') },
     },
     {},
@@ -540,17 +543,21 @@ describe('back-channel logout: with a shared Redis store', () => {
     expect(await store.get(await logoutJtiKey(idp.issuer, jti))).toBe('1');
   });
 
-  it('Redis down: the replay check falls back to this process (a replay to the same instance is still refused)', async () => {
+  it('Redis down while ending sessions: 503 with Retry-After, nothing refused for good: the retry once Redis is back is accepted', async () => {
     const a = instance({ store });
+    const token = await logoutToken({ sid: 'sid-while-redis-down', sub: undefined });
     await redis.stop();
     try {
-      const token = await logoutToken();
-      // Cookie mode: the cut-off list falls back to this process too, so the logout itself goes through.
-      expect((await post(a, form(token))).status).toBe(200);
-      expect(await expectRefused(await post(a, form(token)), token)).toMatch(/already used/);
+      // The jti check falls back to this process; recording the cut-off needs the store: 503, the jti released.
+      const first = await post(a, form(token));
+      expect(first.status).toBe(503);
+      expect(first.headers.get('retry-after')).toBe('5');
+      expect(await first.text()).not.toContain(token.split('.')[2]);
     } finally {
       await redis.restart();
     }
+    await vi.waitFor(async () => expect((await post(a, form(token))).status).toBe(200), { timeout: 10_000, interval: 100 });
+    expect(a.events.filter((e) => e.name === 'backchannelLogout')).toEqual([{ name: 'backchannelLogout', event: { sid: 'sid-while-redis-down' } }]);
   });
 });
 
@@ -590,5 +597,91 @@ describe('back-channel logout: the real dev IdP calls the route over HTTP', () =
     } finally {
       serve = undefined;
     }
+  });
+});
+
+describe('back-channel logout with one Redis: sessions end on every instance, refusals end none', () => {
+  let redis: StartedRedis;
+  const stores: AuthStore[] = [];
+  const prefix = `nsa-bcl-multi-${process.pid}`;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    await redis.stop();
+  });
+
+  /** One app instance with its own Redis client (its own subscription), as a separate server would have. */
+  async function node(codec: 'server' | 'sealed'): Promise<Instance> {
+    const store = createRedisStore({ url: redis.url, prefix, timeoutMs: 500 });
+    stores.push(store);
+    const inst = instance({ store, codec });
+    if (inst.runtime.serverCodec) expect(await inst.runtime.serverCodec.ready()).toBe(true);
+    return inst;
+  }
+
+  /** Signs `tokens` in on `inst` as the callback does; the browser's Cookie header. */
+  async function sessionCookie(inst: Instance, tokens: TokenSet): Promise<string> {
+    const response = new Response(null);
+    await createRunWithServerContext(inst.runtime)({
+      nextServerContext: { request: new Request(`${origin}/api/auth/sign-in-callback`), response },
+      operation: (ctx) => writeSession(getContextState(ctx), tokens),
+    });
+    return response.headers
+      .getSetCookie()
+      .map((l) => l.split(';')[0]!)
+      .join('; ');
+  }
+
+  it.each(['server', 'sealed'] as const)(
+    '%s sessions: a logout token for one IdP session posted to instance A signs that session out on A and B; the same user\'s other session stays',
+    async (codec) => {
+      const [a, b] = [await node(codec), await node(codec)];
+      const first = await signIn();
+      const second = await signIn();
+      expect(second.sid).not.toBe(first.sid);
+      const ended = await sessionCookie(a, first.tokens);
+      const kept = await sessionCookie(b, second.tokens);
+      // Both instances hold both sessions warm.
+      for (const inst of [a, b]) {
+        expect(await whoIs(inst.runtime, ended)).toBe(ALICE.username);
+        expect(await whoIs(inst.runtime, kept)).toBe(ALICE.username);
+      }
+      const response = await post(a, form(await logoutToken({ sub: first.sub, sid: first.sid })));
+      expect(response.status).toBe(200);
+      expect(await whoIs(a.runtime, ended)).toBe('UserUnAuthenticated');
+      // B learns it through the store's push (bounded wait, no timing assertion).
+      await vi.waitFor(async () => expect(await whoIs(b.runtime, ended)).toBe('UserUnAuthenticated'), { timeout: 5000, interval: 10 });
+      for (const inst of [a, b]) expect(await whoIs(inst.runtime, kept)).toBe(ALICE.username);
+    },
+  );
+
+  it.each(['server', 'sealed'] as const)('%s sessions: forged, wrong-audience, nonce-carrying and replayed logout tokens end nothing on any instance', async (codec) => {
+    const [a, b] = [await node(codec), await node(codec)];
+    const { tokens, sub, sid } = await signIn();
+    const cookie = await sessionCookie(a, tokens);
+    const { privateKey } = await generateKeyPair(idpKey.alg, { extractable: true });
+    // A real logout token for someone else, used once: its replay must not end anything either.
+    const used = await logoutToken({ sub: 'someone-else' });
+    expect((await post(a, form(used))).status).toBe(200);
+    const attacks = [
+      await logoutToken({ sub, sid }, { key: privateKey }),
+      await logoutToken({ sub, sid, aud: 'another-client' }),
+      await logoutToken({ sub, sid, nonce: 'replayed-id-token-nonce' }),
+      used,
+    ];
+    for (const token of attacks) {
+      for (const target of [a, b]) await expectRefused(await post(target, form(token)), token);
+    }
+    expect(a.ended).toEqual([{ sub: 'someone-else' }]);
+    expect(b.ended).toEqual([]);
+    for (const inst of [a, b]) expect(await whoIs(inst.runtime, cookie)).toBe(ALICE.username);
+    // A cold instance too (no warm cache to hide an ended record or a recorded cut-off).
+    expect(await whoIs((await node(codec)).runtime, cookie)).toBe(ALICE.username);
+    // And the user really could be signed out: a valid token does it.
+    expect((await post(b, form(await logoutToken({ sub, sid })))).status).toBe(200);
+    await vi.waitFor(async () => expect(await whoIs(a.runtime, cookie)).toBe('UserUnAuthenticated'), { timeout: 5000, interval: 10 });
   });
 });
