@@ -73,7 +73,7 @@ function counting(store: AuthStore): { store: AuthStore; calls: () => number } {
   return { store: counted, calls: () => calls };
 }
 
-function instance(name: string, options: { store?: AuthStore; codec?: 'server' | 'sealed'; extra?: RuntimeOptions } = {}): Instance {
+function instance(name: string, options: { store?: AuthStore; codec?: 'server' | 'sealed' | 'amplify'; extra?: RuntimeOptions } = {}): Instance {
   const store = options.store ?? createRedisStore({ url: redis.url, prefix, timeoutMs: 250 });
   stores.push(store);
   const runtime = createAuthRuntime(
@@ -653,6 +653,18 @@ describe('configuration and cookie codecs', () => {
     await asAction(a, phone.cookie, (ctx) => signOutEverywhere(ctx));
     await vi.waitFor(async () => expect(await userOn(b, laptop.cookie)).toBe('UserUnAuthenticated'), { timeout: 5000, interval: 10 });
     expect(await userOn(instance('c', { codec: 'sealed' }), phone.cookie)).toBe('UserUnAuthenticated');
+    expect(await userOn(b, bob.cookie)).toBe('bob@example.com');
+  });
+
+  it("Amplify cookies: signOutEverywhere signs the user's other browsers out on another instance (the remembered check is dropped by the push)", async () => {
+    const [a, b] = [instance('a', { codec: 'amplify' }), instance('b', { codec: 'amplify' })];
+    const laptop = await signIn(a, await tokensFor());
+    const phone = await signIn(a, await tokensFor());
+    const bob = await signIn(a, await tokensFor(BOB));
+    expect(await userOn(b, laptop.cookie)).toBe('alice@example.com');
+    expect(await userOn(b, bob.cookie)).toBe('bob@example.com');
+    await asAction(a, phone.cookie, (ctx) => signOutEverywhere(ctx));
+    await vi.waitFor(async () => expect(await userOn(b, laptop.cookie)).toBe('UserUnAuthenticated'), { timeout: 5000, interval: 10 });
     expect(await userOn(b, bob.cookie)).toBe('bob@example.com');
   });
 });
