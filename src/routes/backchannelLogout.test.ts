@@ -577,12 +577,21 @@ describe('back-channel logout: the real dev IdP calls the route over HTTP', () =
     };
   }
 
-  it.each(['app', 'pages'] as const)('the IdP admin sign-out of alice posts a logout token that ends her session and sid (%s router)', async (router) => {
+  /** The Pages Router handler as Next runs it: with its body parser (req.body already a parsed object) or without (bodyParser: false). */
+  function pagesRouter(target: Instance, bodyParser: boolean) {
+    return async (req: IncomingMessage, res: ServerResponse) => {
+      const query = { slug: 'backchannel-logout' };
+      if (!bodyParser) return target.handlers.handler(Object.assign(req, { query }), res);
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
+      return target.handlers.handler(Object.assign(req, { query, body }), res);
+    };
+  }
+
+  it.each(['app', 'pages', 'pages with body parser'] as const)('the IdP admin sign-out of alice posts a logout token that ends her session and sid (%s router)', async (router) => {
     const target = instance();
-    serve =
-      router === 'app'
-        ? appRouter(target)
-        : async (req, res) => target.handlers.handler(Object.assign(req, { query: { slug: 'backchannel-logout' } }), res);
+    serve = router === 'app' ? appRouter(target) : pagesRouter(target, router === 'pages with body parser');
     try {
       const { sub, sid } = await signIn();
       idp.resetStats();
@@ -683,5 +692,26 @@ describe('back-channel logout with one Redis: sessions end on every instance, re
     // And the user really could be signed out: a valid token does it.
     expect((await post(b, form(await logoutToken({ sub, sid })))).status).toBe(200);
     await vi.waitFor(async () => expect(await whoIs(a.runtime, cookie)).toBe('UserUnAuthenticated'), { timeout: 5000, interval: 10 });
+  });
+
+  it('the real dev IdP admin sign-out, over HTTP to instance A, signs alice out on instance B (server sessions)', async () => {
+    const [a, b] = [await node('server'), await node('server')];
+    const alice = await signIn();
+    const bob = await signIn(BOB);
+    const aliceCookie = await sessionCookie(b, alice.tokens);
+    const bobCookie = await sessionCookie(b, bob.tokens);
+    expect(await whoIs(b.runtime, aliceCookie)).toBe(ALICE.username);
+    serve = async (req, res) => a.handlers.handler(Object.assign(req, { query: { slug: 'backchannel-logout' } }), res);
+    try {
+      const result = await idp.logoutUser(ALICE.username);
+      expect(result.failed).toBe(0);
+      expect(result.delivered).toBeGreaterThanOrEqual(1);
+    } finally {
+      serve = undefined;
+    }
+    expect(a.ended).toContainEqual({ sub: alice.sub, sid: alice.sid });
+    await vi.waitFor(async () => expect(await whoIs(b.runtime, aliceCookie)).toBe('UserUnAuthenticated'), { timeout: 5000, interval: 10 });
+    expect(await whoIs(a.runtime, aliceCookie)).toBe('UserUnAuthenticated');
+    expect(await whoIs(b.runtime, bobCookie)).toBe(BOB.username);
   });
 });
