@@ -147,6 +147,7 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
         store: options.store!,
         issuer: config.issuer,
         maxEntries: options.session.cacheSize,
+        maxBytes: options.session.cacheBytes,
         offlineMaxAgeMs: options.session.offlineMaxAge * 1000,
         checkSession,
         ...(verifySignatures ? { verifySignatures } : {}),

@@ -247,6 +247,20 @@ describe("session.codec 'server': the cookie", () => {
     expect(counted.calls()).toBe(before);
   });
 
+  it('the decoded-session cache is bounded by session.cacheSize and session.cacheBytes (the oldest go first)', async () => {
+    const bySize = instance('size', { extra: { session: { codec: 'server', cacheSize: 2 } } });
+    const cookies = [];
+    for (let i = 0; i < 4; i++) cookies.push((await signIn(bySize, await tokensFor())).cookie);
+    expect(bySize.codec.stats().cached).toBe(2);
+    // Evicted entries are read from the store again, not lost.
+    expect(await userOn(bySize, cookies[0]!)).toBe('alice@example.com');
+    const one = bySize.codec.stats().bytes / 2;
+    const byBytes = instance('bytes', { extra: { session: { codec: 'server', cacheBytes: Math.ceil(one * 1.5) } } });
+    for (const cookie of cookies) expect(await userOn(byBytes, cookie)).toBe('alice@example.com');
+    expect(byBytes.codec.stats().cached).toBe(1);
+    expect(byBytes.codec.stats().bytes).toBeLessThanOrEqual(Math.ceil(one * 1.5));
+  });
+
   it('the store never holds a token in the clear and no key contains a token', async () => {
     await raw.flushAll();
     const a = instance('a');
@@ -505,11 +519,10 @@ describe("session.codec 'server': refresh and sign-in", () => {
     expect(idp.stats().tokenCalls.refresh_token).toBe(1);
   });
 
-  it('an instance whose cached copy is due re-reads the record another instance refreshed: one IdP call in all', async () => {
+  it('a cookie refreshed on one instance reads refreshed on another (the record, not a second refresh): one IdP call in all', async () => {
     const [a, b] = [instance('a'), instance('b')];
     const expired = await expireAccessToken(await tokensFor(), join(stateDir, 'idp.json'));
     const { cookie } = await signIn(a, expired);
-    // b caches the expired copy... (a read that needs a refresh; do it on a first)
     idp.resetStats();
     expect(await userOn(a, cookie)).toBe('alice@example.com');
     expect(await userOn(b, cookie)).toBe('alice@example.com');

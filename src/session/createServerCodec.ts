@@ -21,6 +21,8 @@ export interface ServerCodecOptions {
   issuer: string;
   /** How many sessions a process keeps decoded, keyed by cookie value. */
   maxEntries: number;
+  /** Upper bound, in estimated bytes, of those decoded sessions (the oldest go first). @default Infinity */
+  maxBytes?: number;
   /**
    * While the revocation push (pub/sub) is down or not yet subscribed, a
    * cached session is read from the store again after this many ms.
@@ -65,7 +67,7 @@ export interface ServerCodec extends SessionCodec {
   /** Ends the subscription and the retry timer (the store stays open: it is the app's). */
   close(): Promise<void>;
   /** Diagnostics and tests. */
-  stats(): { cached: number; live: boolean; pendingEnds: number };
+  stats(): { cached: number; bytes: number; live: boolean; pendingEnds: number };
 }
 
 /** The channel revocations are pushed on (shared with the cookie codecs' cut-off list, whose messages start `cut `). */
@@ -94,6 +96,7 @@ interface Entry {
   session: Session;
   hash: string;
   until: number;
+  bytes: number;
   /** When this process last wrote `seen:<hash>`. */
   seenAt: number;
 }
@@ -105,6 +108,11 @@ const MAX_PENDING = 10_000;
 const MAX_RETRY_MS = 10_000;
 const MAX_USER_AGENT = 256;
 const PUBLISH_BATCH = 100;
+// Rough heap cost of an entry, as the sealed codec's cache counts it: the
+// tokens and their decoded claims (about twice the tokens again), plus objects.
+const ENTRY_OVERHEAD = 1024;
+const sizeOf = (value: string, { idToken, accessToken, refreshToken }: TokenSet): number =>
+  ENTRY_OVERHEAD + value.length + 3 * (idToken.length + accessToken.length) + (refreshToken?.length ?? 0);
 
 function isTokenSet(t: unknown): t is TokenSet {
   if (typeof t !== 'object' || t === null) return false;
@@ -152,6 +160,8 @@ function unavailable(err: unknown, what: string): AuthError {
  */
 export function createServerCodec(options: ServerCodecOptions): ServerCodec {
   const { cookieName, secrets, cookieOptions, store, issuer, maxEntries, offlineMaxAgeMs, checkSession, verifySignatures, onUnavailable, onLateEnd } = options;
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+  let cachedBytes = 0;
   const now = options.now ?? Date.now;
   const maxAgeMs = cookieOptions.maxAge * 1000;
   const ids = createSessionIdCookie(secrets);
@@ -180,33 +190,40 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
   const userKey = (sub: string) => sha256Base64url(`${issuer} ${sub}`).then((h) => `user:${h}`);
   const sidKey = (sid: string) => sha256Base64url(`${issuer} ${sid}`).then((h) => `sid:${h}`);
 
+  function forget(value: string): void {
+    const entry = cache.get(value);
+    if (entry === undefined) return;
+    cache.delete(value);
+    cachedBytes -= entry.bytes;
+    if (valueOf.get(entry.hash) === value) valueOf.delete(entry.hash);
+  }
+
   function drop(hash: string): void {
     generation++;
     const value = valueOf.get(hash);
-    if (value === undefined) return;
-    valueOf.delete(hash);
-    cache.delete(value);
+    if (value !== undefined) forget(value);
   }
 
   function flush(): void {
     generation++;
     cache.clear();
     valueOf.clear();
+    cachedBytes = 0;
   }
 
   function remember(value: string, session: Session, hash: string, until: number): void {
-    if (maxEntries === 0) return;
+    const bytes = sizeOf(value, session.tokens);
+    if (maxEntries === 0 || bytes > maxBytes) return;
     const previous = valueOf.get(hash);
-    if (previous !== undefined) cache.delete(previous);
+    if (previous !== undefined) forget(previous);
+    forget(value);
     // A live push keeps entries until their access token is due; without it, briefly.
     const bound = live ? session.expiresAt : Math.min(session.expiresAt, now() + offlineMaxAgeMs);
-    cache.set(value, { session, hash, until: Math.min(bound, until), seenAt: now() });
+    cache.set(value, { session, hash, until: Math.min(bound, until), seenAt: now(), bytes });
+    cachedBytes += bytes;
     valueOf.set(hash, value);
-    while (cache.size > maxEntries) {
-      const [oldValue, oldest] = cache.entries().next().value as [string, Entry];
-      cache.delete(oldValue);
-      valueOf.delete(oldest.hash);
-    }
+    // Map iterates in insertion order: the first key is the oldest.
+    while (cache.size > maxEntries || cachedBytes > maxBytes) forget(cache.keys().next().value as string);
   }
 
   function onMessage(message: string): void {
@@ -522,8 +539,7 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
             (err: unknown) => (isAuthError(err, 'IdpUnavailable') ? session : undefined),
           );
         } else {
-          cache.delete(value);
-          valueOf.delete(entry.hash);
+          forget(value);
         }
       }
       if (!live) void subscribe();
@@ -636,7 +652,7 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     },
 
     stats() {
-      return { cached: cache.size, live, pendingEnds: pendingEnds.size };
+      return { cached: cache.size, bytes: cachedBytes, live, pendingEnds: pendingEnds.size };
     },
   };
 }
