@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { RequestCookies } from 'next/dist/compiled/@edge-runtime/cookies/index.js';
 import { RequestCookiesAdapter } from 'next/dist/server/web/spec-extension/adapters/request-cookies.js';
 import { NextRequest } from 'next/server.js';
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT } from 'jose';
+import { readStateFile } from '../dev-idp/stateFile.js';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RuntimeOptions } from '../config/runtimeOptions.js';
@@ -527,6 +528,42 @@ describe("session.codec 'server': refresh and sign-in", () => {
     expect(await userOn(a, cookie)).toBe('alice@example.com');
     expect(await userOn(b, cookie)).toBe('alice@example.com');
     expect(idp.stats().tokenCalls.refresh_token).toBe(1);
+  });
+
+  it("an instance whose cached copy falls due re-reads the record another instance already refreshed: not signed out by the rotated-out refresh token, no second refresh", async () => {
+    // grace 0: a rotated-out refresh token is spent at once, so only the record's new one can work.
+    const [a, b] = [instance('a', { extra: { refresh: { grace: 0 } } }), instance('b', { extra: { refresh: { grace: 0 } } })];
+    // An access token due for a refresh (issued 100 s ago, 20 s left: inside the refresh leeway) but
+    // still valid, re-signed with the dev IdP's own key.
+    const tokens = await tokensFor();
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + 20;
+    const jwk = readStateFile(join(stateDir, 'idp.json'))!.signingKey;
+    const accessToken = await new SignJWT({ ...decodeJwt(tokens.accessToken), iat: now - 100, exp })
+      .setProtectedHeader({ ...decodeProtectedHeader(tokens.accessToken), alg: jwk.alg })
+      .sign(await importJWK(jwk, jwk.alg));
+    const { cookie } = await signIn(a, { ...tokens, accessToken });
+    // b holds the due copy in its cache (read by the codec, not refreshed yet).
+    expect(await b.codec.ready()).toBe(true);
+    const value = cookie.slice('nsa.sid='.length);
+    const jar = { get: (n: string) => (n === 'nsa.sid' ? value : undefined) } as Parameters<ServerCodec['read']>[0];
+    expect((await b.codec.read(jar))?.accessToken.payload.exp).toBe(exp);
+    expect(b.codec.stats().cached).toBe(1);
+    const expOn = (inst: Instance) =>
+      createRunWithServerContext(inst.runtime)({
+        nextServerContext: { request: new Request(`${ORIGIN}/x`, { headers: { cookie } }), response: new Response(null) },
+        operation: async (ctx) => (await fetchAuthSession(ctx)).tokens?.accessToken.payload.exp,
+      });
+    idp.resetStats();
+    const refreshed = await expOn(a);
+    expect(refreshed).toBeGreaterThan(exp);
+    expect(idp.stats().tokenCalls.refresh_token).toBe(1);
+    // b's copy carries the rotated-out refresh token: it must take the record's, not refresh with its own.
+    expect(await expOn(b)).toBe(refreshed);
+    expect(idp.stats().tokenCalls.refresh_token).toBe(1);
+    // b never refreshed at all: the record answered.
+    expect(b.runtime.refresher.stats()).toMatchObject({ inflight: 0, recent: 0 });
+    expect(await userOn(instance('c'), cookie)).toBe('alice@example.com');
   });
 
   it('sign-in with a planted session cookie gets a new id (fixation)', async () => {
