@@ -79,6 +79,8 @@ describe('the dev IdP for your own app (--app-origin)', () => {
       expect(signedOut.url.href).toBe(`${app.origin}/signed-out`);
       expect(signedOut.trail.some((u) => u.origin === app!.idp.issuer && u.pathname === '/logout')).toBe(true);
       expect(app.idp.stats().logouts).toBe(1);
+      // The --app-origin default registered the back-channel logout route, and the app accepted the IdP's logout token.
+      expect(app.idp.stats().backchannelLogouts).toEqual({ delivered: 1, failed: 0 });
       const again = await browser.navigate('/api/auth/sign-in');
       expect(again.url.origin).toBe(app.idp.issuer);
       expect(again.body).toContain('id="sign-in-form"');

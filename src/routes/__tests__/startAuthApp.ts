@@ -54,7 +54,8 @@ export async function startAuthApp(input: {
     const slug = /^\/api\/auth\/([^/]+)$/.exec(url.pathname)?.[1];
     if (slug && input.adapter === 'pages') return app.handlers!.handler(Object.assign(req, { query: { slug } }), res);
     if (slug) {
-      const request = toWebRequest(req, origin);
+      // The App Router hands route handlers the body: back-channel logout reads it.
+      const request = toWebRequest(req, origin, { withBody: slug === 'backchannel-logout' });
       const route = request.method === 'POST' ? app.handlers!.POST : app.handlers!.GET;
       return sendWebResponse(await route(request, { params: Promise.resolve({ slug }) }), res);
     }
