@@ -233,6 +233,9 @@ describe("session.codec 'server': the cookie", () => {
     ];
     const before = counted.calls();
     for (const f of forged) expect(await userOn(a, `nsa.sid=${f}`), f).toBe('UserUnAuthenticated');
+    // The genuine value next to a planted one (cookie tossing): which is ours cannot be known.
+    expect(await userOn(a, `nsa.sid=${kid}.${flip(id)}.${mac}; ${cookie}`)).toBe('UserUnAuthenticated');
+    expect(await userOn(a, `${cookie}; ${cookie}`)).toBe('UserUnAuthenticated');
     expect(counted.calls()).toBe(before);
     // The genuine cookie still works.
     expect(await userOn(a, cookie)).toBe('alice@example.com');
@@ -366,7 +369,7 @@ describe("session.codec 'server': revocation on every instance", () => {
     const a = instance('a');
     const { cookie } = await signIn(a, await tokensFor());
     const value = cookie.slice('nsa.sid='.length);
-    const jar = { get: (n: string) => (n === 'nsa.sid' ? value : undefined) } as Parameters<typeof codec.read>[0];
+    const jar = { get: (n: string) => (n === 'nsa.sid' ? value : undefined), isAmbiguous: () => false } as Parameters<typeof codec.read>[0];
     expect(await codec.ready()).toBe(false);
     expect((await codec.read(jar))?.idToken.payload.email).toBe('alice@example.com');
     // Ended elsewhere; this instance does not hear of it.
@@ -484,7 +487,7 @@ describe("session.codec 'server': revocation on every instance", () => {
     const tokens = await tokensFor();
     const { cookie } = await signIn(a, tokens);
     const value = cookie.slice('nsa.sid='.length);
-    const jar = { get: (n: string) => (n === 'nsa.sid' ? value : undefined) } as Parameters<ServerCodec['read']>[0];
+    const jar = { get: (n: string) => (n === 'nsa.sid' ? value : undefined), isAmbiguous: () => false } as Parameters<ServerCodec['read']>[0];
     const session = (await a.codec.read(jar))!;
     await a.codec.endWhere({ id: session.serverId! });
     const err = await a.codec.write(jar, await tokensFor(), { refreshes: session }).then(() => undefined, (e: unknown) => e);
@@ -546,7 +549,7 @@ describe("session.codec 'server': refresh and sign-in", () => {
     // b holds the due copy in its cache (read by the codec, not refreshed yet).
     expect(await b.codec.ready()).toBe(true);
     const value = cookie.slice('nsa.sid='.length);
-    const jar = { get: (n: string) => (n === 'nsa.sid' ? value : undefined) } as Parameters<ServerCodec['read']>[0];
+    const jar = { get: (n: string) => (n === 'nsa.sid' ? value : undefined), isAmbiguous: () => false } as Parameters<ServerCodec['read']>[0];
     expect((await b.codec.read(jar))?.accessToken.payload.exp).toBe(exp);
     expect(b.codec.stats().cached).toBe(1);
     const expOn = (inst: Instance) =>

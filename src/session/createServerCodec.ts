@@ -527,6 +527,8 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     read(cookies) {
       const value = cookies.get(cookieName);
       if (value === undefined || value === '') return Promise.resolve(undefined);
+      // Sent twice (one planted by a sibling subdomain or a path-scoped cookie): which is ours cannot be known.
+      if (cookies.isAmbiguous(cookieName)) return Promise.resolve(undefined);
       const entry = cache.get(value);
       if (entry !== undefined) {
         const t = now();
