@@ -9,6 +9,7 @@ import { readStateFile } from '../dev-idp/stateFile.js';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RuntimeOptions } from '../config/runtimeOptions.js';
+import type { CookieStore } from '../cookies/CookieStore.js';
 import { createAuthRuntime, createRuntimeRefresher } from '../createServerRunner.js';
 import { signInWithPassword, startDevIdp } from '../dev-idp/index.js';
 import type { DevIdp } from '../dev-idp/index.js';
@@ -130,6 +131,22 @@ async function asAction<T>(inst: Instance, cookie: string, operation: Parameters
     operation,
   })) as T;
   return { result, lines: response.headers.getSetCookie() };
+}
+
+/** A read-only cookie store holding one `nsa.sid` value (for calling a codec directly). */
+function jarOf(value: string): CookieStore {
+  return {
+    get: (n) => (n === 'nsa.sid' ? value : undefined),
+    getAll: () => [{ name: 'nsa.sid', value }],
+    set: () => {
+      throw new AuthError('CookiesReadOnly', 'read-only');
+    },
+    delete: () => {
+      throw new AuthError('CookiesReadOnly', 'read-only');
+    },
+    readOnly: true,
+    isAmbiguous: () => false,
+  };
 }
 
 /** Every key and value in Redis, as text. */
@@ -369,7 +386,7 @@ describe("session.codec 'server': revocation on every instance", () => {
     const a = instance('a');
     const { cookie } = await signIn(a, await tokensFor());
     const value = cookie.slice('nsa.sid='.length);
-    const jar = { get: (n: string) => (n === 'nsa.sid' ? value : undefined), isAmbiguous: () => false } as Parameters<typeof codec.read>[0];
+    const jar = jarOf(value);
     expect(await codec.ready()).toBe(false);
     expect((await codec.read(jar))?.idToken.payload.email).toBe('alice@example.com');
     // Ended elsewhere; this instance does not hear of it.
@@ -487,7 +504,7 @@ describe("session.codec 'server': revocation on every instance", () => {
     const tokens = await tokensFor();
     const { cookie } = await signIn(a, tokens);
     const value = cookie.slice('nsa.sid='.length);
-    const jar = { get: (n: string) => (n === 'nsa.sid' ? value : undefined), isAmbiguous: () => false } as Parameters<ServerCodec['read']>[0];
+    const jar = jarOf(value);
     const session = (await a.codec.read(jar))!;
     await a.codec.endWhere({ id: session.serverId! });
     const err = await a.codec.write(jar, await tokensFor(), { refreshes: session }).then(() => undefined, (e: unknown) => e);
@@ -549,7 +566,7 @@ describe("session.codec 'server': refresh and sign-in", () => {
     // b holds the due copy in its cache (read by the codec, not refreshed yet).
     expect(await b.codec.ready()).toBe(true);
     const value = cookie.slice('nsa.sid='.length);
-    const jar = { get: (n: string) => (n === 'nsa.sid' ? value : undefined), isAmbiguous: () => false } as Parameters<ServerCodec['read']>[0];
+    const jar = jarOf(value);
     expect((await b.codec.read(jar))?.accessToken.payload.exp).toBe(exp);
     expect(b.codec.stats().cached).toBe(1);
     const expOn = (inst: Instance) =>
