@@ -18,6 +18,7 @@ import { createServerCodec } from './session/createServerCodec.js';
 import type { ServerCodec } from './session/createServerCodec.js';
 import { createServerSessionDirectory } from './session/createServerSessionDirectory.js';
 import { createRevocationList } from './session/createRevocationList.js';
+import type { RevocationList } from './session/createRevocationList.js';
 import { revocationCheck } from './session/revocationCheck.js';
 import { revokeToken } from './tokens/revokeToken.js';
 import { checkSessionClaims } from './tokens/checkSessionClaims.js';
@@ -127,15 +128,20 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
       : { mode: options.session.verifySignatures, verify: (session: Session) => verifySessionTokens(verifier, session) };
   // Cookie codecs: "signed out everywhere" is a cut-off time per user / IdP
   // session, checked on cold reads and before refreshes (shared through the store when there is one).
+  const revocationTtlMs = (options.session.codec === 'amplify' ? (runtimeOptions?.cookies?.maxAge ?? AMPLIFY_COOKIE_MAX_AGE) : maxAge) * 1000;
   const revocations =
     options.session.codec === 'server'
       ? undefined
-      : createRevocationList({
-          ...(options.store ? { store: options.store } : {}),
-          issuer: config.issuer,
-          ttlMs: (options.session.codec === 'amplify' ? (runtimeOptions?.cookies?.maxAge ?? AMPLIFY_COOKIE_MAX_AGE) : maxAge) * 1000,
-          onUnavailable: () => emit('storeUnavailable', { operation: 'revocation' }),
-        });
+      : options.store
+        ? createRevocationList({
+            store: options.store,
+            issuer: config.issuer,
+            ttlMs: revocationTtlMs,
+            onUnavailable: () => emit('storeUnavailable', { operation: 'revocation' }),
+          })
+        : // Without a store the list is this process's memory: one per process, like the refresher's,
+          // since Next.js gives the proxy, route handlers and pages each their own runner.
+          sharedRevocationList(config.issuer, config.clientId, revocationTtlMs);
   const isRevoked = revocations ? revocationCheck(revocations) : undefined;
   let serverCodec: ServerCodec | undefined;
   const codec = options.session.codec === 'server'
@@ -207,6 +213,21 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
     ...(isRevoked ? { isRevoked } : {}),
     emit,
   };
+}
+
+const SHARED_REVOCATIONS = Symbol.for('next-server-auth.revocation-lists.v1');
+
+/** The store-less cut-off list of one client of one issuer, shared by every runner in the process (on `globalThis`). */
+function sharedRevocationList(issuer: string, clientId: string, ttlMs: number): RevocationList {
+  const g = globalThis as { [SHARED_REVOCATIONS]?: Map<string, RevocationList> };
+  const lists = (g[SHARED_REVOCATIONS] ??= new Map());
+  const key = `${issuer}\n${clientId}\n${ttlMs}`;
+  let list = lists.get(key);
+  if (list === undefined) {
+    list = createRevocationList({ issuer, ttlMs });
+    lists.set(key, list);
+  }
+  return list;
 }
 
 type RefresherParts = Pick<AuthRuntime, 'config' | 'options' | 'endpoints' | 'verifier' | 'emit'>;
