@@ -418,6 +418,177 @@ function renderPart5(part5) {
   return lines.join('\n');
 }
 
+const PART6_CASES = [
+  ['server.warm', 'server mode, warm: `fetchAuthSession` in a `{ cookies }` context, Next’s `cookies()` object built per request (as Part 1’s warm case), cookie value seen before (cache hit)'],
+  ['sealed.warm', 'sealed cookie (the default), warm: the same'],
+  ['server.warm.libraryOnly', 'server mode, warm, `cookies()` object prebuilt: the library’s share'],
+  ['sealed.warm.libraryOnly', 'sealed cookie, warm, `cookies()` object prebuilt: the library’s share'],
+  ['next.cookiesObject.server', 'Next.js alone: building `cookies()` + `getAll()` for the server-mode Cookie header'],
+  ['next.cookiesObject.sealed', 'Next.js alone: the same for the sealed cookie’s Cookie header'],
+  ['server.cold', 'server mode, cold (first read of this cookie value in this process), `verifySignatures: \'never\'`: id HMAC check + SHA-256 + one Redis `GET` + unseal of the record + decode + claims check'],
+  ['sealed.cold', 'sealed cookie, cold, `verifySignatures: \'never\'`: unseal of the cookie + decode + claims check'],
+  ['server.cold.verifyOnce', 'server mode, cold, `verifySignatures: \'once\'` (the default): + the 2 jose RS256 verifications'],
+  ['sealed.cold.verifyOnce', 'sealed cookie, cold, `verifySignatures: \'once\'` (the default)'],
+  ['sealed.cold.verifyOnce.store', 'sealed cookie with the Redis store configured, cold, `\'once\'`: + the revocation cut-off check in the store (sign out everywhere / back-channel logout for cookie sessions)'],
+  ['server.idCheck', 'the session-id cookie alone: HMAC-SHA-256 verify (WebCrypto) + SHA-256 of the id (the store key)'],
+  ['redis.get', 'one `GET` of a session record (≈ record size) through the store, loopback Redis: the round trip'],
+  ['iron.unseal.record', 'iron-session `unsealData` of a session record alone'],
+  ['iron.unseal.cookie', 'iron-session `unsealData` of a sealed cookie value alone (Part 1’s `iron.unsealData`)'],
+];
+
+function renderPart6(part6) {
+  const c = part6.micro.cases;
+  const m = (name) => c[name]?.medianUs;
+  const ck = part6.cookies;
+  const p = part6.propagation;
+  const off = p.offline;
+  const lines = ['## Part 6 — server-side sessions (issue 11)', ''];
+  lines.push(
+    '`session.codec: \'server\'` (the browser holds one `__Host-nsa.sid` cookie, a random id with its HMAC; the tokens live in Redis, sealed) beside the ' +
+      'stateless sealed cookie and Amplify’s plain token cookies, on Part 1’s Cognito-sized tokens ' +
+      `(ID ${part6.tokenSizes.idToken} B, access ${part6.tokenSizes.accessToken} B, refresh ${part6.tokenSizes.refreshToken} B), an https origin and the same ` +
+      `amplify_outputs.json configuration. One Debian \`redis-server\` ${part6.redis ?? ''} started by the bench on a free loopback port. ` +
+      `Run at ${part6.date} (load average before ${part6.load.before.join(' / ')}, after ${part6.load.after.join(' / ')}).`,
+    '',
+  );
+  lines.push('### Cookie bytes per request', '');
+  lines.push(
+    'What each codec writes at sign-in (`codec.write`, as the sign-in callback does), and the Cookie header the browser then sends with every request. ' +
+      '“Amplify” is the library’s `session.codec: \'amplify\'`, which writes Amplify’s own cookie names (`CognitoIdentityServiceProvider.<client id>.…`, shortened to `….` below) and values; ' +
+      'Amplify’s browser library adds two small ones (`clockDrift`, `signInDetails`, in Part 1’s Amplify header), not counted here.',
+    '',
+  );
+  lines.push('| session | cookies | Cookie request header bytes | Set-Cookie bytes at sign-in (each line) |', '|---|---:|---:|---|');
+  const row = (label, v) => `| ${label} | ${v.cookies} (${v.names.map((n) => `\`${n.replace(/^CognitoIdentityServiceProvider\.[^.]+\./, '….')}\``).join(', ')}) | **${v.cookieHeaderBytes}** | ${v.setCookieBytes} (${v.setCookieLineBytes.join(' + ')}) |`;
+  lines.push(row('server mode', ck.server));
+  lines.push(row('sealed cookie (the default)', ck.sealed));
+  lines.push(row('Amplify’s plain token cookies', ck.amplify));
+  lines.push('');
+  lines.push(
+    `In server mode the tokens are in Redis instead: one record of ${part6.recordBytes} B per session (sealed with the app secret: tokens, \`sub\`, created-at, user agent), ` +
+      'plus small index and last-seen keys. A refresh rewrites the record under the same id, so the cookie does not change (no Set-Cookie on refresh).',
+    '',
+  );
+  lines.push('### Reads', '');
+  const s = part6.micro.settings;
+  lines.push(
+    `One process; every case measured in ${s.rounds} interleaved rounds of ~${s.sampleMs} ms batches after a warm-up, as Part 1; the result is the median of the rounds. ` +
+      'Every server-mode runtime has its own Redis client (through a proxy that counts calls) and is subscribed to the revocation push before anything is read. ' +
+      `Cold cases run with \`session.cacheSize: 0\` (nothing cached, so every read is a first read) over ${s.coldPool} distinct sessions each. ` +
+      `JWKS from a stubbed \`fetch\` before timing (${part6.jwksFetches.beforeTiming} fetches; during timing: ${part6.jwksFetches.duringTiming}).`,
+    '',
+  );
+  lines.push('| case | median µs | p25–p75 µs |', '|---|---:|---:|');
+  for (const [name, label] of PART6_CASES) {
+    if (!c[name]) continue;
+    lines.push(`| ${label} | **${us(c[name].medianUs)}** | ${us(c[name].p25Us)}–${us(c[name].p75Us)} |`);
+  }
+  const sc = part6.micro.storeCalls;
+  lines.push('');
+  lines.push(
+    `Store calls during the timed warm reads: **${sc.warmReads}**. Store \`GET\`s per cold read: server mode **${sc.serverColdGetsPerRead}** ` +
+      `(plus the last-seen write, never awaited); sealed cookie with a store: ${sc.sealedStoreGetsPerRead} (the cut-off keys).`,
+    '',
+  );
+  lines.push('### Revocation propagation across 3 instances', '');
+  lines.push(
+    'Three instances, each a separate Node process (`bench/server-sessions-worker.mjs`: `createAuthRuntime` from `dist/` with `session.codec: \'server\'`, its own ' +
+      'Redis client, session cache and subscription), one redis-server. Each revocation: instance 1 signs a new session in; instances 2 and 3 read a copy of its cookie ' +
+      '(cold, then cached: a warm hit from then on) and keep reading it; instance 1 ends it, alternately by **sign-out** (`POST /api/auth/sign-out` through the route ' +
+      'handlers) and by **`revokeSession`** (another session of the same user, as the “your devices” page does). The delay is from the start of that call on instance 1 ' +
+      'until a read of the copy on instance 2 (or 3) returns signed out, as a request arriving then would see it. The watching instances read the copy whenever a ' +
+      'message arrives on their subscription (right after the library’s own listener) and every 1 ms besides. Times are `process.hrtime` (CLOCK_MONOTONIC, one clock for ' +
+      `all processes). The IdP’s token revocation (sign-out revokes the refresh token) is answered locally. ${p.perKind} revocations of each kind, after 20 uncounted ones.`,
+    '',
+  );
+  lines.push(
+    '| revoked by | revocations | signed out on instances 2 and 3 | p50 ms | p99 ms | max ms | the revoking call itself, p50 / p99 ms |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  );
+  const kindLabel = { signOut: 'sign-out (`POST /api/auth/sign-out`)', revokeSession: '`revokeSession(ctx, id)`' };
+  for (const [kind, v] of Object.entries(p.kinds)) {
+    lines.push(
+      `| ${kindLabel[kind] ?? kind} | ${v.revocations} | ${v.signedOutEverywhere}/${v.revocations} | **${v.delay.p50Ms.toFixed(2)}** | **${v.delay.p99Ms.toFixed(2)}** | ${v.delay.maxMs.toFixed(2)} | ${v.call.p50Ms.toFixed(2)} / ${v.call.p99Ms.toFixed(2)} |`,
+    );
+  }
+  lines.push(`| all | ${p.kinds.signOut.revocations + p.kinds.revokeSession.revocations} | | **${p.all.p50Ms.toFixed(2)}** | **${p.all.p99Ms.toFixed(2)}** | ${p.all.maxMs.toFixed(2)} | |`);
+  lines.push('');
+  lines.push(
+    `**Push channel down.** The same 3 instances, runtimes whose store refuses \`subscribe\` (the revocation push is down; reads and writes work), ` +
+      `\`session.offlineMaxAge\` ${off.offlineMaxAgeSeconds} s (the default): instance 1 signs ${off.sessions} sessions in, instances 2 and 3 read them all (cached), then ` +
+      `instance 1 signs them out one by one, spread evenly over ${off.offlineMaxAgeSeconds} s (so revocations fall at every point of an entry’s offline lifetime); ` +
+      `instances 2 and 3 read every copy every ${off.pollMs} ms.`,
+    '',
+  );
+  lines.push('| push channel | revocations | signed out on instances 2 and 3 | p50 ms | p99 ms | max ms |', '|---|---:|---:|---:|---:|---:|');
+  lines.push(`| down, offlineMaxAge ${off.offlineMaxAgeSeconds} s | ${off.sessions} | ${off.signedOutEverywhere}/${off.sessions} | ${off.delay.p50Ms.toFixed(0)} | ${off.delay.p99Ms.toFixed(0)} | **${off.delay.maxMs.toFixed(0)}** |`);
+  lines.push('');
+
+  const warmRatio = m('server.warm') / m('sealed.warm');
+  const libRatio = m('server.warm.libraryOnly') / m('sealed.warm.libraryOnly');
+  const coldBound = m('sealed.cold') + m('redis.get') + m('server.idCheck');
+  const coldRatio = m('server.cold') / coldBound;
+  const allOut = Object.values(p.kinds).every((v) => v.signedOutEverywhere === v.revocations && v.revokerSignedOut === v.revocations && v.callSucceeded === v.revocations);
+  const boundMs = off.offlineMaxAgeSeconds * 1000 + 100;
+  lines.push('### Targets', '');
+  lines.push('| target | measured | |', '|---|---|---|');
+  lines.push(`| server mode: one cookie, never chunked, under 200 bytes (the whole Set-Cookie line) | ${ck.server.cookies} cookie, ${ck.server.setCookieBytes} B Set-Cookie, ${ck.server.cookieHeaderBytes} B in the Cookie header | ${verdict(ck.server.cookies === 1 && ck.server.setCookieBytes < 200)} |`);
+  lines.push(`| warm read in server mode no slower than the sealed warm read (Next’s \`cookies()\` built per request) | ${x(warmRatio)} (${us(m('server.warm'))} vs ${us(m('sealed.warm'))} µs) | ${verdict(warmRatio <= 1)} |`);
+  lines.push(`| the library’s share no slower than the sealed codec’s (≤ 1.10×, the noise margin of Part 5) | ${x(libRatio)} (${us(m('server.warm.libraryOnly'))} vs ${us(m('sealed.warm.libraryOnly'))} µs) | ${verdict(libRatio <= 1.1)} |`);
+  lines.push(`| no store call on a warm read | ${sc.warmReads} calls | ${verdict(sc.warmReads === 0)} |`);
+  lines.push(
+    `| cold read = one store round trip + unseal: 1 \`GET\`, and ≤ 1.2 × (sealed cold read + one \`GET\` + the id check) | ${sc.serverColdGetsPerRead} \`GET\`; ${x(coldRatio)} (${us(m('server.cold'))} vs ${us(m('sealed.cold'))} + ${us(m('redis.get'))} + ${us(m('server.idCheck'))} µs) | ${verdict(sc.serverColdGetsPerRead === 1 && coldRatio <= 1.2)} |`,
+  );
+  lines.push(
+    `| every revoked copy signed out on the 2 other instances, p99 ≤ 100 ms | ${Object.values(p.kinds).reduce((n, v) => n + v.signedOutEverywhere, 0)}/${p.kinds.signOut.revocations + p.kinds.revokeSession.revocations}; p99 ${p.all.p99Ms.toFixed(1)} ms | ${verdict(allOut && p.missed === 0 && p.all.p99Ms <= 100)} |`,
+  );
+  lines.push(
+    `| push channel down: every copy signed out within offlineMaxAge (${off.offlineMaxAgeSeconds} s) + 100 ms | ${off.signedOutEverywhere}/${off.sessions}; max ${off.delay.maxMs.toFixed(0)} ms | ${verdict(off.signedOutEverywhere === off.sessions && off.missed === 0 && off.delay.maxMs <= boundMs)} |`,
+  );
+  lines.push('');
+  lines.push('### What the numbers say', '');
+  lines.push(
+    `- **Bytes.** Server mode sends a ${ck.server.cookieHeaderBytes}-byte Cookie header with every request, against ${ck.sealed.cookieHeaderBytes} B for the sealed cookie ` +
+      `(${ck.sealed.cookies} chunks) and ${ck.amplify.cookieHeaderBytes} B for Amplify’s plain cookies (${ck.amplify.cookies} cookies): ` +
+      `${(ck.sealed.cookieHeaderBytes / ck.server.cookieHeaderBytes).toFixed(0)}× and ${(ck.amplify.cookieHeaderBytes / ck.server.cookieHeaderBytes).toFixed(0)}× less. ` +
+      'The tokens moved to Redis, where they cost memory instead of upload bandwidth on every request.',
+  );
+  lines.push(
+    `- **Warm.** A warm read in server mode costs ${us(m('server.warm'))} µs against ${us(m('sealed.warm'))} µs for the sealed cookie (${x(warmRatio)}). ` +
+      `Most of the difference is Next.js: building \`cookies()\` costs ${us(m('next.cookiesObject.server'))} µs for the small header against ${us(m('next.cookiesObject.sealed'))} µs ` +
+      `for the sealed one, which it splits and \`decodeURIComponent\`s on every request. The library’s own share is ${us(m('server.warm.libraryOnly'))} µs vs ` +
+      `${us(m('sealed.warm.libraryOnly'))} µs: one \`Map\` lookup keyed by the ~90-character cookie value, against the sealed cache’s lookup confirmed chunk by chunk. ` +
+      `No store call, no crypto (${sc.warmReads} store calls while timing).`,
+  );
+  lines.push(
+    `- **Cold.** A first read in server mode costs ${us(m('server.cold'))} µs: the id’s HMAC and SHA-256 (${us(m('server.idCheck'))} µs), one Redis round trip ` +
+      `(${us(m('redis.get'))} µs for the ~${(part6.recordBytes / 1024).toFixed(1)} KB record) and the record’s unseal (${us(m('iron.unseal.record'))} µs alone), then the same decode and claims ` +
+      `check as the sealed codec, whose cold read costs ${us(m('sealed.cold'))} µs (its unseal alone ${us(m('iron.unseal.cookie'))} µs). With signatures checked once ` +
+      `(the default): ${us(m('server.cold.verifyOnce'))} µs vs ${us(m('sealed.cold.verifyOnce'))} µs; the sealed cookie with a store configured pays a store ` +
+      `round trip too (the revocation cut-offs): ${us(m('sealed.cold.verifyOnce.store'))} µs. A forged or garbage id costs the HMAC check only: no store call. ` +
+      'A cold read happens once per process per session (sign-in, a new instance, a revocation of that session), and after `offlineMaxAge` while the push is down.',
+  );
+  lines.push(
+    `- **Revocation, push up.** A revoked session’s copied cookie read as signed out on both other instances ${p.all.p50Ms.toFixed(1)} ms (p50) and ` +
+      `${p.all.p99Ms.toFixed(1)} ms (p99) after the revoking call started; the call itself took ${p.kinds.signOut.call.p50Ms.toFixed(1)} ms (sign-out, p50) and ` +
+      `${p.kinds.revokeSession.call.p50Ms.toFixed(1)} ms (\`revokeSession\`). The delay is the record’s deletion, the publish on \`sessions:revoked\`, its delivery, the ` +
+      'cache drop and the cold read that finds no record. Instance 1 itself is signed out when the call returns (it dropped its own entry before publishing) ' +
+      `(${p.kinds.signOut.revokerSignedOut + p.kinds.revokeSession.revokerSignedOut}/${p.kinds.signOut.revocations + p.kinds.revokeSession.revocations}).`,
+  );
+  lines.push(
+    `- **Revocation, push down.** With the subscription down the other instances serve a cached session for at most \`offlineMaxAge\`: delays spread from ` +
+      `${off.delay.minMs.toFixed(0)} ms to ${off.delay.maxMs.toFixed(0)} ms (p50 ${off.delay.p50Ms.toFixed(0)} ms), bounded by the ${off.offlineMaxAgeSeconds} s setting ` +
+      `plus one poll (${off.pollMs} ms) and one cold read. Every copy was signed out (${off.signedOutEverywhere}/${off.sessions}). A gap in the subscription ` +
+      '(reconnect) flushes the cache at once, so messages missed during it cannot leave a session alive longer than this bound.',
+  );
+  lines.push(
+    '- **On a busy machine.** This 2-core machine ran other jobs during the run (see the load averages); the four processes (bench, 3 instances) and redis-server ' +
+      'share its cores, so the propagation times include scheduling delays that separate servers would not have.',
+  );
+  lines.push('');
+  return lines.join('\n');
+}
+
 /** The whole RESULTS.md. */
 export function renderResults(results) {
   const m = results.machine;
@@ -430,8 +601,8 @@ export function renderResults(results) {
     '',
   );
   out.push(
-    '**Reproduce:** `npm ci && npm run bench` (about 4 minutes: builds the library and the example app; ' +
-      '`-- --part 1` … `-- --part 5` runs one part, `-- --skip-build` reuses the builds, `-- --part 2 --control` runs the A/A control ' +
+    '**Reproduce:** `npm ci && npm run bench` (about 5 minutes: builds the library and the example app; ' +
+      '`-- --part 1` … `-- --part 6` runs one part, `-- --skip-build` reuses the builds, `-- --part 2 --control` runs the A/A control ' +
       'of the load test, `-- --render` rewrites this file from `bench/results.json`, the raw numbers).',
     '',
   );
@@ -446,5 +617,6 @@ export function renderResults(results) {
   if (results.part3) out.push(renderPart3(results.part3));
   if (results.part4) out.push(renderPart4(results.part4));
   if (results.part5) out.push(renderPart5(results.part5));
+  if (results.part6) out.push(renderPart6(results.part6));
   return `${out.join('\n').trimEnd()}\n`;
 }

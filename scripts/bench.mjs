@@ -1,13 +1,16 @@
 // `npm run bench`: builds the library, runs the benchmarks in bench/ and
 // writes bench/RESULTS.md.
 //
-//   npm run bench                      both parts (~4 minutes)
+//   npm run bench                      every part (~5 minutes)
 //   npm run bench -- --part 1          per-request session read only
 //   npm run bench -- --part 2          guard load test only
 //   npm run bench -- --part 3          refresh storm only
 //   npm run bench -- --part 4          session-cache inflation only
 //   npm run bench -- --part 5          refresh storm across 3 instances, with and
 //                                      without a Redis store (+ warm read, store vs none)
+//   npm run bench -- --part 6          server-side sessions: cookie bytes, warm and
+//                                      cold reads vs the sealed cookie, revocation
+//                                      propagation across 3 instances (Redis)
 //   npm run bench -- --part 4 --before-dist DIR   also run Part 4 on another
 //                                      build (e.g. the commit before the fix) as "before"
 //   npm run bench -- --skip-build      reuse dist/ and example-app/.next
@@ -37,7 +40,7 @@ const { values: args } = parseArgs({
     'before-dist': { type: 'string' },
   },
 });
-const parts = args.part ? [Number(args.part)] : [1, 2, 3, 4, 5];
+const parts = args.part ? [Number(args.part)] : [1, 2, 3, 4, 5, 6];
 const started = Date.now();
 const tmp = mkdtempSync(join(tmpdir(), 'nsa-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -119,6 +122,13 @@ if (parts.includes(5)) {
   const loadBefore = load();
   step('Part 5 — refresh storm across instances, with and without a Redis store', process.execPath, [join('bench', 'store-storm.mjs'), '--out', out]);
   results.part5 = { load: { before: loadBefore, after: load() }, ...readJson(out) };
+}
+
+if (parts.includes(6)) {
+  const out = join(tmp, 'server-sessions.json');
+  const loadBefore = load();
+  step('Part 6 — server-side sessions: cookie bytes, reads, revocation across 3 instances', process.execPath, [join('bench', 'server-sessions.mjs'), '--out', out]);
+  results.part6 = { load: { before: loadBefore, after: load() }, ...readJson(out) };
 }
 
 results.generated = new Date().toISOString();
