@@ -465,7 +465,8 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     let written: boolean;
     try {
       written = await store.setIfPresent(`sess:${meta.hash}`, sealed, ttl);
-      await Promise.all([
+      // The indexes live as long as the record (a session ended meanwhile gets no entries back).
+      if (written) await Promise.all([
         userKey(next.sub).then((key) => store.addMember(key, meta.hash, ttl)),
         next.sid !== undefined ? sidKey(next.sid).then((key) => store.addMember(key, meta.hash, ttl)) : undefined,
       ]);
