@@ -426,6 +426,7 @@ const PART6_CASES = [
   ['next.cookiesObject.server', 'Next.js alone: building `cookies()` + `getAll()` for the server-mode Cookie header'],
   ['next.cookiesObject.sealed', 'Next.js alone: the same for the sealed cookie’s Cookie header'],
   ['server.cold', 'server mode, cold (first read of this cookie value in this process), `verifySignatures: \'never\'`: id HMAC check + SHA-256 + one Redis `GET` + unseal of the record + decode + claims check'],
+  ['server.cold.noLastSeen', 'for comparison: the same server-mode cold read with the last-seen write (`seen:<hash>`, sent without waiting on every cold read) dropped by a store wrapper'],
   ['sealed.cold', 'sealed cookie, cold, `verifySignatures: \'never\'`: unseal of the cookie + decode + claims check'],
   ['server.cold.verifyOnce', 'server mode, cold, `verifySignatures: \'once\'` (the default): + the 2 jose RS256 verifications'],
   ['sealed.cold.verifyOnce', 'sealed cookie, cold, `verifySignatures: \'once\'` (the default)'],
@@ -515,9 +516,10 @@ function renderPart6(part6) {
   lines.push('');
   lines.push(
     `**Push channel down.** The same 3 instances, runtimes whose store refuses \`subscribe\` (the revocation push is down; reads and writes work), ` +
-      `\`session.offlineMaxAge\` ${off.offlineMaxAgeSeconds} s (the default): instance 1 signs ${off.sessions} sessions in, instances 2 and 3 read them all (cached), then ` +
-      `instance 1 signs them out one by one, spread evenly over ${off.offlineMaxAgeSeconds} s (so revocations fall at every point of an entry’s offline lifetime); ` +
-      `instances 2 and 3 read every copy every ${off.pollMs} ms.`,
+      `\`session.offlineMaxAge\` ${off.offlineMaxAgeSeconds} s (the default). Instance 1 signs ${off.sessions} sessions in; instances 2 and 3 first read session i ` +
+      `at C + i·Δ (spread over ${off.offlineMaxAgeSeconds} s, so entries expire one at a time, as with real traffic) and then read every copy every ${off.pollMs} ms; ` +
+      `instance 1 signs session i out at C + ${off.offlineMaxAgeSeconds} s + i·Δ + φᵢ, with φᵢ spread evenly over [0, ${off.offlineMaxAgeSeconds} s) (a golden-ratio sequence), ` +
+      'so revocations fall at every point of an entry’s offline lifetime.',
     '',
   );
   lines.push('| push channel | revocations | signed out on instances 2 and 3 | p50 ms | p99 ms | max ms |', '|---|---:|---:|---:|---:|---:|');
@@ -563,7 +565,11 @@ function renderPart6(part6) {
   lines.push(
     `- **Cold.** A first read in server mode costs ${us(m('server.cold'))} µs: the id’s HMAC and SHA-256 (${us(m('server.idCheck'))} µs), one Redis round trip ` +
       `(${us(m('redis.get'))} µs for the ~${(part6.recordBytes / 1024).toFixed(1)} KB record) and the record’s unseal (${us(m('iron.unseal.record'))} µs alone), then the same decode and claims ` +
-      `check as the sealed codec, whose cold read costs ${us(m('sealed.cold'))} µs (its unseal alone ${us(m('iron.unseal.cookie'))} µs). With signatures checked once ` +
+      `check as the sealed codec, whose cold read costs ${us(m('sealed.cold'))} µs (its unseal alone ${us(m('iron.unseal.cookie'))} µs). ` +
+      (m('server.cold.noLastSeen') === undefined
+        ? ''
+        : `The last-seen write a cold read sends without waiting is not free: with it dropped the same read costs ${us(m('server.cold.noLastSeen'))} µs. `) +
+      'With signatures checked once ' +
       `(the default): ${us(m('server.cold.verifyOnce'))} µs vs ${us(m('sealed.cold.verifyOnce'))} µs; the sealed cookie with a store configured pays a store ` +
       `round trip too (the revocation cut-offs): ${us(m('sealed.cold.verifyOnce.store'))} µs. A forged or garbage id costs the HMAC check only: no store call. ` +
       'A cold read happens once per process per session (sign-in, a new instance, a revocation of that session), and after `offlineMaxAge` while the push is down.',

@@ -115,14 +115,20 @@ async function revoke(mode, id, cookie) {
   return { t0, t1, ended, localSignedIn: await signedIn(mode, cookie) };
 }
 
+const sleepUntil = (at) => {
+  const wait = at - nowMs();
+  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
+};
+
 /**
- * Reads each cookie once (cold: cached now), then reads it again on every
- * revocation message (push mode) and every `pollMs`, until it reads as
- * signed out; resolves the times.
+ * Reads each cookie once (cold: cached then; at `primeAt[i]`, an hrtime in
+ * ms, when given), then reads it again on every revocation message (push
+ * mode) and every `pollMs`, until it reads as signed out. `watching` resolves
+ * once every cookie is primed; `done` with the times each was seen signed out.
  */
-async function watch(mode, cookies, pollMs, timeoutMs) {
-  for (const c of cookies) if (!(await signedIn(mode, c))) throw new Error('bench worker: a watched session read as signed out before its revocation');
+async function watch(mode, cookies, pollMs, timeoutMs, primeAt) {
   const seen = new Array(cookies.length).fill(null);
+  const primed = new Array(cookies.length).fill(false);
   let left = cookies.length;
   let checking = false;
   let again = false;
@@ -137,7 +143,7 @@ async function watch(mode, cookies, pollMs, timeoutMs) {
     do {
       again = false;
       for (let i = 0; i < cookies.length; i++) {
-        if (seen[i] !== null) continue;
+        if (!primed[i] || seen[i] !== null) continue;
         if (!(await signedIn(mode, cookies[i]))) {
           seen[i] = nowMs();
           left--;
@@ -148,8 +154,14 @@ async function watch(mode, cookies, pollMs, timeoutMs) {
     if (left === 0) resolveDone();
   }
   const hook = () => void check();
+  let timer;
+  for (let i = 0; i < cookies.length; i++) {
+    if (primeAt) await sleepUntil(primeAt[i]);
+    if (!(await signedIn(mode, cookies[i]))) throw new Error('bench worker: a watched session read as signed out before its revocation');
+    primed[i] = true;
+    timer ??= setInterval(hook, pollMs);
+  }
   if (mode === 'push') hooks.add(hook);
-  const timer = setInterval(hook, pollMs);
   const timeout = setTimeout(resolveDone, timeoutMs);
   return {
     done: done.then(() => {
@@ -171,22 +183,20 @@ process.on('message', async (msg) => {
       actor = await signIn(msg.mode, msg.tokens);
       process.send({ type: 'actorReady' });
     } else if (msg.type === 'watch') {
-      const w = await watch(msg.mode, msg.cookies, msg.pollMs, msg.timeoutMs);
+      const w = await watch(msg.mode, msg.cookies, msg.pollMs, msg.timeoutMs, msg.primeAt);
       process.send({ type: 'watching' });
       process.send({ type: 'seen', seen: await w.done });
     } else if (msg.type === 'signOut') {
       process.send({ type: 'revoked', ...(await signOut(msg.mode, msg.cookie)) });
     } else if (msg.type === 'revoke') {
       process.send({ type: 'revoked', ...(await revoke(msg.mode, msg.id, msg.cookie)) });
-    } else if (msg.type === 'signOutSpread') {
-      // One sign-out every spreadMs / n, from now: revocations at every point of the entries' offline lifetime.
-      const start = nowMs();
-      const results = [];
-      for (let i = 0; i < msg.cookies.length; i++) {
-        const at = start + (i * msg.spreadMs) / msg.cookies.length;
-        const wait = at - nowMs();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        results.push(await signOut(msg.mode, msg.cookies[i]));
+    } else if (msg.type === 'signOutAt') {
+      // Each sign-out at its own time (hrtime ms), in time order.
+      const items = msg.items.map((item, i) => ({ ...item, i })).sort((a, b) => a.at - b.at);
+      const results = new Array(items.length);
+      for (const item of items) {
+        await sleepUntil(item.at);
+        results[item.i] = await signOut(msg.mode, item.cookie);
       }
       process.send({ type: 'revokedAll', results });
     } else if (msg.type === 'stats') {

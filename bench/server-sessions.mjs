@@ -132,11 +132,20 @@ function runtime(codec, { verifySignatures = 'once', cacheSize, store } = {}) {
   const session = { codec, verifySignatures, ...(cacheSize !== undefined ? { cacheSize } : {}) };
   return createAuthRuntime(AMPLIFY_OUTPUTS, { secret: SECRET, origin: ORIGIN, session, ...(store ? { store } : {}) }, {});
 }
-function serverRuntime(options = {}) {
+function serverRuntime(options = {}, wrap = (store) => store) {
   const counted = countingStore();
   clients.push(counted.real);
-  return { rt: runtime('server', { ...options, store: counted.store }), counted };
+  return { rt: runtime('server', { ...options, store: wrap(counted.store) }), counted };
 }
+/** For comparison only: a store that drops the last-seen writes (`seen:<hash>`), which a cold read makes without waiting for them. */
+const withoutLastSeen = (store) =>
+  new Proxy(store, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (prop === 'set') return (key, ...rest) => (key.startsWith('seen:') ? Promise.resolve() : value.call(target, key, ...rest));
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 
 async function write(rt, set) {
   const response = new Response(null);
@@ -200,13 +209,14 @@ const sealedWarmRt = runtime('sealed');
 // Cold: no cache (cacheSize 0), so every read is a first read; the pools are cycled.
 const serverCold = serverRuntime({ verifySignatures: 'never', cacheSize: 0 });
 const serverColdOnce = serverRuntime({ cacheSize: 0 });
+const serverColdNoSeen = serverRuntime({ verifySignatures: 'never', cacheSize: 0 }, withoutLastSeen);
 const sealedColdRt = runtime('sealed', { verifySignatures: 'never', cacheSize: 0 });
 const sealedColdOnceRt = runtime('sealed', { cacheSize: 0 });
 const sealedStore = countingStore();
 clients.push(sealedStore.real);
 const sealedColdStoreRt = runtime('sealed', { cacheSize: 0, store: sealedStore.store });
 // Subscribed before anything is read: a live push keeps warm entries until their access token is due.
-for (const s of [serverWarm, serverCold, serverColdOnce]) if (!(await s.rt.serverCodec.ready())) throw new Error('bench: could not subscribe');
+for (const s of [serverWarm, serverCold, serverColdOnce, serverColdNoSeen]) if (!(await s.rt.serverCodec.ready())) throw new Error('bench: could not subscribe');
 
 const serverHeader = firstServer.header;
 const sealedHeader = firstSealed.header;
@@ -216,6 +226,7 @@ const readServerLib = prebuiltReader(serverWarm.rt, serverHeader);
 const readSealedLib = prebuiltReader(sealedWarmRt, sealedHeader);
 const readServerCold = reader(serverCold.rt);
 const readServerColdOnce = reader(serverColdOnce.rt);
+const readServerColdNoSeen = reader(serverColdNoSeen.rt);
 const readSealedCold = reader(sealedColdRt);
 const readSealedColdOnce = reader(sealedColdOnceRt);
 const readSealedColdStore = reader(sealedColdStoreRt);
@@ -227,6 +238,7 @@ await readServerLib();
 await readSealedLib();
 await readServerCold(serverPool[0]);
 await readServerColdOnce(serverPool[0]);
+await readServerColdNoSeen(serverPool[0]);
 await readSealedCold(sealedPool[0].header);
 await readSealedColdOnce(sealedPool[0].header);
 await readSealedColdStore(sealedPool[0].header);
@@ -253,7 +265,7 @@ await unsealData(sealedValues[0], { password: secrets, ttl });
 const loop = (fn) => async (n) => {
   for (let i = 0; i < n; i++) await fn();
 };
-const served = { serverCold: 0, serverColdOnce: 0, sealedCold: 0, sealedColdOnce: 0, sealedColdStore: 0, unsealCookie: 0, idCheck: 0 };
+const served = { serverCold: 0, serverColdOnce: 0, sealedCold: 0, sealedColdOnce: 0, sealedColdStore: 0, unsealCookie: 0, idCheck: 0, serverColdNoSeen: 0 };
 const next = (key, pool) => pool[served[key]++ % pool.length];
 const cases = [
   { name: 'server.warm', run: loop(() => readServerWarm(serverHeader)) },
@@ -264,6 +276,7 @@ const cases = [
   { name: 'next.cookiesObject.sealed', run: loop(async () => nextCookies(sealedHeader).getAll()) },
   { name: 'server.cold', run: loop(() => readServerCold(next('serverCold', serverPool))), maxBatch: COLD_MAX_BATCH },
   { name: 'sealed.cold', run: loop(() => readSealedCold(next('sealedCold', sealedPool).header)), maxBatch: COLD_MAX_BATCH },
+  { name: 'server.cold.noLastSeen', run: loop(() => readServerColdNoSeen(next('serverColdNoSeen', serverPool))), maxBatch: COLD_MAX_BATCH },
   { name: 'server.cold.verifyOnce', run: loop(() => readServerColdOnce(next('serverColdOnce', serverPool))), maxBatch: COLD_MAX_BATCH },
   { name: 'sealed.cold.verifyOnce', run: loop(() => readSealedColdOnce(next('sealedColdOnce', sealedPool).header)), maxBatch: COLD_MAX_BATCH },
   { name: 'sealed.cold.verifyOnce.store', run: loop(() => readSealedColdStore(next('sealedColdStore', sealedPool).header)), maxBatch: COLD_MAX_BATCH },
@@ -387,18 +400,34 @@ const propagation = {
 for (const [k, v] of Object.entries(propagation.kinds)) log(`${k}: p50 ${v.delay.p50Ms} ms, p99 ${v.delay.p99Ms} ms, max ${v.delay.maxMs} ms (call ${v.call.p50Ms} ms); everywhere ${v.signedOutEverywhere}/${v.revocations}`);
 
 // Push channel down on every instance: entries live at most offlineMaxAge.
-log(`push channel down: ${OFFLINE_SESSIONS} sessions signed out over ${OFFLINE_MAX_AGE} s…`);
+// The watchers cache session i at C + i·Δ (spread over offlineMaxAge, so
+// entries expire one at a time, as with real traffic); instance 1 signs it out
+// at C + offlineMaxAge + i·Δ + φ_i, φ_i spread evenly over [0, offlineMaxAge)
+// (golden-ratio sequence): revocations at every point of an entry's lifetime.
+log(`push channel down: ${OFFLINE_SESSIONS} sessions, offlineMaxAge ${OFFLINE_MAX_AGE} s…`);
+const OFFLINE_POLL_MS = 20;
 const { sessions: offlineSessions } = await ask(first, { type: 'signIn', mode: 'down', tokens: Array.from({ length: OFFLINE_SESSIONS }, fresh) }, 'signedIn');
 const offlineCookies = offlineSessions.map((s) => s.cookie);
+const lifeMs = OFFLINE_MAX_AGE * 1000;
+const step = lifeMs / OFFLINE_SESSIONS;
+const C = Number(process.hrtime.bigint()) / 1e6 + 200;
+const primeAt = offlineCookies.map((_, i) => C + i * step);
+const signOutAt = offlineCookies.map((cookie, i) => ({ cookie, at: C + lifeMs + i * step + ((i * 0.6180339887498949) % 1) * lifeMs }));
 const offlineSeen = watchers.map((w) => waitFor(w, 'seen'));
-await Promise.all(watchers.map((w) => ask(w, { type: 'watch', mode: 'down', cookies: offlineCookies, pollMs: 10, timeoutMs: 3 * OFFLINE_MAX_AGE * 1000 }, 'watching')));
-const spread = await ask(first, { type: 'signOutSpread', mode: 'down', cookies: offlineCookies, spreadMs: OFFLINE_MAX_AGE * 1000 }, 'revokedAll');
+const offlineWatching = watchers.map((w) => waitFor(w, 'watching'));
+const spreadDone = waitFor(first, 'revokedAll');
+for (const w of watchers) w.send({ type: 'watch', mode: 'down', cookies: offlineCookies, pollMs: OFFLINE_POLL_MS, timeoutMs: 4 * lifeMs, primeAt });
+first.send({ type: 'signOutAt', mode: 'down', items: signOutAt });
+await Promise.all(offlineWatching);
+const spread = await spreadDone;
 const offlineTimes = (await Promise.all(offlineSeen)).map((m) => m.seen);
 const offlineDelays = offlineTimes.flatMap((seen) => seen.map((t, i) => (t === null ? null : t - spread.results[i].t0)));
+const lateStarts = spread.results.map((r, i) => r.t0 - signOutAt[i].at);
 const offline = {
   offlineMaxAgeSeconds: OFFLINE_MAX_AGE,
   sessions: OFFLINE_SESSIONS,
-  pollMs: 10,
+  pollMs: OFFLINE_POLL_MS,
+  signOutStartedLateMs: summarize(lateStarts),
   signedOutEverywhere: offlineCookies.filter((_, i) => offlineTimes.every((seen) => seen[i] !== null)).length,
   revokerSignedOut: spread.results.filter((r) => !r.localSignedIn).length,
   delay: summarize(offlineDelays),
@@ -408,7 +437,7 @@ log(`push down: p50 ${offline.delay.p50Ms} ms, p99 ${offline.delay.p99Ms} ms, ma
 const workerStats = await Promise.all(workers.map((w) => ask(w, { type: 'stats' }, 'stats')));
 await Promise.all(workers.map((w) => new Promise((resolve) => (w.once('exit', resolve), w.send({ type: 'exit' })))));
 
-for (const rt of [serverWriter, serverWarm, serverCold, serverColdOnce]) await rt.rt.serverCodec.close();
+for (const rt of [serverWriter, serverWarm, serverCold, serverColdOnce, serverColdNoSeen]) await rt.rt.serverCodec.close();
 await Promise.all(clients.map((c) => c.close().catch(() => {})));
 await redis.stop();
 
