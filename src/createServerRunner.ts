@@ -211,6 +211,7 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
     sessions,
     ...(serverCodec ? { serverCodec } : {}),
     ...(isRevoked ? { isRevoked } : {}),
+    ...(revocations ? { revocations } : {}),
     emit,
   };
 }

@@ -9,6 +9,7 @@ import type { AuthEvents } from '../config/AuthEvents.js';
 import type { SessionDirectory } from '../session/SessionDirectory.js';
 import type { ServerCodec } from '../session/createServerCodec.js';
 import type { Session } from '../session/Session.js';
+import type { RevocationList } from '../session/createRevocationList.js';
 
 /**
  * Everything one `createServerRunner` call owns and its contexts share:
@@ -37,5 +38,7 @@ export interface AuthRuntime {
    * logout) ends `session`. Checked before a refresh; the codecs check it on cold reads.
    */
   readonly isRevoked?: (session: Session) => Promise<boolean>;
+  /** Cookie codecs: the cut-off list behind `isRevoked` and `sessions.endSessions`. */
+  readonly revocations?: RevocationList;
   readonly emit: <E extends keyof AuthEvents>(name: E, event: Parameters<NonNullable<AuthEvents[E]>>[0]) => void;
 }

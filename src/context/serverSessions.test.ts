@@ -715,6 +715,8 @@ describe('configuration and cookie codecs', () => {
 
   it("sealed cookies: signOutEverywhere signs the user's other cookies out on another instance, warm cache included; another user stays", async () => {
     const [a, b] = [instance('a', { codec: 'sealed' }), instance('b', { codec: 'sealed' })];
+    // b listens for cut-offs (a process that just started could miss the push until then).
+    expect(await b.runtime.revocations!.ready()).toBe(true);
     const laptop = await signIn(a, await tokensFor());
     const phone = await signIn(a, await tokensFor());
     const bob = await signIn(a, await tokensFor(BOB));
@@ -728,6 +730,7 @@ describe('configuration and cookie codecs', () => {
 
   it("Amplify cookies: signOutEverywhere signs the user's other browsers out on another instance (the remembered check is dropped by the push)", async () => {
     const [a, b] = [instance('a', { codec: 'amplify' }), instance('b', { codec: 'amplify' })];
+    expect(await b.runtime.revocations!.ready()).toBe(true);
     const laptop = await signIn(a, await tokensFor());
     const phone = await signIn(a, await tokensFor());
     const bob = await signIn(a, await tokensFor(BOB));
