@@ -572,13 +572,18 @@ function renderPart6(part6) {
       'With signatures checked once ' +
       `(the default): ${us(m('server.cold.verifyOnce'))} µs vs ${us(m('sealed.cold.verifyOnce'))} µs; the sealed cookie with a store configured pays a store ` +
       `round trip too (the revocation cut-offs): ${us(m('sealed.cold.verifyOnce.store'))} µs. A forged or garbage id costs the HMAC check only: no store call. ` +
-      'A cold read happens once per process per session (sign-in, a new instance, a revocation of that session), and after `offlineMaxAge` while the push is down.',
+      'A cold read happens once per process per session (sign-in, a new instance, a revocation of that session), and after `offlineMaxAge` while the push is down.' +
+      (coldRatio <= 1.2
+        ? ''
+        : m('server.cold.noLastSeen') !== undefined && m('server.cold.noLastSeen') / coldBound <= 1.2
+          ? ` The cold-read target is missed because of that last-seen write: without it the read is ${x(m('server.cold.noLastSeen') / coldBound)} the bound.`
+          : ` The cold-read target is missed: the read costs more than its parts measured alone (${x(coldRatio)} their sum).`),
   );
   lines.push(
     `- **Revocation, push up.** A revoked session’s copied cookie read as signed out on both other instances ${p.all.p50Ms.toFixed(1)} ms (p50) and ` +
       `${p.all.p99Ms.toFixed(1)} ms (p99) after the revoking call started; the call itself took ${p.kinds.signOut.call.p50Ms.toFixed(1)} ms (sign-out, p50) and ` +
       `${p.kinds.revokeSession.call.p50Ms.toFixed(1)} ms (\`revokeSession\`). The delay is the record’s deletion, the publish on \`sessions:revoked\`, its delivery, the ` +
-      'cache drop and the cold read that finds no record. Instance 1 itself is signed out when the call returns (it dropped its own entry before publishing) ' +
+      'cache drop and the cold read that finds no record. On instance 1 the session reads as signed out as soon as the call returns ' +
       `(${p.kinds.signOut.revokerSignedOut + p.kinds.revokeSession.revokerSignedOut}/${p.kinds.signOut.revocations + p.kinds.revokeSession.revocations}).`,
   );
   lines.push(

@@ -41,7 +41,7 @@ const { HeadersAdapter } = require('next/dist/server/web/spec-extension/adapters
 const { values: args } = parseArgs({
   options: {
     out: { type: 'string' },
-    rounds: { type: 'string', default: '21' },
+    rounds: { type: 'string', default: '41' },
     'sample-ms': { type: 'string', default: '40' },
     'warmup-ms': { type: 'string', default: '400' },
     revocations: { type: 'string', default: '200' },
