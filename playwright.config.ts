@@ -19,9 +19,13 @@ const AUTH_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-secret';
 // the two do not share a .next.
 // Playwright starts every webServer whatever projects run, so start only the
 // stacks the `--project` selection needs (no selection: all).
-const selected = process.argv.flatMap((arg, i, argv) =>
-  arg === '--project' ? [argv[i + 1] ?? ''] : arg.startsWith('--project=') ? [arg.slice('--project='.length)] : [],
-);
+// `--project a b` takes every name up to the next option, as Playwright's CLI does.
+const selected = process.argv.flatMap((arg, i, argv) => {
+  if (arg.startsWith('--project=')) return [arg.slice('--project='.length)];
+  if (arg !== '--project') return [];
+  const end = argv.findIndex((next, j) => j > i && next.startsWith('-'));
+  return argv.slice(i + 1, end === -1 ? undefined : end);
+});
 const wants = (project: string) => selected.length === 0 || selected.includes(project);
 
 const servers: { command: string; url: string; env: Record<string, string> }[] = [

@@ -76,7 +76,7 @@ export async function freezeRedis(port: number): Promise<{ resume: () => void }>
   const pid = Number(/process_id:(\d+)/.exec(String(info))?.[1]);
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no process_id in INFO server of redis on ${port}`);
   // One transaction: the kills and the pause take effect together, so no
-  // client gets back in between. 10 s is far longer than the SIGSTOP below takes.
+  // client gets back in between. 3 s is far longer than the SIGSTOP below takes.
   const replies = await redisCommands(port, [
     ['MULTI'],
     ['CLIENT', 'PAUSE', '3000', 'ALL'],
