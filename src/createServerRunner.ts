@@ -17,7 +17,8 @@ import { createCookieSessionDirectory } from './session/createCookieSessionDirec
 import { createServerCodec } from './session/createServerCodec.js';
 import type { ServerCodec } from './session/createServerCodec.js';
 import { createServerSessionDirectory } from './session/createServerSessionDirectory.js';
-import { createRevocationList } from './session/createRevocationList.js';
+import { createRevocationList, REVOKED_CHANNEL } from './session/createRevocationList.js';
+import { createPushStatus } from './session/createPushStatus.js';
 import type { RevocationList } from './session/createRevocationList.js';
 import { revocationCheck } from './session/revocationCheck.js';
 import { revokeToken } from './tokens/revokeToken.js';
@@ -143,6 +144,19 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
           // since Next.js gives the proxy, route handlers and pages each their own runner.
           sharedRevocationList(config.issuer, config.clientId, revocationTtlMs);
   const isRevoked = revocations ? revocationCheck(revocations) : undefined;
+  // Cookie codecs with a store: while the cut-off push is down (or after a gap) cached
+  // sessions are flushed and new entries kept at most session.offlineMaxAge.
+  const sealedCache = createSessionCache(options.session.cacheSize, options.session.cacheBytes);
+  const gapListeners = new Set<() => void>();
+  const push =
+    revocations && options.store
+      ? createPushStatus(options.store, REVOKED_CHANNEL, () => {
+          sealedCache.deleteWhere(() => true);
+          for (const listener of gapListeners) listener();
+        })
+      : undefined;
+  const offlineMaxAgeMs = options.session.offlineMaxAge * 1000;
+  const cacheBound = push ? () => (push.live() ? Number.POSITIVE_INFINITY : Date.now() + offlineMaxAgeMs) : undefined;
   let serverCodec: ServerCodec | undefined;
   const codec = options.session.codec === 'server'
     ? (serverCodec = createServerCodec({
@@ -174,14 +188,24 @@ export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?:
         // Not httpOnly: Amplify's browser code reads and writes these cookies.
         // Amplify's own lifetime unless configured: switching must sign nobody out early.
         cookieOptions: { ...sessionCookie, httpOnly: false, maxAge: runtimeOptions?.cookies?.maxAge ?? AMPLIFY_COOKIE_MAX_AGE },
-        ...(isRevoked ? { isRevoked, onRevoked: (listener: () => void) => revocations!.onRevoked(listener) } : {}),
+        ...(isRevoked
+          ? {
+              isRevoked,
+              onRevoked: (listener: () => void) => {
+                revocations!.onRevoked(listener);
+                gapListeners.add(listener);
+                void push?.live();
+              },
+            }
+          : {}),
       })
     : createSealedCodec({
     cookieName,
     secrets: options.secrets,
     cookieOptions: { ...sessionCookie, httpOnly: true },
-    cache: createSessionCache(options.session.cacheSize, options.session.cacheBytes),
+    cache: sealedCache,
     checkSession,
+    ...(cacheBound ? { cacheBound } : {}),
     ...(verifySignatures ? { verifySignatures } : {}),
     ...(revocations && isRevoked ? { isRevoked, revocations } : {}),
   });

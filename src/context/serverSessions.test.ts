@@ -740,4 +740,23 @@ describe('configuration and cookie codecs', () => {
     await vi.waitFor(async () => expect(await userOn(b, laptop.cookie)).toBe('UserUnAuthenticated'), { timeout: 5000, interval: 10 });
     expect(await userOn(b, bob.cookie)).toBe('bob@example.com');
   });
+
+  it('sealed cookies with the cut-off push down: a cut-off this instance did not hear of is honoured once its cached copy ages out (offlineMaxAge)', async () => {
+    const real = createRedisStore({ url: redis.url, prefix, timeoutMs: 250 });
+    stores.push(real);
+    const noPush: AuthStore = new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop === 'subscribe') return () => Promise.reject(new AuthError('StoreUnavailable', 'pub/sub down'));
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    const a = instance('a', { codec: 'sealed' });
+    const b = instance('b', { codec: 'sealed', store: noPush, extra: { session: { codec: 'sealed', offlineMaxAge: 0.2 } } });
+    const laptop = await signIn(a, await tokensFor());
+    const phone = await signIn(a, await tokensFor());
+    expect(await userOn(b, laptop.cookie)).toBe('alice@example.com');
+    await asAction(a, phone.cookie, (ctx) => signOutEverywhere(ctx));
+    // b never hears the push; its copy is re-checked against the store once it ages out (bounded wait).
+    await vi.waitFor(async () => expect(await userOn(b, laptop.cookie)).toBe('UserUnAuthenticated'), { timeout: 5000, interval: 20 });
+  });
 });

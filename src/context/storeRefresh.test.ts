@@ -419,7 +419,9 @@ describe('refresh coordinated through a shared store (several instances, one Red
       expect(signOut.status).toBe(303);
       expect(signOut.headers.getSetCookie().some((l) => /^nsa\.session=;.*Max-Age=0/.test(l))).toBe(true);
       expect(sessionValues(signOut.headers.getSetCookie())).toEqual([]);
-      expect(named('storeUnavailable')).toEqual([{ name: 'storeUnavailable', event: { instance: 'a', operation: 'signOut' } }]);
+      // 'revocation' too: the push dropped with Redis, so the cache was flushed and the cut-off check could not ask the store.
+      expect(named('storeUnavailable')).toContainEqual({ name: 'storeUnavailable', event: { instance: 'a', operation: 'signOut' } });
+      for (const e of named('storeUnavailable')) expect(['signOut', 'revocation']).toContain((e.event as { operation: string }).operation);
       // The instance that handled it refuses a copy of the cookie at once.
       expect((await routeHandler(a!, cookie)).user).toBe('UserUnAuthenticated');
     } finally {

@@ -38,6 +38,12 @@ export interface SealedCodecOptions {
   isRevoked?: (session: Session) => Promise<boolean>;
   /** Where cut-offs come from, so cached sessions they end are dropped at once (this process's and pushed ones). */
   revocations?: Pick<RevocationList, 'onRevoked' | 'hashesOf'>;
+  /**
+   * Latest expiry (epoch ms) for a new cache entry: a short bound while the
+   * cut-off push is down, so a missed revocation is served for that long at
+   * most. @default () => Infinity
+   */
+  cacheBound?: () => number;
   /** For tests: the clock, epoch ms. @default Date.now */
   now?: () => number;
 }
@@ -77,7 +83,7 @@ function isSealedPayload(data: unknown): data is SealedPayload {
  * ```
  */
 export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
-  const { cookieName, secrets, cookieOptions, cache, checkSession, verifySignatures, isRevoked, revocations, now = Date.now } = options;
+  const { cookieName, secrets, cookieOptions, cache, checkSession, verifySignatures, isRevoked, revocations, cacheBound, now = Date.now } = options;
   // Cut-offs bumping this while a cold read runs keep its result out of the cache.
   let cutGeneration = 0;
   if (revocations !== undefined) {
@@ -172,7 +178,8 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
         if (isRevoked !== undefined && (await isRevoked(result))) return undefined;
         // A cut-off learned meanwhile may postdate the check: serve this read, cache nothing.
         if (cutGeneration !== started) return result;
-        cache.set(parts, result, verified === undefined ? { until: now() + RECHECK_MS } : {});
+        const until = Math.min(verified === undefined ? now() + RECHECK_MS : Number.POSITIVE_INFINITY, cacheBound?.() ?? Number.POSITIVE_INFINITY);
+        cache.set(parts, result, Number.isFinite(until) ? { until } : {});
         return result;
       });
       unsealing.set(raw, pending);
@@ -209,7 +216,10 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
       const sealed = await sealing;
       writeChunkedCookie(store, cookieName, sealed, cookieOptions);
       const written = readCookieChunks(store, cookieName);
-      if (written !== undefined && written.join('') === sealed) cache.set(written, session);
+      if (written !== undefined && written.join('') === sealed) {
+        const until = cacheBound?.() ?? Number.POSITIVE_INFINITY;
+        cache.set(written, session, Number.isFinite(until) ? { until } : {});
+      }
       return session;
     },
     clear(store: CookieStore) {
