@@ -52,12 +52,15 @@ export interface RuntimeOptions {
      */
     codec?: 'sealed' | 'amplify' | 'server';
     /**
-     * `codec: 'server'`: seconds a process may serve a cached session without
-     * hearing about revocations, i.e. while its pub/sub subscription to the
-     * store is down or not yet made (then the cache is flushed and each entry
-     * is re-read from the store after this long). With the subscription up,
-     * revocations reach every instance's cache at once and entries live until
-     * their access token is due. A positive number, at most 300.
+     * With `runtimeOptions.store`: seconds a process may serve a cached
+     * session without hearing about revocations, i.e. while its pub/sub
+     * subscription to the store is down or not yet made (on a drop or a
+     * reconnect the cache is flushed; entries cached meanwhile are read again
+     * after this long). With the subscription up, revocations (sign-out and
+     * `revokeSession` for `codec: 'server'`; `signOutEverywhere` and
+     * back-channel logout for every codec) reach every instance's cache at
+     * once and entries live until their access token is due. A positive
+     * number, at most 300.
      * @default 5
      */
     offlineMaxAge?: number;
