@@ -21,6 +21,8 @@ import {
   touchesSession,
 } from './support.js';
 
+/** The example app's client at the dev IdP (example-app/auth.ts). */
+const CLIENT_ID = 'next-server-auth-example';
 const ALL_401 = CLUSTER_INSTANCE_PORTS.map(() => 401);
 const everyInstance = (email: string) => CLUSTER_INSTANCE_PORTS.map(() => email);
 /** `name=value` of the session cookie. */
@@ -125,24 +127,46 @@ test('/sessions lists each browser; "sign out this device" ends that one, "sign 
   for (const ctx of [a, b, c]) await ctx.context.close();
 });
 
-test('the IdP ending its session (back-channel logout) signs the app session out on every instance', async ({ browser, request }) => {
-  const { context, page } = await newClusterContext(browser, 'cat');
-  const copied = await copyAuthCookies(context);
-  expect(await meOnEveryInstance(copied)).toEqual(everyInstance(CLUSTER_USERS.cat.email));
+test('the IdP ending its session (back-channel logout) signs that session out on every instance: /logout ends one IdP session, the admin sign-out every one of the user', async ({
+  browser,
+  request,
+}) => {
+  // Two browsers of cat: two IdP sessions (two `sid`s).
+  const x = await newClusterContext(browser, 'cat');
+  const y = await newClusterContext(browser, 'cat');
+  const cookieX = await copyAuthCookies(x.context);
+  const cookieY = await copyAuthCookies(y.context);
+  expect(await meOnEveryInstance(cookieX)).toEqual(everyInstance(CLUSTER_USERS.cat.email));
+  expect(await meOnEveryInstance(cookieY)).toEqual(everyInstance(CLUSTER_USERS.cat.email));
 
-  // The dev IdP's admin endpoint ends cat's IdP session; the IdP then POSTs a
-  // logout_token to the app's /api/auth/backchannel-logout (through the proxy: one instance).
+  // X signs out at the IdP itself (Cognito's /logout), not through the app: the
+  // IdP POSTs a logout_token with X's sid to /api/auth/backchannel-logout (through the proxy: one instance).
+  const logoutUrl = new URL('/logout', CLUSTER_IDP_URL);
+  logoutUrl.searchParams.set('client_id', CLIENT_ID);
+  logoutUrl.searchParams.set('logout_uri', `${CLUSTER_URL}/api/auth/sign-out-callback`);
+  await x.page.goto(logoutUrl.href);
+  await x.page.waitForURL(`${CLUSTER_URL}/`);
+  // The app never saw this sign-out: its cookie is still in X's jar, but dead on every instance.
+  expect(await sessionCookie(x.context)).toBeDefined();
+  await expect.poll(() => meOnEveryInstance(cookieX)).toEqual(ALL_401);
+  await x.page.goto('/');
+  await expect(x.page.getByTestId('home-status')).toContainText('You are not signed in.');
+  // Y's IdP session is another one: still signed in everywhere.
+  expect(await meOnEveryInstance(cookieY)).toEqual(everyInstance(CLUSTER_USERS.cat.email));
+
+  // The dev IdP's admin sign-out ends every IdP session of cat: Y's app session ends everywhere too.
   const logout = await request.post(`${CLUSTER_IDP_URL}/dev/users/${encodeURIComponent(CLUSTER_USERS.cat.email)}/logout`);
   expect(logout.status()).toBe(200);
-
-  await expect.poll(() => meOnEveryInstance(copied)).toEqual(ALL_401);
-  await page.goto('/');
-  await expect(page.getByTestId('home-status')).toContainText('You are not signed in.');
+  expect(await logout.json()).toMatchObject({ failed: 0 });
+  await expect.poll(() => meOnEveryInstance(cookieY)).toEqual(ALL_401);
+  await y.page.goto('/');
+  await expect(y.page.getByTestId('home-status')).toContainText('You are not signed in.');
   // The IdP session is gone too: signing in asks for the password again.
-  await page.goto('/dashboard');
-  await expect(page).toHaveURL((url) => isClusterIdpUrl(url));
-  await expect(page.getByLabel('Password')).toBeVisible();
-  await context.close();
+  await y.page.goto('/dashboard');
+  await expect(y.page).toHaveURL((url) => isClusterIdpUrl(url));
+  await expect(y.page.getByLabel('Password')).toBeVisible();
+  await x.context.close();
+  await y.context.close();
 });
 
 test('Redis down: guarded pages answer 503, the API 503 JSON, the cookie is kept; once Redis is back the same browser is signed in without signing in again', async ({
