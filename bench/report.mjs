@@ -513,7 +513,7 @@ function renderPart6(part6) {
     );
   }
   lines.push(`| all | ${p.kinds.signOut.revocations + p.kinds.revokeSession.revocations} | | **${p.all.p50Ms.toFixed(2)}** | **${p.all.p99Ms.toFixed(2)}** | ${p.all.maxMs.toFixed(2)} | | |`);
-  lines.push('', 'A negative “after the call returned” means the other instance saw the session ended before the call had returned on instance 1 (the record is deleted and the push sent before sign-out revokes the refresh token and answers).');
+  lines.push('', 'A negative “after the call returned” means the other instance saw the session ended before the call had returned on instance 1 (the record is deleted and the push sent before the call revokes the refresh token at the IdP and returns).');
   lines.push('');
   lines.push(
     `**Push channel down.** The same 3 instances, runtimes whose store refuses \`subscribe\` (the revocation push is down; reads and writes work), ` +
@@ -584,7 +584,8 @@ function renderPart6(part6) {
     `- **Revocation, push up.** A revoked session’s copied cookie read as signed out on both other instances ${p.all.p50Ms.toFixed(1)} ms (p50) and ` +
       `${p.all.p99Ms.toFixed(1)} ms (p99) after the revoking call started; the call itself took ${p.kinds.signOut.call.p50Ms.toFixed(1)} ms (sign-out, p50) and ` +
       `${p.kinds.revokeSession.call.p50Ms.toFixed(1)} ms (\`revokeSession\`). The delay is the record’s deletion, the publish on \`sessions:revoked\`, its delivery, the ` +
-      'cache drop and the cold read that finds no record. The tail follows the revoking call’s own duration (instance 1 waiting for the CPU on this busy machine): ' +
+      'cache drop and the cold read that finds no record. ' +
+      `The tail follows the revoking call’s own duration (its p99: ${p.kinds.signOut.call.p99Ms.toFixed(1)} ms for sign-out, ${p.kinds.revokeSession.call.p99Ms.toFixed(1)} ms for \`revokeSession\`, on this busy machine): ` +
       `counted from the moment the call returned, the other instances saw the session ended within ${p.kinds.signOut.afterCall.p50Ms.toFixed(1)} / ${p.kinds.signOut.afterCall.p99Ms.toFixed(1)} ms (sign-out, p50 / p99) ` +
       `and ${p.kinds.revokeSession.afterCall.p50Ms.toFixed(1)} / ${p.kinds.revokeSession.afterCall.p99Ms.toFixed(1)} ms (\`revokeSession\`). ` +
       'On instance 1 the session reads as signed out as soon as the call returns ' +
