@@ -467,7 +467,7 @@ function renderPart6(part6) {
   lines.push('');
   lines.push(
     `In server mode the tokens are in Redis instead: one record of ${part6.recordBytes} B per session (sealed with the app secret: tokens, \`sub\`, created-at, user agent), ` +
-      'plus small index and last-seen keys. A refresh rewrites the record under the same id, so the cookie does not change (no Set-Cookie on refresh).',
+      'plus small index and last-seen keys. A refresh rewrites the record under the same id, so the cookie does not change: no Set-Cookie on refresh (not measured here; src/context/serverSessions.test.ts checks it).',
     '',
   );
   lines.push('### Reads', '');
