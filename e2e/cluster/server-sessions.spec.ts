@@ -118,6 +118,10 @@ test('/sessions lists each browser; "sign out this device" ends that one, "sign 
   await a.page.waitForURL(`${CLUSTER_URL}/`);
   await expect(a.page.getByTestId('home-status')).toContainText('You are not signed in.');
   await expect.poll(() => meOnEveryInstance(cookieB)).toEqual(ALL_401);
+  // A's IdP session ended too (the page's action signs out at the IdP): a new sign-in asks for the password.
+  await a.page.goto('/dashboard');
+  await expect(a.page).toHaveURL((url) => isClusterIdpUrl(url));
+  await expect(a.page.getByLabel('Password')).toBeVisible();
   // B's next navigation, through the proxy: signed out, and its dead cookie is cleared.
   await b.page.goto('/');
   await expect(b.page.getByTestId('home-status')).toContainText('You are not signed in.');

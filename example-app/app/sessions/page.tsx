@@ -1,9 +1,8 @@
 import { cookies } from 'next/headers';
-import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { isAuthError, listSessions, requireUser, revokeSession, signOutEverywhere } from 'next-server-auth/server';
 import type { SessionInfo } from 'next-server-auth/server';
-import { runWithServerContext } from '@/auth';
+import { runWithServerContext, signOut } from '@/auth';
 
 // "Your sessions": every signed-in browser of this user, with sign-out per
 // device and everywhere. The list needs server-side sessions
@@ -17,16 +16,23 @@ async function signOutDevice(formData: FormData) {
   const id = formData.get('id');
   if (typeof id !== 'string' || id === '') return;
   await runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => revokeSession(ctx, id) });
-  // Only picks the page to land on: the session is gone either way.
-  if (formData.get('current') === '1') redirect('/');
+  // This device: finish as a sign-out does (the IdP's logout, then `/`). Only
+  // picks where to land: the session is gone either way.
+  if (formData.get('current') === '1') await signOut();
   revalidatePath('/sessions');
 }
 
-/** Server action: ends every session of the signed-in user, this one included. */
+/**
+ * Server action: ends every session of the signed-in user, this one included,
+ * then signs this browser out at the IdP too (signOut: the IdP's logout, then
+ * back to `/`). Without that, the next sign-in here would reuse the IdP
+ * session, and with cookie sessions its ID token keeps the old `auth_time`,
+ * which the cut-off just recorded refuses.
+ */
 async function signOutEverywhereAction() {
   'use server';
   await runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => signOutEverywhere(ctx) });
-  redirect('/');
+  await signOut();
 }
 
 type Listing = { mode: 'server'; sessions: SessionInfo[] } | { mode: 'cookie' };
