@@ -28,6 +28,9 @@ const RETRY_MS = 1000;
  */
 export function createPushStatus(store: AuthStore | undefined, channel: string, onGap: () => void, now: () => number = Date.now): PushStatus {
   let up = false;
+  // Once subscribed, a dropped connection resubscribes by itself (and reports 'up'): never twice.
+  let subscribed = false;
+  let statusHeard = false;
   let subscribing = false;
   let lastAttempt = Number.NEGATIVE_INFINITY;
   const gap = (): void => {
@@ -38,12 +41,13 @@ export function createPushStatus(store: AuthStore | undefined, channel: string, 
     }
   };
   function attempt(): void {
-    if (store === undefined || subscribing || now() - lastAttempt < RETRY_MS) return;
+    if (store === undefined || subscribed || subscribing || now() - lastAttempt < RETRY_MS) return;
     subscribing = true;
     lastAttempt = now();
     store
       .subscribe(channel, () => {}, {
         onStatus: (status) => {
+          statusHeard = true;
           up = status === 'up';
           gap();
         },
@@ -51,7 +55,9 @@ export function createPushStatus(store: AuthStore | undefined, channel: string, 
       .then(
         () => {
           // Entries cached before now were bounded by `live()` being false: no flush needed.
-          up = true;
+          subscribed = true;
+          // A 'down' heard while subscribing wins: the connection reports 'up' when back.
+          if (!statusHeard) up = true;
         },
         () => {},
       )

@@ -180,6 +180,7 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
   let subscribing: Promise<boolean> | undefined;
   let lastAttempt = Number.NEGATIVE_INFINITY;
   let unsubscribe: (() => Promise<void>) | undefined;
+  let statusHeard = false;
   let closed = false;
 
   // Sign-outs the store has not heard of yet: hash → give up after (epoch ms).
@@ -233,6 +234,7 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
 
   function onStatus(status: 'down' | 'up'): void {
     // Either way messages may have been missed: nothing cached so far can be trusted.
+    statusHeard = true;
     live = status === 'up';
     flush();
     if (live) retryPendingSoon(0);
@@ -240,7 +242,8 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
 
   function subscribe(): Promise<boolean> {
     if (closed) return Promise.resolve(false);
-    if (live) return Promise.resolve(true);
+    // Subscribed already: a dropped connection resubscribes by itself and reports 'up'.
+    if (live || unsubscribe !== undefined) return Promise.resolve(live);
     if (subscribing !== undefined) return subscribing;
     if (now() - lastAttempt < RESUBSCRIBE_MS) return Promise.resolve(false);
     lastAttempt = now();
@@ -251,7 +254,8 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
           return false;
         }
         unsubscribe = off;
-        live = true;
+        // A 'down' heard while subscribing wins: the connection reports 'up' when back.
+        if (!statusHeard) live = true;
         flush();
         return true;
       },
