@@ -32,8 +32,9 @@ const steps = [
   // stop a production start that has no AUTH_SECRET.
   ['next start without AUTH_SECRET stops', 'node', ['scripts/check-start-fails.mjs']],
   // After the e2e step (reuses its builds): `npm run start:cluster` on its own ports, a sign-in through
-  // the round-robin proxy, and a 30-request burst of an expired session → one IdP refresh across 3 instances.
-  ['npm run start:cluster: one refresh across 3 instances', 'node', ['scripts/check-cluster.mjs']],
+  // the round-robin proxy, and a 30-request burst of an expired session → one IdP refresh across 3 instances;
+  // once with the sealed cookie, once with server-side sessions (SESSION_MODE=server).
+  ['npm run start:cluster (cookie and server sessions): one refresh across 3 instances', 'node', ['scripts/check-cluster.mjs']],
   // After the e2e step, which installs Debian's chromium when it is missing.
   ['raw Amplify cookie names in real Chromium', 'npx', ['vitest', 'run', '--config', 'scripts/chromium-cookie-names/vitest.config.ts']],
 ];

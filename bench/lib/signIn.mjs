@@ -27,7 +27,8 @@ export async function signInThroughApp({ origin, username, password, returnTo = 
         const cookie = jar
           .header(url)
           .split('; ')
-          .filter((pair) => /^(__Host-)?nsa\.session(\.\d+)?=/.test(pair))
+          // The sealed session (or its chunks), or the server-session id cookie (session.codec 'server').
+          .filter((pair) => /^(__Host-)?nsa\.(session(\.\d+)?|sid)=/.test(pair))
           .join('; ');
         if (!cookie) throw new Error('bench sign-in: no session cookie after the callback');
         return { cookie, landedOn: url.pathname };
