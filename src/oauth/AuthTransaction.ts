@@ -8,4 +8,11 @@ export interface AuthTransaction {
   redirectUri: string;
   /** Epoch milliseconds. */
   createdAt: number;
+  /**
+   * The request asked the IdP to re-authenticate (`prompt=login`) because the
+   * previous sign-in came back already revoked (its `auth_time` was before a
+   * "sign out everywhere" cut-off). A callback that is still revoked then
+   * shows an error instead of asking again: no sign-in loop.
+   */
+  reauthenticate?: true;
 }

@@ -13,6 +13,14 @@ export interface AuthorizationRequestInput {
   provider?: string;
   /** UI language (BCP 47). */
   lang?: string;
+  /**
+   * Make the IdP ask for the password again even when its own session is
+   * still open: `prompt=login` (OIDC Core §3.1.2.1; Cognito's managed login
+   * supports it), plus `max_age=0` for generic OIDC (the spec's MUST form of
+   * the same request, which also makes the ID token carry `auth_time`).
+   * Cognito gets no `max_age`. The transaction is marked `reauthenticate`.
+   */
+  reauthenticate?: boolean;
 }
 
 const LANG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8}){0,3}$/;
@@ -40,6 +48,7 @@ export async function createAuthorizationRequest(
     returnTo: input.returnTo,
     redirectUri: config.redirectSignIn,
     createdAt: Date.now(),
+    ...(input.reauthenticate ? { reauthenticate: true as const } : {}),
   };
   const cognitoSignUp = input.signUp && config.flavor === 'cognito' && endpoints.signUp;
   const url = new URL(cognitoSignUp ? endpoints.signUp! : endpoints.authorization);
@@ -54,6 +63,10 @@ export async function createAuthorizationRequest(
   p.set('code_challenge_method', 'S256');
   // OpenID Connect "Initiating User Registration": the standard sign-up hint.
   if (input.signUp && !cognitoSignUp) p.set('prompt', 'create');
+  if (input.reauthenticate && !input.signUp) {
+    p.set('prompt', 'login');
+    if (config.flavor !== 'cognito') p.set('max_age', '0');
+  }
   if (input.provider && config.flavor === 'cognito') {
     const idp = cognitoIdentityProvider(input.provider);
     if (idp) p.set('identity_provider', idp);

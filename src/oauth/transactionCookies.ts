@@ -19,7 +19,11 @@ const STATE = /^[\w-]{16,128}$/;
 function isTransaction(data: unknown): data is AuthTransaction {
   if (typeof data !== 'object' || data === null) return false;
   const d = data as Record<string, unknown>;
-  return ['state', 'nonce', 'codeVerifier', 'returnTo', 'redirectUri'].every((k) => typeof d[k] === 'string') && typeof d.createdAt === 'number';
+  return (
+    ['state', 'nonce', 'codeVerifier', 'returnTo', 'redirectUri'].every((k) => typeof d[k] === 'string') &&
+    typeof d.createdAt === 'number' &&
+    (d.reauthenticate === undefined || d.reauthenticate === true)
+  );
 }
 
 async function open(raw: string, o: TransactionCookieOptions): Promise<AuthTransaction | undefined> {

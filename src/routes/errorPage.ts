@@ -9,6 +9,7 @@ const MESSAGES: Record<string, string> = {
   invalid_tokens: 'The identity provider returned tokens that could not be verified.',
   idp_unavailable: 'The identity provider is unavailable. Please try again shortly.',
   cross_site: 'Sign-out must be requested from this site.',
+  session_revoked: 'You were signed out on all devices, and the identity provider signed you in again without asking for your password. Sign out at the identity provider, then sign in again.',
 };
 
 /**

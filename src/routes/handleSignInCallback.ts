@@ -1,8 +1,12 @@
 import { userOf } from '../context/userOf.js';
 import { writeSession } from '../context/writeSession.js';
 import { isAuthError } from '../errors/AuthError.js';
+import { createAuthorizationRequest } from '../oauth/createAuthorizationRequest.js';
 import { processAuthorizationCallback } from '../oauth/processAuthorizationCallback.js';
-import { takeTransaction } from '../oauth/transactionCookies.js';
+import { saveTransaction, takeTransaction } from '../oauth/transactionCookies.js';
+import type { TokenSet } from '../session/TokenSet.js';
+import { toSession } from '../session/toSession.js';
+import type { AuthRuntime } from '../context/AuthRuntime.js';
 import { failWith, redirectTo } from './respond.js';
 import type { RouteContext } from './RouteContext.js';
 
@@ -12,6 +16,12 @@ import type { RouteContext } from './RouteContext.js';
  * process until the transaction expires, so a replayed request never reaches
  * the token endpoint again), finishes the code exchange and writes the session.
  * Any failure leaves no session and shows an error code.
+ *
+ * Cookie codecs: tokens that a "sign out everywhere" cut-off already ends
+ * (an SSO sign-in through the IdP's still-open session brings back the old
+ * `auth_time`) are not written; the browser is sent back to the IdP once with
+ * `prompt=login`, and if that answer is still revoked (an IdP that ignores
+ * `prompt=login`) the user gets a 403 `session_revoked` page: never a loop.
  */
 export async function handleSignInCallback(route: RouteContext): Promise<Response> {
   const { runtime, request, state } = route;
@@ -33,6 +43,13 @@ export async function handleSignInCallback(route: RouteContext): Promise<Respons
     const code = reason === 'idp_error' && url.searchParams.get('error') === 'access_denied' ? 'access_denied' : reason;
     return failWith(route, reason === 'idp_unavailable' ? 503 : 400, code);
   }
+  if (await revokedAlready(runtime, tokens)) {
+    if (transaction.reauthenticate) return failWith(route, 403, 'session_revoked');
+    const endpoints = await runtime.endpoints();
+    const next = await createAuthorizationRequest(runtime.config, endpoints, { returnTo: transaction.returnTo, reauthenticate: true });
+    await saveTransaction(state.store!, next.transaction, runtime.transactions);
+    return redirectTo(route, next.url.href, 302);
+  }
   let session;
   try {
     session = await writeSession(state, tokens, { userAgent: request.headers.get('user-agent') ?? undefined });
@@ -45,4 +62,20 @@ export async function handleSignInCallback(route: RouteContext): Promise<Respons
   const user = userOf(session.idToken.payload, session.accessToken.payload);
   if (user) runtime.emit('signedIn', { user: { username: user.username, userId: user.userId } });
   return redirectTo(route, transaction.returnTo);
+}
+
+/**
+ * Cookie codecs: would the session these tokens make be ended at once by the
+ * cut-off list? The same check the codecs run on a cold read. Tokens that
+ * cannot be decoded are left to `writeSession` (which refuses them).
+ */
+async function revokedAlready(runtime: AuthRuntime, tokens: TokenSet): Promise<boolean> {
+  if (runtime.isRevoked === undefined) return false;
+  let session;
+  try {
+    session = toSession(tokens);
+  } catch {
+    return false;
+  }
+  return runtime.isRevoked(session);
 }
