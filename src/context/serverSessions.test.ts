@@ -268,6 +268,19 @@ describe("session.codec 'server': the cookie", () => {
     expect(counted.calls()).toBe(before);
   });
 
+  it('cold re-reads of one session (no cache) write its last-seen time once a minute, not once per read', async () => {
+    const a = instance('a');
+    const { cookie } = await signIn(a, await tokensFor());
+    // cacheSize 0: every read is a cold read, as after a flush with the push down.
+    const counted = counting(createRedisStore({ url: redis.url, prefix, timeoutMs: 250 }));
+    const b = instance('b', { store: counted.store, extra: { session: { codec: 'server', cacheSize: 0 } } });
+    expect(await b.codec.ready()).toBe(true);
+    const before = counted.calls();
+    for (let i = 0; i < 20; i++) expect(await userOn(b, cookie)).toBe('alice@example.com');
+    // 20 record reads and one last-seen write.
+    expect(counted.calls() - before).toBe(21);
+  });
+
   it('the decoded-session cache is bounded by session.cacheSize and session.cacheBytes (the oldest go first)', async () => {
     const bySize = instance('size', { extra: { session: { codec: 'server', cacheSize: 2 } } });
     const cookies = [];

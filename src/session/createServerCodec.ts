@@ -97,12 +97,12 @@ interface Entry {
   hash: string;
   until: number;
   bytes: number;
-  /** When this process last wrote `seen:<hash>`. */
-  seenAt: number;
 }
 
 const HASH = /^[A-Za-z0-9_-]{43}$/;
 const SEEN_EVERY_MS = 60_000;
+// Sessions whose last-seen write time a process remembers (~150 bytes each).
+const MAX_SEEN_WRITES = 10_000;
 const RESUBSCRIBE_MS = 1000;
 const MAX_PENDING = 10_000;
 const MAX_RETRY_MS = 10_000;
@@ -220,7 +220,7 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     forget(value);
     // A live push keeps entries until their access token is due; without it, briefly.
     const bound = live ? session.expiresAt : Math.min(session.expiresAt, now() + offlineMaxAgeMs);
-    cache.set(value, { session, hash, until: Math.min(bound, until), seenAt: now(), bytes });
+    cache.set(value, { session, hash, until: Math.min(bound, until), bytes });
     cachedBytes += bytes;
     valueOf.set(hash, value);
     // Map iterates in insertion order: the first key is the oldest.
@@ -341,11 +341,21 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     return { session, until };
   }
 
-  function touch(entry: Entry, t: number): void {
-    if (t - entry.seenAt < SEEN_EVERY_MS) return;
-    entry.seenAt = t;
+  // When this process last wrote `seen:<hash>`, per session rather than per
+  // cache entry: re-reads after a flush or an eviction (offline mode, a small
+  // cache) must not each cost a store write.
+  const seenWrites = new Map<string, number>();
+  function noteSeen(hash: string, t: number): void {
+    seenWrites.delete(hash);
+    seenWrites.set(hash, t);
+    if (seenWrites.size > MAX_SEEN_WRITES) seenWrites.delete(seenWrites.keys().next().value as string);
+  }
+  function touch(hash: string, t: number): void {
+    const last = seenWrites.get(hash);
+    if (last !== undefined && t - last < SEEN_EVERY_MS) return;
+    noteSeen(hash, t);
     // Never awaited: the read path does not wait on the store.
-    store.set(`seen:${entry.hash}`, String(t), maxAgeMs).catch(() => {});
+    store.set(`seen:${hash}`, String(t), maxAgeMs).catch(() => {});
   }
 
   async function readCold(value: string): Promise<Session | undefined> {
@@ -367,7 +377,7 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     if (read === undefined) return undefined;
     if (generation === started && !pendingEnds.has(hash)) {
       remember(value, read.session, hash, read.until);
-      store.set(`seen:${hash}`, String(now()), maxAgeMs).catch(() => {});
+      touch(hash, now());
     }
     return read.session;
   }
@@ -523,6 +533,8 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     cookies.set(cookieName, value, cookieOptions);
     metaOf.set(session, meta);
     remember(value, session, hash, Number.POSITIVE_INFINITY);
+    // Just signed in: the record's createdAt is its last-seen time (listSessions takes the later).
+    noteSeen(hash, now());
     return session;
   }
 
@@ -538,7 +550,7 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
       if (entry !== undefined) {
         const t = now();
         if (entry.until > t) {
-          touch(entry, t);
+          touch(entry.hash, t);
           if (verifySignatures?.mode !== 'always') return Promise.resolve(entry.session);
           const { session } = entry;
           return verifySignatures.verify(session).then(
