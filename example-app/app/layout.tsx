@@ -46,7 +46,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </div>
         </header>
         <main>{children}</main>
-        <footer>Signed in through next-server-auth · sessions are sealed, httpOnly cookies</footer>
+        <footer>
+          Signed in through next-server-auth ·{' '}
+          {process.env.SESSION_MODE === 'server'
+            ? 'sessions live on the server; your browser holds one small httpOnly cookie'
+            : 'sessions are sealed, httpOnly cookies'}
+        </footer>
       </body>
     </html>
   );
