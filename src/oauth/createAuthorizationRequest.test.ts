@@ -74,4 +74,22 @@ describe('createAuthorizationRequest', () => {
     expect(`${g.url.origin}${g.url.pathname}`).toBe('https://id.example.org/authorize');
     expect(g.url.searchParams.get('prompt')).toBe('create');
   });
+
+  it('re-authentication: prompt=login (Cognito) or prompt=login + max_age=0 (generic OIDC), marked in the transaction; never by default', async () => {
+    const c = await createAuthorizationRequest(cognito, cognito.endpoints!, { returnTo: '/x', reauthenticate: true });
+    expect(c.url.searchParams.get('prompt')).toBe('login');
+    expect(c.url.searchParams.has('max_age')).toBe(false);
+    expect(c.transaction.reauthenticate).toBe(true);
+    expect(c.transaction.returnTo).toBe('/x');
+    const g = await createAuthorizationRequest(generic, genericEndpoints, { returnTo: '/', reauthenticate: true });
+    expect(g.url.searchParams.get('prompt')).toBe('login');
+    expect(g.url.searchParams.get('max_age')).toBe('0');
+    expect(g.transaction.reauthenticate).toBe(true);
+    for (const [config, endpoints] of [[cognito, cognito.endpoints!], [generic, genericEndpoints]] as const) {
+      const plain = await createAuthorizationRequest(config, endpoints, { returnTo: '/' });
+      expect(plain.url.searchParams.has('prompt')).toBe(false);
+      expect(plain.url.searchParams.has('max_age')).toBe(false);
+      expect('reauthenticate' in plain.transaction).toBe(false);
+    }
+  });
 });
