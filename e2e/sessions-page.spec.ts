@@ -54,6 +54,11 @@ test('/sessions with cookie sessions explains there is no device list, and "sign
   await expect.poll(meWithB).toBe(401);
   await b.page.goto('/');
   await expect(b.page.getByTestId('home-status')).toContainText('You are not signed in.');
+  // B's IdP session is still on, and an SSO sign-in would bring back B's
+  // pre-cut-off auth_time: the app asks the IdP for a fresh login instead of looping.
+  await b.page.goto('/dashboard');
+  await expect(b.page).toHaveURL((url) => isIdpUrl(url));
+  await expect(b.page.getByLabel('Password')).toBeVisible();
   // A's IdP session ended too: signing in again asks for the password (an SSO
   // sign-in would bring back an auth_time before the cut-off and be refused, in a loop).
   await a.page.goto('/dashboard');
