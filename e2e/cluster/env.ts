@@ -10,5 +10,5 @@ export const CLUSTER_REDIS_PORT = CLUSTER_PORT + 9;
 export const CLUSTER_IDP_PORT = CLUSTER_PORT + 10;
 export const CLUSTER_URL = `http://localhost:${CLUSTER_PORT}`;
 export const CLUSTER_IDP_URL = `http://127.0.0.1:${CLUSTER_IDP_PORT}`;
-/** Users of this stack's dev IdP: one per spec, so a spec's session list holds only its own sessions. */
+/** Users of this stack's dev IdP: one per test, so a test's session list holds only its own sessions. */
 export const CLUSTER_USERS_FILE = 'e2e/cluster/users.json';

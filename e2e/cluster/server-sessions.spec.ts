@@ -131,6 +131,31 @@ test('/sessions lists each browser; "sign out this device" ends that one, "sign 
   for (const ctx of [a, b, c]) await ctx.context.close();
 });
 
+test('"Sign out this device" on the current row signs this browser out everywhere, the user\'s other browser stays signed in', async ({ browser }) => {
+  const p = await newClusterContext(browser, 'fay');
+  const q = await newClusterContext(browser, 'fay');
+  const cookieP = await copyAuthCookies(p.context);
+  const cookieQ = await copyAuthCookies(q.context);
+  expect(await meOnEveryInstance(cookieP)).toEqual(everyInstance(CLUSTER_USERS.fay.email));
+
+  await p.page.goto('/sessions');
+  const rows = p.page.getByTestId('session-row');
+  await expect(rows).toHaveCount(2);
+  await rows.filter({ has: p.page.getByTestId('this-device') }).getByRole('button', { name: 'Sign out this device' }).click();
+  // Finishes as a sign-out: through the IdP's logout, back on / signed out, no cookie left.
+  await p.page.waitForURL(`${CLUSTER_URL}/`);
+  await expect(p.page.getByTestId('home-status')).toContainText('You are not signed in.');
+  expect(await sessionCookie(p.context)).toBeUndefined();
+  await expect.poll(() => meOnEveryInstance(cookieP)).toEqual(ALL_401);
+
+  expect(await meOnEveryInstance(cookieQ)).toEqual(everyInstance(CLUSTER_USERS.fay.email));
+  await q.page.goto('/sessions');
+  await expect(q.page.getByTestId('session-row')).toHaveCount(1);
+  await expect(q.page.getByTestId('this-device')).toHaveCount(1);
+  await p.context.close();
+  await q.context.close();
+});
+
 test('the IdP ending its session (back-channel logout) signs that session out on every instance: /logout ends one IdP session, the admin sign-out every one of the user', async ({
   browser,
   request,

@@ -4,13 +4,14 @@ import { expect } from '@playwright/test';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { CLUSTER_IDP_URL, CLUSTER_INSTANCE_PORTS, CLUSTER_URL } from './env.js';
 
-/** This stack's dev IdP users (e2e/cluster/users.json): one per spec. */
+/** This stack's dev IdP users (e2e/cluster/users.json): one per test. */
 export const CLUSTER_USERS = {
   ann: { email: 'ann@example.com', password: 'ann-password' },
   ben: { email: 'ben@example.com', password: 'ben-password' },
   cat: { email: 'cat@example.com', password: 'cat-password' },
   dan: { email: 'dan@example.com', password: 'dan-password' },
   eve: { email: 'eve@example.com', password: 'eve-password' },
+  fay: { email: 'fay@example.com', password: 'fay-password' },
 } as const;
 export type ClusterUser = keyof typeof CLUSTER_USERS;
 
