@@ -1,3 +1,4 @@
+import { NextRequest } from 'next/server.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthRuntime } from '../context/AuthRuntime.js';
 import { createRunWithServerContext } from '../context/createRunWithServerContext.js';
@@ -6,6 +7,8 @@ import { CookieJar } from '../dev-idp/CookieJar.js';
 import { createRedisStore } from '../redis/createRedisStore.js';
 import { startRedis } from '../redis/__tests__/startRedis.js';
 import type { StartedRedis } from '../redis/__tests__/startRedis.js';
+import { createAuthGuardFor } from '../guard/createAuthGuard.js';
+import type { AuthGuard } from '../guard/createAuthGuard.js';
 import type { AuthStore } from '../store/AuthStore.js';
 import { startAuthApp, TEST_CLIENT_ID, TEST_SECRET } from './__tests__/startAuthApp.js';
 import type { AuthApp } from './__tests__/startAuthApp.js';
@@ -32,6 +35,8 @@ afterAll(async () => {
 interface Started {
   app: AuthApp;
   runtime: AuthRuntime;
+  /** The app's proxy: `/dashboard` is guarded. */
+  guard: AuthGuard;
   signedIn: string[];
 }
 
@@ -50,7 +55,8 @@ async function start(codec: 'sealed' | 'amplify', flavor: 'generic' | 'cognito')
     patchRuntime: (built) => (runtime = built),
   });
   open.push(app);
-  return { app, runtime: runtime!, signedIn };
+  const guard = createAuthGuardFor(runtime!)({ rules: [{ path: '/dashboard' }] });
+  return { app, runtime: runtime!, guard, signedIn };
 }
 
 interface Walk {
@@ -71,8 +77,14 @@ const FORM = /<form\b[^>]*\bid="sign-in-form"[^>]*>/i;
  * stops at the first page that is not a redirect (the IdP's password form
  * included, unless `login` is given: then it is filled in once). `rewrite`
  * changes a URL before it is requested (to play an IdP that ignores a parameter).
+ * With `guard`, app page requests go through it first, as Next runs `proxy.ts`.
  */
-async function walk(jar: CookieJar, origin: string, start: string, options: { login?: typeof ALICE; rewrite?: (url: URL) => URL } = {}): Promise<Walk> {
+async function walk(
+  jar: CookieJar,
+  origin: string,
+  start: string,
+  options: { login?: typeof ALICE; rewrite?: (url: URL) => URL; guard?: AuthGuard } = {},
+): Promise<Walk> {
   let login = options.login;
   let url = new URL(start, origin);
   const trail: URL[] = [];
@@ -81,7 +93,7 @@ async function walk(jar: CookieJar, origin: string, start: string, options: { lo
   for (let hops = 0; hops < 30; hops++) {
     if (options.rewrite) url = options.rewrite(url);
     trail.push(url);
-    const response = await jar.fetch(url, init);
+    const response = await fetchThrough(jar, origin, url, init, options.guard);
     init = {};
     if (url.origin === origin) appSetCookies.push(...response.headers.getSetCookie());
     const location = response.headers.get('location');
@@ -101,6 +113,16 @@ async function walk(jar: CookieJar, origin: string, start: string, options: { lo
     return { trail, url, status: response.status, body, appSetCookies };
   }
   throw new Error(`a redirect loop from ${start}: ${trail.map((u) => u.pathname).join(' → ')}`);
+}
+
+/** `jar.fetch`, except that app pages go through `guard` first (a pass renders a stub page). */
+async function fetchThrough(jar: CookieJar, origin: string, url: URL, init: RequestInit, guard: AuthGuard | undefined): Promise<Response> {
+  if (guard === undefined || url.origin !== origin || url.pathname.startsWith('/api/')) return jar.fetch(url, init);
+  const cookie = jar.header(url);
+  const response = await guard(new NextRequest(url, { headers: cookie ? { cookie } : {} }));
+  jar.store(url, response.headers.getSetCookie());
+  if (response.headers.get('x-middleware-next') !== '1') return response;
+  return new Response(`page ${url.pathname}`, { status: 200 });
 }
 
 const authorizeRequests = (w: Walk, issuer: string) => w.trail.filter((u) => u.href.startsWith(issuer) && u.pathname.endsWith('/authorize'));
@@ -170,9 +192,9 @@ describe('sign-in after "sign out everywhere" with cookie sessions', () => {
       expect(await me(phone, origin)).toBe(401);
       await nextSecondAfter(cut);
 
-      // The phone goes where a guard sends a signed-out page view. Its IdP session is open:
-      // the IdP answers without a password, with the old auth_time.
-      const asked = await walk(phone, origin, '/api/auth/sign-in?returnTo=/me');
+      // The phone opens a guarded page: signed out, so off to sign-in. Its IdP session is
+      // open: the IdP answers without a password, with the old auth_time.
+      const asked = await walk(phone, origin, '/dashboard', { guard: s.guard });
       expect(asked.url.origin).toBe(new URL(s.app.idp.issuer).origin);
       expect(asked.status).toBe(200);
       expect(asked.body).toMatch(FORM);
@@ -188,9 +210,10 @@ describe('sign-in after "sign out everywhere" with cookie sessions', () => {
       expect(await me(phone, origin)).toBe(401);
 
       // The password page again (a browser reloading it), now filled in: a fresh auth_time passes.
-      const done = await walk(phone, origin, asked.url.href, { login: ALICE });
+      const done = await walk(phone, origin, asked.url.href, { login: ALICE, guard: s.guard });
       expect(done.status).toBe(200);
-      expect(done.url.href).toBe(`${origin}/me`);
+      expect(done.url.href).toBe(`${origin}/dashboard`);
+      expect(done.body).toBe('page /dashboard');
       expect(callbacks(done, origin)).toHaveLength(1);
       expect(await me(phone, origin)).toBe(ALICE.username);
       expect(s.signedIn).toEqual([ALICE.username, ALICE.username, ALICE.username]);
@@ -221,7 +244,7 @@ describe('sign-in after "sign out everywhere" with cookie sessions', () => {
       plain.searchParams.delete('max_age');
       return plain;
     };
-    const w = await walk(phone, origin, '/api/auth/sign-in?returnTo=/me', { rewrite: ignorePromptLogin });
+    const w = await walk(phone, origin, '/dashboard', { rewrite: ignorePromptLogin, guard: s.guard });
 
     expect(stripped).toBe(1);
     expect(callbacks(w, origin)).toHaveLength(2);
