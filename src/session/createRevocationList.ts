@@ -153,10 +153,10 @@ function parseCut(value: string | undefined): number | undefined {
  * sign-in through the IdP's still-open session (SSO, no password asked)
  * brings back the OLD `auth_time` (checked on the dev IdP). After a `{ sub }`
  * cut-off that did not end the IdP sessions (sign-out-everywhere from the
- * app), such a sign-in is ended again at once. A codec that can carry its
- * own sign-in time (the callback's clock, kept across refreshes) should pass
- * that instead; else the sign-in must force a fresh login (`prompt=login`)
- * when the new session is already revoked.
+ * app), such a sign-in would be ended again at once. The sign-in callback
+ * therefore checks new tokens against the list before writing them and, when
+ * they are already revoked, asks the IdP once more with `prompt=login` (a
+ * fresh login has a new `auth_time`), then shows `session_revoked` (403).
  *
  * @example
  * ```ts
