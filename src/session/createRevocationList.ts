@@ -1,5 +1,6 @@
 import { AuthError, isAuthError } from '../errors/AuthError.js';
 import type { AuthStore } from '../store/AuthStore.js';
+import { sha256Base64url } from './base64url.js';
 
 /** Which sessions a cut-off ends. At least one field; `sid` is the IdP's session id (the ID token's `sid` claim). */
 export interface RevocationMatch {
@@ -105,26 +106,6 @@ const LOCK_ATTEMPTS = 20;
 const RESUBSCRIBE_MS = 1000;
 // `cut <at> <hash>[,<hash>]`: hashes only, never a sub or sid in clear.
 const MESSAGE = /^cut (\d{1,16}) ([A-Za-z0-9_-]{43}(?:,[A-Za-z0-9_-]{43}){0,3})$/;
-
-function base64url(bytes: Uint8Array): string {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += abc[n >> 18]! + abc[(n >> 12) & 63]! + abc[(n >> 6) & 63]! + abc[n & 63]!;
-  }
-  if (i < bytes.length) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8);
-    out += abc[n >> 18]! + abc[(n >> 12) & 63]!;
-    if (i + 1 < bytes.length) out += abc[(n >> 6) & 63]!;
-  }
-  return out;
-}
-
-async function sha256(text: string): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
-}
 
 function nonEmpty(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
@@ -332,7 +313,7 @@ export function createRevocationList(options: RevocationListOptions): Revocation
     const memoKey = sid === undefined ? `${facts.sub}\n` : `${facts.sub}\n${sid}`;
     let hashes = hashMemo.get(memoKey);
     if (hashes === undefined) {
-      hashes = Promise.all([sha256(`${issuer} sub ${facts.sub}`), sid === undefined ? sha256(`${issuer} nosid ${facts.sub}`) : sha256(`${issuer} sid ${sid}`)]);
+      hashes = Promise.all([sha256Base64url(`${issuer} sub ${facts.sub}`), sid === undefined ? sha256Base64url(`${issuer} nosid ${facts.sub}`) : sha256Base64url(`${issuer} sid ${sid}`)]);
       if (hashMemo.size >= maxEntries) hashMemo.delete(hashMemo.keys().next().value!);
       hashMemo.set(memoKey, hashes);
     }
@@ -347,8 +328,8 @@ export function createRevocationList(options: RevocationListOptions): Revocation
       // Never in the future: a future cut-off would end sign-ins that happen after the call.
       const cutAt = Math.max(0, Math.floor(Math.min(at ?? now(), now())));
       const hashes = nonEmpty(sid)
-        ? await Promise.all([sha256(`${issuer} sid ${sid}`), ...(nonEmpty(sub) ? [sha256(`${issuer} nosid ${sub}`)] : [])])
-        : [await sha256(`${issuer} sub ${sub}`)];
+        ? await Promise.all([sha256Base64url(`${issuer} sid ${sid}`), ...(nonEmpty(sub) ? [sha256Base64url(`${issuer} nosid ${sub}`)] : [])])
+        : [await sha256Base64url(`${issuer} sub ${sub}`)];
       remember(hashes, cutAt);
       if (store === undefined) return;
       void subscribe();
