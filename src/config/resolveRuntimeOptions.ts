@@ -1,6 +1,7 @@
 import { AuthError } from '../errors/AuthError.js';
 import { invalidConfig } from './invalidConfig.js';
 import { isLoopbackHttp } from './isLoopbackHttp.js';
+import { refusedClientClaim } from './refusedClientClaim.js';
 import type { ResolvedRuntimeOptions, RuntimeOptions } from './runtimeOptions.js';
 
 const DEV_SECRET = 'next-server-auth:development-only-secret:do-not-use-in-production';
@@ -191,6 +192,12 @@ export function resolveRuntimeOptions(
   if (typeof signInPath !== 'string' || !/^\/(?![/\\])[^\s?#\\]*$/.test(signInPath)) {
     throw invalidConfig('runtimeOptions.signInPath', `must be a path on this origin, like /api/auth/sign-in (got ${JSON.stringify(signInPath)})`);
   }
+  const claims = options.clientSession?.claims ?? ['email', 'name'];
+  if (!Array.isArray(claims)) throw invalidConfig('runtimeOptions.clientSession.claims', 'must be an array of ID-token claim names');
+  for (const claim of claims) {
+    const why = refusedClientClaim(claim);
+    if (why !== undefined) throw invalidConfig('runtimeOptions.clientSession.claims', `${JSON.stringify(claim)} ${why}`);
+  }
   return {
     secrets,
     origin,
@@ -207,6 +214,7 @@ export function resolveRuntimeOptions(
     events,
     httpTimeoutMs,
     signInPath,
+    clientSession: { claims: [...new Set(claims)] },
     ...(store !== undefined ? { store } : {}),
   };
 }

@@ -146,6 +146,21 @@ export interface RuntimeOptions {
    * @default '/api/auth/sign-in'
    */
   signInPath?: string;
+  /** What `GET /api/auth/session` and `getClientSession` show the browser. */
+  clientSession?: {
+    /**
+     * ID-token claims the browser may see, besides `username`, `userId` and
+     * `groups` (always there). Only string, number and boolean values pass.
+     * Protocol and token claims (`iss`, `sub`, `aud`, `exp`, `iat`, `nbf`,
+     * `jti`, `nonce`, `at_hash`, `c_hash`, `s_hash`, `sid`, `azp`,
+     * `auth_time`, `acr`, `amr`, `origin_jti`, `event_id`, `token_use`,
+     * `client_id`, `scope`, `cnf`, `events`, and any name containing "token") are
+     * refused with `InvalidConfig`: they are either a replay aid or nothing
+     * a UI needs. Cognito custom attributes read like `'custom:tenant'`.
+     * @default ['email', 'name']
+     */
+    claims?: string[];
+  };
 }
 
 /** Runtime options after defaults and validation. */
@@ -162,4 +177,5 @@ export interface ResolvedRuntimeOptions {
   httpTimeoutMs: number;
   store?: AuthStore;
   signInPath: string;
+  clientSession: { claims: string[] };
 }

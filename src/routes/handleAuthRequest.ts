@@ -5,6 +5,7 @@ import type { AuthRouteHandlerOptions } from './AuthRouteHandlerOptions.js';
 import { handleBackchannelLogout } from './handleBackchannelLogout.js';
 import { handleSignIn } from './handleSignIn.js';
 import { handleSignInCallback } from './handleSignInCallback.js';
+import { handleSession } from './handleSession.js';
 import { handleSignOut } from './handleSignOut.js';
 import { NO_STORE } from './noStore.js';
 import { failWith, redirectTo } from './respond.js';
@@ -17,6 +18,8 @@ const ROUTES: Record<string, Route> = {
   'sign-up': { method: 'GET', run: (r) => handleSignIn(r, { signUp: true }) },
   'sign-in-callback': { method: 'GET', run: handleSignInCallback },
   'sign-out': { method: 'POST', run: handleSignOut },
+  // Client components' "who am I?": JSON, never a redirect; GET only.
+  session: { method: 'GET', run: handleSession },
   // Server-to-server from the IdP: no Origin check, the signed logout token authenticates it.
   'backchannel-logout': { method: 'POST', run: handleBackchannelLogout },
   'sign-out-callback': {
