@@ -1,6 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 import { NEXT15_APP_PORT, NEXT15_APP_URL, NEXT15_IDP_PORT, NEXT15_TOKEN_TTL } from './e2e/next15/env.js';
 import { CNA_APP_DIR, CNA_STACKS } from './e2e/create-next-app/env.js';
+import { RESOURCE_PORT } from './e2e/resourceServer.js';
 import { CLUSTER_IDP_PORT, CLUSTER_PORT, CLUSTER_REDIS_PORT, CLUSTER_URL, CLUSTER_USERS_FILE } from './e2e/cluster/env.js';
 
 // Ports differ from `npm start` (3000/3200) so the suite runs beside a dev session.
@@ -37,6 +38,8 @@ const servers: { command: string; url: string; env: Record<string, string> }[] =
           env: {
             PORT: String(APP_PORT),
             DEV_IDP_PORT: String(IDP_PORT),
+            // The example app's resource server (example-app/resource-server.mjs), behind /api/proxy/notes.
+            RESOURCE_PORT: String(RESOURCE_PORT),
             DEV_IDP_ACCESS_TOKEN_TTL: process.env.DEV_IDP_ACCESS_TOKEN_TTL ?? '3600',
           },
         },

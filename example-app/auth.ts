@@ -23,7 +23,7 @@ if (sessionMode === 'server' && !process.env.REDIS_URL) {
 }
 const store = process.env.REDIS_URL ? createRedisStore({ url: process.env.REDIS_URL, prefix: 'acme-notes' }) : undefined;
 
-export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard, signIn, signOut } = createServerRunner({
+export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard, createApiProxy, signIn, signOut } = createServerRunner({
   config: {
     oidc: {
       issuer: process.env.DEV_IDP_ISSUER ?? 'http://127.0.0.1:3200',

@@ -17,6 +17,7 @@ export const proxy = createAuthGuard({
     { path: '/admin', groups: ['ADMINS'] },
     { path: '/api/me' },
     { path: '/sessions' },
+    { path: '/client' },
     { path: /^\/reports\/\d+$/ }, // a dynamic segment: app/reports/[id]
   ],
   forbidden: () => new Response(FORBIDDEN, { headers: { 'content-type': 'text/html; charset=utf-8' } }),

@@ -1,6 +1,8 @@
 // `npm start`: builds the library and the example app, then runs the dev IdP
-// (http://127.0.0.1:3200) and the example app (http://localhost:3000).
-// Environment (all optional): PORT, DEV_IDP_PORT, DEV_IDP_ACCESS_TOKEN_TTL,
+// (http://127.0.0.1:3200), the example app (http://localhost:3000) and, for
+// the example app, its resource server (http://127.0.0.1:3400, the API that
+// /client calls through /api/proxy/notes).
+// Environment (all optional): PORT, DEV_IDP_PORT, RESOURCE_PORT, DEV_IDP_ACCESS_TOKEN_TTL,
 // DEV_IDP_MODE (cognito|oidc), AUTH_SECRET, SKIP_BUILD=1 (skip both builds
 // when their output exists), SKIP_LIB_BUILD=1 (skip only the library build
 // when dist/ exists: e2e runs build it once before starting several apps),
@@ -34,6 +36,11 @@ const appPort = Number(process.env.PORT ?? 3000);
 const idpPort = Number(process.env.DEV_IDP_PORT ?? 3200);
 const origin = process.env.AUTH_ORIGIN ?? `http://localhost:${appPort}`;
 const issuer = `http://127.0.0.1:${idpPort}`;
+const resourcePort = Number(process.env.RESOURCE_PORT ?? 3400);
+// Only the example app has a resource server (example-app/resource-server.mjs).
+const resourceServer = join(sourceDir, 'resource-server.mjs');
+const withResourceServer = existsSync(resourceServer);
+const resourceUrl = `http://127.0.0.1:${resourcePort}`;
 // The app's own Next: e2e/apps/next15 gets next@15 nested under its node_modules.
 const nextBin = join(dirname(createRequire(join(appDir, 'package.json')).resolve('next/package.json')), 'dist', 'bin', 'next');
 const appLabel = appDir.slice(root.length + 1);
@@ -49,6 +56,8 @@ const env = {
   // A fresh secret per start: sessions do not outlive a restart of the example.
   AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString('base64url'),
   DEV_IDP_ISSUER: issuer,
+  // The app's /api/proxy/notes route forwards here.
+  RESOURCE_PORT: String(resourcePort),
 };
 
 const appLog = process.env.APP_LOG ? join(root, process.env.APP_LOG) : undefined;
@@ -69,10 +78,15 @@ if (process.env.SKIP_BUILD !== '1' || !existsSync(join(appDir, '.next', 'BUILD_I
 
 const idpArgs = devIdpArgs({ root, port: idpPort, origin, mode: process.env.DEV_IDP_MODE });
 start('dev IdP', idpArgs, root);
+if (withResourceServer) start('resource server', [resourceServer], root);
 start(appLabel, [nextBin, 'start', '-p', String(appPort), '-H', '127.0.0.1'], appDir, { log: true });
 
 try {
-  await Promise.all([waitFor(`${issuer}/.well-known/openid-configuration`), waitFor(`${origin}/`)]);
+  await Promise.all([
+    waitFor(`${issuer}/.well-known/openid-configuration`),
+    waitFor(`${origin}/`),
+    ...(withResourceServer ? [waitFor(`${resourceUrl}/health`)] : []),
+  ]);
 } catch (err) {
   // Do not leave the detached IdP and app running behind a failed start.
   console.error(`[start] ${err instanceof Error ? err.message : err}; stopping`);
@@ -83,7 +97,7 @@ console.log(`
 [start] ready
   example app  ${origin}
   dev IdP      ${issuer}   (development only)
-  users        alice@example.com / alice-password  (group ADMINS)
+${withResourceServer ? `  resource     ${resourceUrl}/notes   (the API /client calls through /api/proxy/notes)\n` : ''}  users        alice@example.com / alice-password  (group ADMINS)
                bob@example.com / bob-password
-  Ctrl+C stops both.
+  Ctrl+C stops them all.
 `);

@@ -24,6 +24,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link href="/admin">Admin</Link>
             <Link href="/team">Team</Link>
             <Link href="/sessions">Sessions</Link>
+            <Link href="/client">Client</Link>
           </nav>
           <div className="account">
             {viewer ? (
