@@ -7,6 +7,7 @@ import type { AuthRuntime } from './context/AuthRuntime.js';
 import { createRunWithServerContext } from './context/createRunWithServerContext.js';
 import type { RunWithServerContext } from './context/createRunWithServerContext.js';
 import { createAuthGuardFor } from './guard/createAuthGuard.js';
+import { createApiProxyFor } from './api-proxy/createApiProxy.js';
 import { createAuthRouteHandlersFor } from './routes/createAuthRouteHandlers.js';
 import { createServerActionsFor } from './routes/createServerActions.js';
 import type { ServerActions } from './routes/createServerActions.js';
@@ -53,6 +54,8 @@ export interface ServerRunner {
   signIn: ServerActions['signIn'];
   /** Server action: what `POST /api/auth/sign-out` does (see {@link ServerActions.signOut}). */
   signOut: ServerActions['signOut'];
+  /** Route handlers of a same-origin API proxy that attaches the access token on the server. */
+  createApiProxy: ReturnType<typeof createApiProxyFor>;
 }
 
 /**
@@ -74,13 +77,14 @@ export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput
     runWithServerContext: createRunWithServerContext(runtime),
     createAuthRouteHandlers: createAuthRouteHandlersFor(runtime),
     createAuthGuard: createAuthGuardFor(runtime),
+    createApiProxy: createApiProxyFor(runtime),
     ...createServerActionsFor(runtime),
   };
   // For assertAuthReady (instrumentation.ts): whichever of these auth.ts exports carries the check.
   const check: RunnerCheck = async ({ discovery }) => {
     if (discovery) await runtime.endpoints();
   };
-  for (const fn of [runner.runWithServerContext, runner.createAuthRouteHandlers, runner.createAuthGuard]) {
+  for (const fn of [runner.runWithServerContext, runner.createAuthRouteHandlers, runner.createAuthGuard, runner.createApiProxy]) {
     Object.defineProperty(fn, RUNNER_CHECK, { value: check });
   }
   return runner;
