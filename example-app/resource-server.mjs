@@ -96,5 +96,6 @@ const server = createServer(async (req, res) => {
   return send(res, 200, { sub: claims.sub, username, notes: NOTES });
 });
 
-server.listen(port, '127.0.0.1', () => console.log(`[resource server] http://127.0.0.1:${port} (tokens from ${issuer})`));
+// stderr: stdout may be ignored by whoever started it (Playwright's webServer).
+server.listen(port, '127.0.0.1', () => console.error(`[resource server] http://127.0.0.1:${port} (tokens from ${issuer})`));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));
