@@ -169,7 +169,7 @@ async function portFree(port) {
 
 async function startApp(variant, { build }) {
   const app = APPS[variant];
-  for (const port of [app.appPort, app.idpPort]) {
+  for (const port of [app.appPort, app.idpPort, app.appPort + 20]) {
     if (!(await portFree(port))) throw new Error(`port ${port} is in use: stop whatever runs there`);
   }
   rmSync(stateFileOf(app), { force: true });
@@ -177,6 +177,8 @@ async function startApp(variant, { build }) {
     ...process.env,
     PORT: String(app.appPort),
     DEV_IDP_PORT: String(app.idpPort),
+    // The example app's resource server (/client's API): off the apps' ports (its default, 3400, is one of them).
+    RESOURCE_PORT: String(app.appPort + 20),
     AUTH_SECRET,
     AUTH_ORIGIN: app.origin,
     APP_DIR: appDirOf(variant),
