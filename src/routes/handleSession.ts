@@ -12,6 +12,8 @@ function json(route: RouteContext, status: number, body: unknown, extra: Record<
   // deletion) reaches the browser with the answer.
   const headers = new Headers(route.headers);
   headers.set('content-type', 'application/json');
+  // Claim values are the IdP's strings: never let a browser sniff them into HTML or script.
+  headers.set('x-content-type-options', 'nosniff');
   // Per user and per cookie: no shared cache may keep it, no private one may
   // answer another cookie with it.
   headers.set('cache-control', NO_STORE);

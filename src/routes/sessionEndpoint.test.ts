@@ -135,6 +135,7 @@ describe('GET /api/auth/session (sealed cookie)', () => {
     const r = await session(runtime, await sealedCookieHeader(runtime, tokens));
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/json');
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
     expect(r.headers.get('cache-control')).toBe('private, no-store');
     expect(r.headers.get('vary')).toBe('Cookie');
     expect(r.setCookies).toEqual([]);
