@@ -21,7 +21,7 @@ export type UpstreamResolution = { kind: 'upstream'; url: URL; route: ProxyRoute
  * resolveUpstreamUrl(routes, new URL('https://app.example/api/proxy/orders/%2e%2e/admin')).kind; // 'bad_path'
  * ```
  */
-export function resolveUpstreamUrl(routes: readonly ProxyRoute[], requestUrl: URL): UpstreamResolution {
+export function resolveUpstreamUrl(routes: readonly ProxyRoute[], requestUrl: { pathname: string; search: string }): UpstreamResolution {
   const { pathname, search } = requestUrl;
   const route = routes.find((r) => pathname === r.prefix || pathname.startsWith(`${r.prefix}/`));
   if (route === undefined) return { kind: 'not_found' };
