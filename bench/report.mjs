@@ -605,6 +605,62 @@ function renderPart6(part6) {
   return lines.join('\n');
 }
 
+function renderPart7(part7) {
+  const sz = part7.size;
+  const l = part7.latency;
+  const c = l.cases;
+  const kb = (b) => `${(b / 1024).toFixed(2)} KB`;
+  const ms = (v) => v.toFixed(2);
+  const lines = ['## Part 7 — client components (issue 12)', ''];
+  lines.push(
+    `Run at ${part7.date} (load average before ${part7.load.before.join(' / ')}, after ${part7.load.after.join(' / ')}).`,
+    '',
+  );
+  lines.push('### `next-server-auth/react`: what the browser downloads', '');
+  lines.push(
+    `Every file \`${sz.entry}\` loads (its relative imports, followed), as \`npm run build\` emits them (tsc output, comments included, not minified; ` +
+      `an app's bundler minifies further). Peer imports, not counted: ${sz.bareImports.map((m) => `\`${m}\``).join(', ') || 'none'}. ` +
+      `Files outside \`dist/react/\`: ${sz.outsideReact.length === 0 ? 'none (it imports nothing from the server layers)' : sz.outsideReact.map((f) => `\`${f}\``).join(', ')}. ` +
+      `\`'use client'\` at the top of the entry: ${sz.useClient ? 'yes' : '**no**'}.`,
+    '',
+  );
+  lines.push('| measure | bytes |', '|---|---:|');
+  lines.push(`| ${sz.files.length} files, raw | ${sz.totalBytes} |`);
+  lines.push(`| gzip -9, each file on its own, summed | **${sz.sumGzipBytes}** (${kb(sz.sumGzipBytes)}) |`);
+  lines.push(`| gzip -9 of the files concatenated (closer to one bundled chunk) | ${sz.concatenatedGzipBytes} (${kb(sz.concatenatedGzipBytes)}) |`);
+  lines.push('');
+  lines.push(`Target ≤ 5 KB gzip (${sz.targetGzipBytes} B), counted the stricter way (each file gzipped on its own): ${verdict(sz.sumGzipBytes <= sz.targetGzipBytes)}.`, '');
+  lines.push('<details><summary>Per file</summary>', '', '| file | raw | gzip |', '|---|---:|---:|');
+  for (const f of sz.files) lines.push(`| \`${f.file}\` | ${f.bytes} | ${f.gzipBytes} |`);
+  lines.push('', '</details>', '');
+  lines.push('### The API proxy’s added latency', '');
+  lines.push(
+    'The example app (`next start`, one production build) with its dev IdP and its resource server (`example-app/resource-server.mjs`: verifies the access token with jose ' +
+      'against the IdP’s JWKS, answers a small JSON body), started by `scripts/start.mjs` on their own loopback ports; alice signed in over HTTP; hour-long tokens. ' +
+      'One client (Node `fetch`, keep-alive), one request at a time, timed from send to the last body byte. The cases alternate in ' +
+      `${l.rounds} rounds of ${l.batch} requests each (order rotated every round) after 200 uncounted requests each, so drift on the machine hits them alike. ` +
+      '**direct**: `GET /notes` on the resource server with `Authorization: Bearer <the same access token>`. ' +
+      '**proxy**: `GET /api/proxy/notes` on the app with the session cookie: the guard in proxy.ts, Next’s routing, the session read, the proxy, then the same upstream call. ' +
+      '**/api/me**: a route handler of the same app reading the session, no upstream: what Next and a session read cost without the proxy.',
+    '',
+  );
+  lines.push('| case | requests | p50 ms | p90 ms | p99 ms | mean ms |', '|---|---:|---:|---:|---:|---:|');
+  const row = (label, v) => `| ${label} | ${v.samples} | **${ms(v.p50Ms)}** | ${ms(v.p90Ms)} | **${ms(v.p99Ms)}** | ${ms(v.meanMs)} |`;
+  lines.push(row('direct to the resource server', c.direct));
+  lines.push(row('through `/api/proxy/notes`', c.proxy));
+  lines.push(row('`/api/me` (no upstream)', c.me));
+  lines.push('');
+  lines.push(
+    `**Added by going through the proxy: p50 ${ms(l.added.p50Ms)} ms, p99 ${ms(l.added.p99Ms)} ms** (proxy − direct, same run). ` +
+      `Of that, a route handler of this app that reads the session and calls nothing costs p50 ${ms(c.me.p50Ms)} ms on its own; ` +
+      `the rest (p50 ${ms(c.proxy.p50Ms - c.me.p50Ms - c.direct.p50Ms)} ms) is the proxy's own work and its second HTTP hop. ` +
+      `Every direct and proxied request reached the resource server with a valid token (${l.resourceRequests} requests, ${l.distinctTokens} distinct token); ` +
+      `refreshes at the IdP during the timed part: ${l.refreshes}.`,
+    '',
+  );
+  return lines.join('\n');
+}
+
 /** The whole RESULTS.md. */
 export function renderResults(results) {
   const m = results.machine;
@@ -618,7 +674,7 @@ export function renderResults(results) {
   );
   out.push(
     '**Reproduce:** `npm ci && npm run bench` (about 5 minutes: builds the library and the example app; ' +
-      '`-- --part 1` … `-- --part 6` runs one part, `-- --skip-build` reuses the builds, `-- --part 2 --control` runs the A/A control ' +
+      '`-- --part 1` … `-- --part 7` runs one part, `-- --skip-build` reuses the builds, `-- --part 2 --control` runs the A/A control ' +
       'of the load test, `-- --render` rewrites this file from `bench/results.json`, the raw numbers).',
     '',
   );
@@ -634,5 +690,6 @@ export function renderResults(results) {
   if (results.part4) out.push(renderPart4(results.part4));
   if (results.part5) out.push(renderPart5(results.part5));
   if (results.part6) out.push(renderPart6(results.part6));
+  if (results.part7) out.push(renderPart7(results.part7));
   return `${out.join('\n').trimEnd()}\n`;
 }

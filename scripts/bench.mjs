@@ -11,6 +11,9 @@
 //   npm run bench -- --part 6          server-side sessions: cookie bytes, warm and
 //                                      cold reads vs the sealed cookie, revocation
 //                                      propagation across 3 instances (Redis)
+//   npm run bench -- --part 7          client components: the size of the
+//                                      next-server-auth/react entry (gzip) and the API
+//                                      proxy's added latency vs calling the upstream directly
 //   npm run bench -- --part 4 --before-dist DIR   also run Part 4 on another
 //                                      build (e.g. the commit before the fix) as "before"
 //   npm run bench -- --skip-build      reuse dist/ and example-app/.next
@@ -40,7 +43,7 @@ const { values: args } = parseArgs({
     'before-dist': { type: 'string' },
   },
 });
-const parts = args.part ? [Number(args.part)] : [1, 2, 3, 4, 5, 6];
+const parts = args.part ? [Number(args.part)] : [1, 2, 3, 4, 5, 6, 7];
 const started = Date.now();
 const tmp = mkdtempSync(join(tmpdir(), 'nsa-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -129,6 +132,13 @@ if (parts.includes(6)) {
   const loadBefore = load();
   step('Part 6 — server-side sessions: cookie bytes, reads, revocation across 3 instances', process.execPath, [join('bench', 'server-sessions.mjs'), '--out', out]);
   results.part6 = { load: { before: loadBefore, after: load() }, ...readJson(out) };
+}
+
+if (parts.includes(7)) {
+  const out = join(tmp, 'client-proxy.json');
+  const loadBefore = load();
+  step('Part 7 — client entry size and the API proxy\'s added latency', process.execPath, [join('bench', 'client-proxy.mjs'), '--out', out, ...(args['skip-build'] ? ['--skip-build'] : [])]);
+  results.part7 = { load: { before: loadBefore, after: load() }, ...readJson(out) };
 }
 
 results.generated = new Date().toISOString();
