@@ -3,8 +3,12 @@
 // excluded since), so the package never ships stale files. Cleans after
 // compiling, not before: an app running against dist/ (next dev, an e2e
 // server) never sees it empty.
+//
+// The browser entry (dist/react) is then emitted again without comments: it
+// is shipped to browsers and its size is a target (≤ 5 KB gzip); its TSDoc
+// stays in the .d.ts files.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, rmdirSync } from 'node:fs';
+import { readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +24,23 @@ for (const line of result.stdout.split('\n')) {
 }
 process.stderr.write(result.stderr);
 if (result.status !== 0) process.exit(result.status ?? 1);
+
+// Same compiler options, only `removeComments`, only src/react's JavaScript.
+const ts = createRequire(import.meta.url)('typescript');
+const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+const reactSrc = join(root, 'src', 'react');
+const reactDist = join(dist, 'react');
+const program = ts.createProgram(
+  parsed.fileNames.filter((f) => resolve(f).startsWith(reactSrc + '/')),
+  { ...parsed.options, removeComments: true, declaration: false },
+);
+const reactEmit = program.emit(undefined, (path, text) => {
+  if (resolve(path).startsWith(reactDist + '/') && emitted.has(resolve(path))) writeFileSync(path, text);
+});
+if (reactEmit.emitSkipped) {
+  console.error('build: re-emitting dist/react without comments failed');
+  process.exit(1);
+}
 
 let removed = 0;
 function prune(dir) {
