@@ -230,6 +230,24 @@ describe('GET /api/auth/session (sealed cookie)', () => {
     expectNoTokenIn(r, tokenNeedles(expired));
   });
 
+  it('the IdP down when a refresh is due: 503 JSON idp_unavailable with Retry-After, the cookie kept (never signed out)', async () => {
+    // An IdP of its own, so stopping it leaves the others' running.
+    const options: DevIdpOptions = { ...idpOptions, stateFile: join(stateDir, 'idp-down.json') };
+    const down = await startDevIdp(options);
+    const runtime = createAuthRuntime({ oidc: { issuer: down.issuer, clientId: CLIENT_ID, flavor: 'cognito' } }, { secret: SECRET, origin: ORIGIN }, {});
+    const t = await signInWithPassword({ issuer: down.issuer, clientId: CLIENT_ID, redirectUri: `${ORIGIN}/api/auth/sign-in-callback`, ...ALICE });
+    const expired = await expireAccessToken({ idToken: t.idToken, accessToken: t.accessToken, refreshToken: t.refreshToken! }, options.stateFile!);
+    const cookie = await sealedCookieHeader(runtime, expired);
+    await down.close();
+    const r = await session(runtime, cookie);
+    expect(r.status).toBe(503);
+    expect(r.body).toMatchObject({ error: 'idp_unavailable' });
+    expect(r.headers.get('retry-after')).toBe('5');
+    expect(r.headers.get('cache-control')).toBe('private, no-store');
+    expect(r.setCookies).toEqual([]);
+    expectNoTokenIn(r, tokenNeedles(expired));
+  });
+
   it('POST (or any method but GET) is 405 with Allow: GET, and reads no session', async () => {
     const runtime = makeRuntime();
     const cookie = await sealedCookieHeader(runtime, await tokensFor());
