@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthRuntime, createRuntimeRefresher } from '../createServerRunner.js';
 import { getContextState } from '../context/contextRegistry.js';
@@ -251,6 +252,33 @@ describe('createApiProxy: the allow-list holds', () => {
     expect(plain.json).toEqual({ method: 'GET', url: '/v1/orders/http:evil.example' });
   });
 
+  it('for any suffix, the upstream request URL starts with the base or the proxy answers 400/404', async () => {
+    const cookie = await cookieOf(runtime, await signIn());
+    const pieces = ['.', '..', '/', '\\', '%', '%2e', '%2E', '%2f', '%5c', '%25', '%00', ';', '@', ':', '//', '?', '#', 'a', '1', 'é', '%c0%ae', '\t', 'http:', 'evil.example'];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...pieces), { maxLength: 10 }), async (parts) => {
+        const path = `/api/proxy/orders${parts.join('')}`;
+        let url: URL;
+        try {
+          url = new URL(`${ORIGIN}${path}`);
+        } catch {
+          return;
+        }
+        upstream.seen.length = 0;
+        const answer = await call(url.pathname + url.search, { cookie });
+        if (upstream.seen.length === 0) {
+          expect([400, 404]).toContain(answer.status);
+          return;
+        }
+        expect(answer.status).toBe(200);
+        const seen = new URL(upstream.seen[0]!.url, upstream.origin);
+        expect(`${seen.origin}${seen.pathname}`).toMatch(new RegExp(`^${upstream.origin.replace(/\./g, '\\.')}/v1/orders(/|$)`));
+        expect(seen.pathname).not.toMatch(/\.\.|%2e|%2f|%5c|%25|\\|;|\/\//i);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('a prefix without a segment boundary (/api/proxy/ordersX) is not routed', async () => {
     const cookie = await cookieOf(runtime, await signIn());
     for (const path of ['/api/proxy/ordersX', '/api/proxy/orders-admin', '/api/proxy/orders.json', '/api/proxy/order', '/api/proxy', '/api/proxy/Orders', '/api/proxy/%6frders']) {
@@ -278,7 +306,7 @@ describe('createApiProxy: who may call', () => {
 
   it('a cross-site POST/PUT/DELETE is refused with 403 and nothing reaches the upstream', async () => {
     const cookie = await cookieOf(runtime, await signIn());
-    const crossSite = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'none' }];
+    const crossSite: Array<Record<string, string>> = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'none' }];
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
       for (const headers of crossSite) {
         const answer = await call('/api/proxy/orders/1', { cookie, method, headers, ...(method === 'DELETE' ? {} : { body: '{"x":1}' }) });
@@ -312,6 +340,15 @@ describe('createApiProxy: headers both ways', () => {
     expect(answer.headers.get('x-kept')).toBe('yes');
     // The upstream said public caching; the answer is this user's.
     expect(answer.headers.get('cache-control')).toBe('private, no-store');
+  });
+
+  it('a gzip-encoded upstream body reaches the browser decoded, without a stale Content-Encoding or Content-Length', async () => {
+    const cookie = await cookieOf(runtime, await signIn());
+    const answer = await call('/api/proxy/orders/gzip', { cookie });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ compressed: true });
+    expect(answer.headers.get('content-encoding')).toBeNull();
+    expect(answer.headers.get('content-length')).toBeNull();
   });
 
   it('hop-by-hop headers (and those named in Connection) are stripped both ways', async () => {

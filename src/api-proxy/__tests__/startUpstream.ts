@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 
 /** One request the test upstream received, as it arrived on the wire. */
 export interface SeenRequest {
@@ -32,6 +33,7 @@ export const STREAM_BYTES = 4 * 1024 * 1024;
  * Starts the upstream on a free loopback port. Paths: `/hang` never answers;
  * `/v1/orders/stream` sends 64 KiB, then waits for `releaseStream()`;
  * `/v1/orders/headers` answers with cookies and hop-by-hop headers;
+ * `/v1/orders/gzip` answers with a gzip-encoded body;
  * anything else echoes `{ method, url }` as JSON. A token in `rejectTokens`
  * gets 401 `WWW-Authenticate: Bearer error="invalid_token"`.
  */
@@ -66,6 +68,12 @@ export async function startUpstream(): Promise<TestUpstream> {
         void released.then(() => {
           res.end(Buffer.alloc(STREAM_BYTES - 64 * 1024, 98), () => (finished = true));
         });
+        return;
+      }
+      if (path === '/v1/orders/gzip') {
+        const body = gzipSync(JSON.stringify({ compressed: true }));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': body.byteLength });
+        res.end(body);
         return;
       }
       if (path === '/v1/orders/headers') {
