@@ -160,6 +160,17 @@ describe('createApiProxy: forwarding', () => {
     expect(upstream.seen[1]!.headers['content-type']).toBe('application/json');
   });
 
+  it('an upstream redirect is not followed on the server; under the base it becomes the same-origin proxy path', async () => {
+    const cookie = await cookieOf(runtime, await signIn());
+    const inside = await call('/api/proxy/orders/redirect', { cookie });
+    expect(inside.status).toBe(302);
+    expect(inside.headers.get('location')).toBe('/api/proxy/orders/2?x=1');
+    const outside = await call('/api/proxy/orders/redirect-out', { cookie });
+    expect(outside.status).toBe(302);
+    expect(outside.headers.get('location')).toBe('https://elsewhere.example/x');
+    expect(upstream.seen.map((s) => s.url)).toEqual(['/v1/orders/redirect', '/v1/orders/redirect-out']);
+  });
+
   it('a large response is streamed (first bytes arrive before the upstream finishes)', async () => {
     const cookie = await cookieOf(runtime, await signIn());
     const response = await proxy.GET(new Request(`${ORIGIN}/api/proxy/orders/stream`, { headers: { cookie } }));

@@ -10,6 +10,7 @@ import type { ProxyRoute } from './compileProxyRoutes.js';
 import { downstreamResponseHeaders } from './downstreamResponseHeaders.js';
 import { fetchUpstream } from './fetchUpstream.js';
 import type { UpstreamOutcome } from './fetchUpstream.js';
+import { proxiedLocation } from './proxiedLocation.js';
 import { resolveUpstreamUrl } from './resolveUpstreamUrl.js';
 import { upstreamRequestHeaders } from './upstreamRequestHeaders.js';
 
@@ -74,7 +75,7 @@ export async function handleProxyRequest(runtime: AuthRuntime, settings: ProxySe
         if (session === undefined) return json(401, 'unauthenticated', written);
         outcome = await send(session.tokens.accessToken);
       }
-      return answer(outcome, written);
+      return answer(outcome, written, (location) => proxiedLocation(target.route, target.url, location));
     } catch (err) {
       log(`failed (${isAuthError(err) ? err.code : 'unexpected error'})`);
       if (isAuthError(err, 'DiscoveryFailed') || isAuthError(err, 'IdpUnavailable')) return json(503, 'idp_unavailable', written);
@@ -84,7 +85,7 @@ export async function handleProxyRequest(runtime: AuthRuntime, settings: ProxySe
   });
 }
 
-function answer(outcome: UpstreamOutcome, written: Headers): Response {
+function answer(outcome: UpstreamOutcome, written: Headers, rewriteLocation: (location: string) => string): Response {
   if (outcome.kind === 'timeout') {
     log('upstream timed out');
     return json(504, 'upstream_timeout', written);
@@ -95,6 +96,8 @@ function answer(outcome: UpstreamOutcome, written: Headers): Response {
   }
   const { response } = outcome;
   const headers = downstreamResponseHeaders(response.headers);
+  const location = headers.get('location');
+  if (location !== null) headers.set('location', rewriteLocation(location));
   // Our own session cookie (a refresh), never the upstream's.
   for (const line of written.getSetCookie()) headers.append('set-cookie', line);
   const nullBody = response.status === 204 || response.status === 304 || response.body === null;

@@ -33,7 +33,8 @@ export const STREAM_BYTES = 4 * 1024 * 1024;
  * Starts the upstream on a free loopback port. Paths: `/hang` never answers;
  * `/v1/orders/stream` sends 64 KiB, then waits for `releaseStream()`;
  * `/v1/orders/headers` answers with cookies and hop-by-hop headers;
- * `/v1/orders/gzip` answers with a gzip-encoded body;
+ * `/v1/orders/gzip` answers with a gzip-encoded body; `/v1/orders/redirect`
+ * redirects under the base, `/v1/orders/redirect-out` elsewhere;
  * anything else echoes `{ method, url }` as JSON. A token in `rejectTokens`
  * gets 401 `WWW-Authenticate: Bearer error="invalid_token"`.
  */
@@ -68,6 +69,11 @@ export async function startUpstream(): Promise<TestUpstream> {
         void released.then(() => {
           res.end(Buffer.alloc(STREAM_BYTES - 64 * 1024, 98), () => (finished = true));
         });
+        return;
+      }
+      if (path === '/v1/orders/redirect' || path === '/v1/orders/redirect-out') {
+        res.writeHead(302, { location: path === '/v1/orders/redirect' ? '/v1/orders/2?x=1' : 'https://elsewhere.example/x' });
+        res.end();
         return;
       }
       if (path === '/v1/orders/gzip') {
