@@ -56,7 +56,7 @@ export async function handleProxyRequest(runtime: AuthRuntime, settings: ProxySe
   if (!SAFE.has(method) && !isSameOriginRequest(request.headers, runtime.options.origin)) return json(403, 'cross_site');
 
   const scratch = new Response(null);
-  return runInContext(runtime, { request, response: scratch }, async (_spec, state) => {
+  const proxied = runInContext(runtime, { request, response: scratch }, async (_spec, state) => {
     const written = scratch.headers;
     try {
       let session = await readSession(state);
@@ -82,6 +82,11 @@ export async function handleProxyRequest(runtime: AuthRuntime, settings: ProxySe
       if (isAuthError(err, 'StoreUnavailable')) return json(503, 'session_store_unavailable', written);
       return json(502, 'bad_gateway', written);
     }
+  });
+  // Reading the request's cookies failed before the session could be read: nothing reached the upstream.
+  return proxied.catch((err: unknown) => {
+    log(`failed (${isAuthError(err) ? err.code : 'unexpected error'})`);
+    return json(502, 'bad_gateway');
   });
 }
 
