@@ -322,5 +322,9 @@ test.describe('the client page with 5-second access tokens', () => {
     expect(stack.idp.stats().tokenCalls.refresh_token).toBe(1);
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await expect(page.getByTestId('client-status')).toHaveText('authenticated');
+    // The hook re-checked around expiry and holds the refreshed session's expiry (no reload, no sign-in).
+    await expect
+      .poll(async () => Date.parse((await page.getByTestId('client-expires').textContent()) ?? ''), { timeout: 3_000 })
+      .toBeGreaterThan(expiresAt);
   });
 });
