@@ -618,7 +618,7 @@ function renderPart7(part7) {
   );
   lines.push('### `next-server-auth/react`: what the browser downloads', '');
   lines.push(
-    `Every file \`${sz.entry}\` loads (its relative imports, followed), as \`npm run build\` emits them (tsc output, comments included, not minified; ` +
+    `Every file \`${sz.entry}\` loads (its relative imports, followed), as \`npm run build\` emits them (tsc output; the build drops comments from \`dist/react/\`; not minified: ` +
       `an app's bundler minifies further). Peer imports, not counted: ${sz.bareImports.map((m) => `\`${m}\``).join(', ') || 'none'}. ` +
       `Files outside \`dist/react/\`: ${sz.outsideReact.length === 0 ? 'none (it imports nothing from the server layers)' : sz.outsideReact.map((f) => `\`${f}\``).join(', ')}. ` +
       `\`'use client'\` at the top of the entry: ${sz.useClient ? 'yes' : '**no**'}.`,
@@ -656,6 +656,11 @@ function renderPart7(part7) {
       `the rest (p50 ${ms(c.proxy.p50Ms - c.me.p50Ms - c.direct.p50Ms)} ms) is the proxy's own work and its second HTTP hop. ` +
       `Every direct and proxied request reached the resource server with a valid token (${l.resourceRequests} requests, ${l.distinctTokens} distinct token); ` +
       `refreshes at the IdP during the timed part: ${l.refreshes}.`,
+    '',
+  );
+  lines.push(
+    '- **On a busy machine.** The bench client, `next start`, the resource server and the dev IdP share the machine’s cores with whatever else runs ' +
+      '(see the load averages), so the tails (p99) carry scheduling delays; the cases are interleaved, so they carry them alike.',
     '',
   );
   return lines.join('\n');
