@@ -7,7 +7,9 @@ import type { SessionState } from './toSessionState.js';
  * which re-fetches the session, updates every consumer and resolves with the
  * new session (rejects when the fetch fails; the last known session stays).
  */
-export type UseSessionResult = SessionState & { update(): Promise<ClientSession> };
+export type UseSessionResult = WithUpdate<SessionState>;
+// Distributed over the union, so destructured `status` still narrows `user` and `expiresAt`.
+type WithUpdate<S> = S extends unknown ? S & { update(): Promise<ClientSession> } : never;
 
 /** Set by `<SessionProvider>`; `undefined` outside one. */
 export const SessionContext = createContext<UseSessionResult | undefined>(undefined);

@@ -3,7 +3,8 @@ import type { ClientSession, ClientUser } from '../session/ClientSession.js';
 /** What `useSession()` says about the session (plus `update`). */
 export type SessionState =
   | { status: 'authenticated'; user: ClientUser; expiresAt: number }
-  | { status: 'loading' | 'unauthenticated'; user: null; expiresAt: undefined };
+  | { status: 'loading'; user: null; expiresAt: undefined }
+  | { status: 'unauthenticated'; user: null; expiresAt: undefined };
 
 /**
  * `undefined` (not known yet) → `loading`; `{ user: null }` →
