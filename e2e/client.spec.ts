@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { unsealData } from 'iron-session';
 import { ACCESS_TOKEN_TTL, CLIENT_APP_URL, CLIENT_IDP_URL, CLIENT_RESOURCE_URL, startClientStack } from './clientStack.js';
 import type { ClientStack } from './clientStack.js';
-import { resetResourceStats, resourceStats } from './resourceServer.js';
+import { RESOURCE_URL, resetResourceStats, resourceStats } from './resourceServer.js';
 import { APP_URL, SESSION_COOKIE, USERS, signIn } from './support.js';
 
 // playwright.config.ts gives the chromium stack this secret.
@@ -147,6 +147,26 @@ test.describe('the client page on the chromium stack', () => {
     }
     // Nor any other JWT-shaped string.
     expect(everything.match(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]+/g) ?? []).toEqual([]);
+  });
+
+  test('the resource server takes only access tokens of this client: an ID token signed by the same keys, a bad signature or none is 401 invalid_token', async ({ page, context }) => {
+    await openClientSignedIn(page);
+    const tokens = await sessionTokens(context);
+    const call = async (authorization?: string) => {
+      const res = await fetch(`${RESOURCE_URL}/notes`, { headers: authorization ? { authorization } : {} });
+      return { status: res.status, challenge: res.headers.get('www-authenticate'), body: (await res.json()) as Record<string, unknown> };
+    };
+    const ok = await call(`Bearer ${tokens.accessToken}`);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ username: USERS.alice.email });
+    const [header, payload, signature] = tokens.accessToken.split('.');
+    const tampered = `${header}.${payload}.${signature!.slice(0, -4)}${signature!.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    for (const authorization of [`Bearer ${tokens.idToken}`, `Bearer ${tampered}`, `Bearer ${tokens.refreshToken}`, 'Basic YWxpY2U6eA==', undefined]) {
+      const res = await call(authorization);
+      expect(res.status, authorization ?? 'no Authorization').toBe(401);
+      expect(res.challenge).toBe('Bearer error="invalid_token"');
+      expect(res.body).toEqual({ error: 'invalid_token' });
+    }
   });
 
   test('a cross-site POST through the proxy is refused with 403 and the resource server sees nothing', async ({ page, context }) => {
