@@ -3,6 +3,8 @@
 // never reach the page's JavaScript: the spec unseals the session cookie
 // (it knows the stack's AUTH_SECRET, as the server does) to learn the token
 // strings, then searches everything a script can read for them.
+// The tests read and reset the resource server's counters: they run one after
+// another in one worker (one file, fullyParallel off), and no other spec calls it.
 import { createServer, request as httpRequest } from 'node:http';
 import type { Server } from 'node:http';
 import { createHash } from 'node:crypto';
