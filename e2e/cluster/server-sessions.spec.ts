@@ -48,7 +48,7 @@ test('the session is one small cookie: nsa.sid, httpOnly, under 200 bytes, the o
   await context.close();
 });
 
-test('a copy of the session cookie taken before sign-out is signed out on every instance', async ({ browser }) => {
+test('a stolen copy of the session cookie, replayed to each instance after sign-out, is signed out everywhere (even where it was cached)', async ({ browser }) => {
   const { context, page } = await newClusterContext(browser, 'ann');
   const copied = await copyAuthCookies(context);
   // The copy works on each instance first (each now holds it in its cache).
