@@ -71,13 +71,13 @@ export function redisCommands(port: number, commands: string[][]): Promise<Reply
  * before that pause ends. Connections then hang and time out; nothing stored is
  * lost. `resume` (SIGCONT) lets everything reconnect.
  */
-export async function freezeRedis(port: number): Promise<{ resume: () => void }> {
+export async function freezeRedis(port: number, { dropConnections = true } = {}): Promise<{ resume: () => void }> {
   const [info] = await redisCommands(port, [['INFO', 'server']]);
   const pid = Number(/process_id:(\d+)/.exec(String(info))?.[1]);
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no process_id in INFO server of redis on ${port}`);
   // One transaction: the kills and the pause take effect together, so no
   // client gets back in between. 3 s is far longer than the SIGSTOP below takes.
-  const replies = await redisCommands(port, [
+  const replies = !dropConnections ? [[]] : await redisCommands(port, [
     ['MULTI'],
     ['CLIENT', 'PAUSE', '3000', 'ALL'],
     ['CLIENT', 'KILL', 'TYPE', 'pubsub'],

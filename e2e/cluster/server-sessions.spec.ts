@@ -48,7 +48,7 @@ test('the session is one small cookie: nsa.sid, httpOnly, under 200 bytes, the o
   await context.close();
 });
 
-test('a copy of the session cookie taken before sign-out is signed out on every instance', async ({ browser }) => {
+test('a stolen copy of the session cookie, replayed to each instance after sign-out, is signed out everywhere (even where it was cached)', async ({ browser }) => {
   const { context, page } = await newClusterContext(browser, 'ann');
   const copied = await copyAuthCookies(context);
   // The copy works on each instance first (each now holds it in its cache).
@@ -152,6 +152,9 @@ test('"Sign out this device" on the current row signs this browser out everywher
   await q.page.goto('/sessions');
   await expect(q.page.getByTestId('session-row')).toHaveCount(1);
   await expect(q.page.getByTestId('this-device')).toHaveCount(1);
+  // Leaves fay with no session (a repeated run starts from two rows again).
+  await q.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await q.page.waitForURL(`${CLUSTER_URL}/`);
   await p.context.close();
   await q.context.close();
 });
@@ -230,6 +233,22 @@ test('Redis down: guarded pages answer 503, the API 503 JSON, the cookie is kept
       expect(dashboard.body).toContain('data-testid="session-store-unavailable"');
       expect(touchesSession(dashboard.setCookie)).toEqual([]);
     }
+    // Pages without a guard rule and the Pages Router read the session themselves: the app
+    // shows "cannot check your session" (public pages) or a 503, never a 500 or "signed out".
+    for (const port of CLUSTER_INSTANCE_PORTS) {
+      for (const path of ['/', '/team']) {
+        const publicPage = await onInstance(port, path, copied, { navigate: true });
+        expect(publicPage.status, `${path} on ${port}`).toBe(200);
+        expect(publicPage.body).toContain('We cannot check your session right now');
+        expect(publicPage.body).toContain('data-testid="nav-unavailable"');
+        expect(touchesSession(publicPage.setCookie)).toEqual([]);
+      }
+      const legacyPage = await onInstance(port, '/legacy/profile', copied, { navigate: true });
+      expect(legacyPage.status, `/legacy/profile on ${port}`).toBe(503);
+      const legacyApi = await onInstance(port, '/api/legacy/me', copied);
+      expect(legacyApi.status, `/api/legacy/me on ${port}`).toBe(503);
+      expect(JSON.parse(legacyApi.body)).toEqual({ error: 'session_store_unavailable' });
+    }
     // The browser, through the proxy: a 503 page, still on /dashboard, cookie untouched.
     const response = await page.goto('/dashboard');
     expect(response?.status()).toBe(503);
@@ -246,5 +265,47 @@ test('Redis down: guarded pages answer 503, the API 503 JSON, the cookie is kept
   await expect(page.getByTestId('user-email')).toHaveText(CLUSTER_USERS.dan.email);
   expect(await sessionCookie(context)).toBe(before);
   expect(idpRequests).toEqual([]);
+  await context.close();
+});
+
+test('Redis hung with its connections open: cached sessions keep working; /sessions says it cannot list or end them, and ends nothing', async ({ browser }) => {
+  const { context, page } = await newClusterContext(browser, 'gus');
+  const copied = await copyAuthCookies(context);
+  const before = await sessionCookie(context);
+  // Every instance holds the session in its cache (proxy, route handler and page bundles).
+  for (const port of CLUSTER_INSTANCE_PORTS) {
+    for (const path of ['/dashboard', '/sessions']) expect((await onInstance(port, path, copied, { navigate: true })).status).toBe(200);
+  }
+  expect(await meOnEveryInstance(copied)).toEqual(everyInstance(CLUSTER_USERS.gus.email));
+
+  const redis = await freezeRedis(CLUSTER_REDIS_PORT, { dropConnections: false });
+  try {
+    // The push channel looks up, so cached reads stay valid: no store call, no outage for the user.
+    expect(await meOnEveryInstance(copied)).toEqual(everyInstance(CLUSTER_USERS.gus.email));
+    await page.goto('/dashboard');
+    await expect(page.getByTestId('user-email')).toHaveText(CLUSTER_USERS.gus.email);
+    // Listing needs the store: a message, not an error page.
+    const sessions = await page.goto('/sessions');
+    expect(sessions?.status()).toBe(200);
+    await expect(page.getByTestId('sessions-unavailable')).toContainText('cannot be listed');
+    await expect(page.getByTestId('session-row')).toHaveCount(0);
+    // So does ending sessions: back here with "not signed out", the cookie kept.
+    await page.getByTestId('sign-out-everywhere').click();
+    await expect(page).toHaveURL(`${CLUSTER_URL}/sessions?unavailable=1`);
+    await expect(page.getByTestId('sessions-unavailable')).toContainText('were not signed out');
+    expect(await sessionCookie(context)).toBe(before);
+  } finally {
+    redis.resume();
+  }
+
+  // Back: the session is still there and listed.
+  await expect
+    .poll(async () => {
+      await page.goto('/sessions');
+      return page.getByTestId('session-row').count();
+    })
+    .toBe(1);
+  await expect(page.getByTestId('this-device')).toHaveCount(1);
+  expect(await meOnEveryInstance(copied)).toEqual(everyInstance(CLUSTER_USERS.gus.email));
   await context.close();
 });

@@ -12,6 +12,7 @@ export const CLUSTER_USERS = {
   dan: { email: 'dan@example.com', password: 'dan-password' },
   eve: { email: 'eve@example.com', password: 'eve-password' },
   fay: { email: 'fay@example.com', password: 'fay-password' },
+  gus: { email: 'gus@example.com', password: 'gus-password' },
 } as const;
 export type ClusterUser = keyof typeof CLUSTER_USERS;
 

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { SignOutButton } from '@/components/SignOutButton';
-import { getViewer } from '@/lib/session';
+import { getViewer, SESSION_UNAVAILABLE } from '@/lib/session';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -27,7 +27,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link href="/client">Client</Link>
           </nav>
           <div className="account">
-            {viewer ? (
+            {viewer === SESSION_UNAVAILABLE ? (
+              <span className="who" data-testid="nav-unavailable">
+                Session service unavailable
+              </span>
+            ) : viewer ? (
               <>
                 <span className="who" data-testid="nav-user">
                   {viewer.email}

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { getViewer } from '@/lib/session';
+import { getViewer, SESSION_UNAVAILABLE } from '@/lib/session';
 
 export default async function HomePage() {
   const viewer = await getViewer();
@@ -10,7 +10,9 @@ export default async function HomePage() {
         Acme Notes keeps your team&apos;s notes in one place. This page is public; the dashboard needs you to sign in, and the
         admin area needs the <code>ADMINS</code> group.
       </p>
-      {viewer ? (
+      {viewer === SESSION_UNAVAILABLE ? (
+        <p data-testid="home-status">We cannot check your session right now; you are still signed in. Try again in a moment.</p>
+      ) : viewer ? (
         <p data-testid="home-status">
           Welcome back, {viewer.name ?? viewer.email}. <Link href="/dashboard">Go to your dashboard →</Link>
         </p>

@@ -1,5 +1,5 @@
 import { cookies } from 'next/headers';
-import { fetchAuthSession } from 'next-server-auth/server';
+import { fetchAuthSession, isAuthError } from 'next-server-auth/server';
 import { runWithServerContext } from '@/auth';
 
 export interface Viewer {
@@ -14,9 +14,23 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-/** The signed-in user for server components and route handlers, or null. */
-export async function getViewer(): Promise<Viewer | null> {
-  const session = await runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => fetchAuthSession(ctx) });
+/**
+ * The session store (Redis, SESSION_MODE=server) did not answer, so whether
+ * anyone is signed in is unknown for now: not the same as signed out (the
+ * cookie is kept and works again once the store is back).
+ */
+export const SESSION_UNAVAILABLE = 'unavailable';
+
+/** The signed-in user for server components and route handlers, null when signed out, or SESSION_UNAVAILABLE. */
+export async function getViewer(): Promise<Viewer | null | typeof SESSION_UNAVAILABLE> {
+  let session;
+  try {
+    session = await runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => fetchAuthSession(ctx) });
+  } catch (err) {
+    // Server sessions: a read this process has not cached needs the store.
+    if (isAuthError(err, 'StoreUnavailable')) return SESSION_UNAVAILABLE;
+    throw err;
+  }
   const id = session.tokens?.idToken.payload;
   const access = session.tokens?.accessToken.payload;
   if (!id || !access || typeof id.sub !== 'string') return null;

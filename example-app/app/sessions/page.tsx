@@ -1,4 +1,5 @@
 import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { isAuthError, listSessions, requireUser, revokeSession, signOutEverywhere } from 'next-server-auth/server';
 import type { SessionInfo } from 'next-server-auth/server';
@@ -9,13 +10,29 @@ import { runWithServerContext, signOut } from '@/auth';
 // (`session: { codec: 'server' }`, SESSION_MODE=server in this app); with
 // the sealed cookie the server keeps no list, but "sign out everywhere" still
 // works (a cut-off time every instance checks).
+// With the store down, the list and both actions say so (a message on this
+// page, never an error page); the guard answers 503 before that when it
+// cannot read the session at all.
+
+/** Back here with a "not now" message: the store did not answer, nothing was ended. */
+const UNAVAILABLE = '/sessions?unavailable=1';
+
+/** Runs `operation`; on StoreUnavailable goes back to the page with the message instead. */
+async function orUnavailable<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    if (isAuthError(err, 'StoreUnavailable')) redirect(UNAVAILABLE);
+    throw err;
+  }
+}
 
 /** Server action: ends one session of the signed-in user (only their own: revokeSession checks). */
 async function signOutDevice(formData: FormData) {
   'use server';
   const id = formData.get('id');
   if (typeof id !== 'string' || id === '') return;
-  await runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => revokeSession(ctx, id) });
+  await orUnavailable(() => runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => revokeSession(ctx, id) }));
   // This device: finish as a sign-out does (the IdP's logout, then `/`). Only
   // picks where to land: the session is gone either way.
   if (formData.get('current') === '1') await signOut();
@@ -31,13 +48,14 @@ async function signOutDevice(formData: FormData) {
  */
 async function signOutEverywhereAction() {
   'use server';
-  await runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => signOutEverywhere(ctx) });
+  await orUnavailable(() => runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => signOutEverywhere(ctx) }));
   await signOut();
 }
 
-type Listing = { mode: 'server'; sessions: SessionInfo[] } | { mode: 'cookie' };
+type Listing = { mode: 'server'; sessions: SessionInfo[] } | { mode: 'cookie' } | { mode: 'unavailable' };
 
-export default async function SessionsPage() {
+export default async function SessionsPage({ searchParams }: { searchParams: Promise<{ unavailable?: string }> }) {
+  const { unavailable } = await searchParams;
   const listing = await runWithServerContext<Listing>({
     nextServerContext: { cookies },
     operation: async (ctx) => {
@@ -47,6 +65,8 @@ export default async function SessionsPage() {
         return { mode: 'server', sessions: await listSessions(ctx) };
       } catch (err) {
         if (isAuthError(err, 'ServerSessionsRequired')) return { mode: 'cookie' };
+        // Redis did not answer in time (this request's session came from the process cache).
+        if (isAuthError(err, 'StoreUnavailable')) return { mode: 'unavailable' };
         throw err;
       }
     },
@@ -54,6 +74,14 @@ export default async function SessionsPage() {
   return (
     <section className="card">
       <h1>Your sessions</h1>
+      {unavailable === '1' || listing.mode === 'unavailable' ? (
+        <p role="alert" className="notice" data-testid="sessions-unavailable">
+          {unavailable === '1'
+            ? 'The session service did not answer, so your sessions were not signed out.'
+            : 'The session service is not answering right now, so your sessions cannot be listed.'}{' '}
+          Try again in a moment.
+        </p>
+      ) : null}
       {listing.mode === 'server' ? (
         <>
           <p>
@@ -88,13 +116,13 @@ export default async function SessionsPage() {
             ))}
           </ul>
         </>
-      ) : (
+      ) : listing.mode === 'cookie' ? (
         <p data-testid="sessions-cookie-mode">
           This app keeps your session in a sealed cookie in your browser, so the server has no list of your devices to show
           (run it with <code>SESSION_MODE=server</code> for that). You can still sign out everywhere: from their next request on,
           the app refuses every session of yours that signed in before now.
         </p>
-      )}
+      ) : null}
       <form action={signOutEverywhereAction}>
         <button type="submit" className="button" data-testid="sign-out-everywhere">
           Sign out everywhere

@@ -1,5 +1,5 @@
 import { signIn } from '@/auth';
-import { getViewer } from '@/lib/session';
+import { getViewer, SESSION_UNAVAILABLE } from '@/lib/session';
 
 // This page is left out of the proxy matcher on purpose: it shows how server
 // components alone read (and, when due, refresh for their render) a session.
@@ -8,7 +8,9 @@ export default async function TeamPage() {
   return (
     <section className="card">
       <h1>Team</h1>
-      {viewer ? (
+      {viewer === SESSION_UNAVAILABLE ? (
+        <p data-testid="team-status">We cannot check your session right now; you are still signed in. Try again in a moment.</p>
+      ) : viewer ? (
         <p data-testid="team-status">
           Welcome back, {viewer.name ?? viewer.email}. You are in {viewer.groups.length > 0 ? viewer.groups.join(', ') : 'no groups'}.
         </p>

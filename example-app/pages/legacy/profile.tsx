@@ -1,20 +1,31 @@
 import type { GetServerSideProps } from 'next';
-import { fetchAuthSession } from 'next-server-auth/server';
+import { fetchAuthSession, isAuthError } from 'next-server-auth/server';
 import { runWithServerContext } from '@/auth';
 
-interface Props {
-  email: string;
-  username: string;
-  groups: string[];
-}
+type Props =
+  | {
+      email: string;
+      username: string;
+      groups: string[];
+    }
+  // Server sessions with Redis not answering: a 503 page, the cookie kept.
+  | { unavailable: true };
 
 // Pages Router: the same runWithServerContext, with the Node request and
 // response. A refresh here is written back through `res`.
 export const getServerSideProps: GetServerSideProps<Props> = async ({ req, res }) => {
-  const session = await runWithServerContext({
-    nextServerContext: { request: req, response: res },
-    operation: (ctx) => fetchAuthSession(ctx),
-  });
+  let session;
+  try {
+    session = await runWithServerContext({
+      nextServerContext: { request: req, response: res },
+      operation: (ctx) => fetchAuthSession(ctx),
+    });
+  } catch (err) {
+    if (!isAuthError(err, 'StoreUnavailable')) throw err;
+    res.statusCode = 503;
+    res.setHeader('retry-after', '5');
+    return { props: { unavailable: true } };
+  }
   const id = session.tokens?.idToken.payload;
   const access = session.tokens?.accessToken.payload;
   if (!id || !access) {
@@ -30,7 +41,16 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, res }
   };
 };
 
-export default function LegacyProfile({ email, username, groups }: Props) {
+export default function LegacyProfile(props: Props) {
+  if ('unavailable' in props) {
+    return (
+      <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: '40rem', margin: '3rem auto' }}>
+        <h1>Temporarily unavailable</h1>
+        <p>We cannot check your session right now; you are still signed in. Try again in a moment.</p>
+      </main>
+    );
+  }
+  const { email, username, groups } = props;
   return (
     <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: '40rem', margin: '3rem auto' }}>
       <h1>Profile (Pages Router)</h1>

@@ -22,6 +22,10 @@ export async function GET() {
     if (isAuthError(err, 'IdpUnavailable')) {
       return Response.json({ error: 'idp_unavailable' }, { status: 503, headers: { 'cache-control': 'private, no-store' } });
     }
+    // Server sessions with Redis not answering: signed in or not is unknown for now (the guard usually answers this first).
+    if (isAuthError(err, 'StoreUnavailable')) {
+      return Response.json({ error: 'session_store_unavailable' }, { status: 503, headers: { 'cache-control': 'private, no-store', 'retry-after': '5' } });
+    }
     throw err;
   }
 }

@@ -18,6 +18,7 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
   } catch (err) {
     if (isAuthError(err, 'UserUnAuthenticated')) return res.status(401).json({ error: 'unauthenticated' });
     if (isAuthError(err, 'IdpUnavailable')) return res.status(503).json({ error: 'idp_unavailable' });
+    if (isAuthError(err, 'StoreUnavailable')) return res.setHeader('retry-after', '5').status(503).json({ error: 'session_store_unavailable' });
     throw err;
   }
 }
