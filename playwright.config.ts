@@ -63,6 +63,8 @@ const servers: { command: string; url: string; env: Record<string, string> }[] =
             // Empty: start-cluster starts its own Redis whatever the calling shell has.
             REDIS_URL: '',
             DEV_IDP_PORT: String(CLUSTER_IDP_PORT),
+            // Its resource server (/client's API) beside the other stacks' (3450 for chromium).
+            RESOURCE_PORT: String(CLUSTER_IDP_PORT + 10),
             DEV_IDP_USERS: CLUSTER_USERS_FILE,
             DEV_IDP_ACCESS_TOKEN_TTL: '3600',
             ...(wants('chromium') ? { SKIP_BUILD: '1' } : {}),

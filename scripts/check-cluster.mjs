@@ -53,6 +53,7 @@ function startCluster(mode) {
       PORT: String(port),
       CLUSTER_APP_PORT: String(port + 1),
       DEV_IDP_PORT: String(port + 10),
+      RESOURCE_PORT: String(port + 11),
       DEV_IDP_ACCESS_TOKEN_TTL: String(TTL),
       SESSION_MODE: mode,
       SKIP_BUILD: '1',

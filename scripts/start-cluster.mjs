@@ -6,7 +6,8 @@
 // with `x-instance: 1|2|3`. Every instance gets REDIS_URL (example-app/auth.ts
 // then passes runtimeOptions.store), one shared AUTH_SECRET and SESSION_MODE.
 // Environment (all optional): PORT (the proxy, 3000), CLUSTER_APP_PORT (the
-// first instance's port, 3001; the others follow), DEV_IDP_PORT (3200),
+// first instance's port, 3001; the others follow), DEV_IDP_PORT (3200), RESOURCE_PORT
+// (the example's resource server, 3400),
 // DEV_IDP_ACCESS_TOKEN_TTL, DEV_IDP_MODE, DEV_IDP_USERS (a users file, relative
 // to the repository; example-app/dev-idp-users.json by default), AUTH_SECRET, REDIS_URL (use that
 // Redis, start none), CLUSTER_REDIS_PORT (the port of the redis-server this
@@ -33,6 +34,9 @@ const appPorts = Array.from({ length: INSTANCES }, (_, i) => firstAppPort + i);
 const idpPort = Number(process.env.DEV_IDP_PORT ?? 3200);
 const origin = `http://localhost:${proxyPort}`;
 const issuer = `http://127.0.0.1:${idpPort}`;
+// The API /client calls through /api/proxy/notes (example-app/resource-server.mjs), one for all instances.
+const resourcePort = Number(process.env.RESOURCE_PORT ?? 3400);
+const resourceUrl = `http://127.0.0.1:${resourcePort}`;
 const nextBin = join(dirname(createRequire(join(appDir, 'package.json')).resolve('next/package.json')), 'dist', 'bin', 'next');
 
 const SESSION_MODES = ['cookie', 'server'];
@@ -56,6 +60,7 @@ const env = {
   // One secret for all instances (a cookie sealed by one opens on the others), fresh per start.
   AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString('base64url'),
   DEV_IDP_ISSUER: issuer,
+  RESOURCE_PORT: String(resourcePort),
 };
 delete env.PORT;
 delete env.SESSION_MODE;
@@ -90,6 +95,7 @@ if (redisUrl) {
 // Back-channel logout on: ending a session at the IdP (its /logout, or
 // POST /dev/users/<username>/logout) ends the app's sessions on every instance.
 start('dev IdP', devIdpArgs({ root, port: idpPort, origin, mode: process.env.DEV_IDP_MODE, users: process.env.DEV_IDP_USERS, backchannelLogout: true }), root);
+start('resource server', [join(appDir, 'resource-server.mjs')], root, { prefix: '[resource] ' });
 appPorts.forEach((port, i) => {
   // node + next's bin directly (not npx): stopping the group then frees the port.
   start(`instance ${i + 1}`, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], appDir, {
@@ -98,7 +104,13 @@ appPorts.forEach((port, i) => {
     prefix: `[app ${i + 1}] `,
   });
 });
-await orStop(Promise.all([waitFor(`${issuer}/.well-known/openid-configuration`), ...appPorts.map((port) => waitFor(`http://127.0.0.1:${port}/`))]));
+await orStop(
+  Promise.all([
+    waitFor(`${issuer}/.well-known/openid-configuration`),
+    waitFor(`${resourceUrl}/health`),
+    ...appPorts.map((port) => waitFor(`http://127.0.0.1:${port}/`)),
+  ]),
+);
 
 // The round-robin proxy: streams both ways, keeps every header (each Set-Cookie
 // on its own line) except hop-by-hop ones, and says which instance answered.
@@ -146,6 +158,7 @@ console.log(`
   Redis        ${redactUrl(redisUrl)}   (runtimeOptions.store, prefix acme-notes)
   dev IdP      ${issuer}   (development only; refresh calls: ${issuer}/dev/stats;
                back-channel logout to ${origin}/api/auth/backchannel-logout)
+  resource     ${resourceUrl}/notes   (the API /client calls through /api/proxy/notes)
   users        ${process.env.DEV_IDP_USERS ? `from ${process.env.DEV_IDP_USERS}` : 'alice@example.com / alice-password  (group ADMINS)\n               bob@example.com / bob-password'}
   Ctrl+C stops everything.
 `);

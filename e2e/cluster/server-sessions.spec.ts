@@ -48,6 +48,22 @@ test('the session is one small cookie: nsa.sid, httpOnly, under 200 bytes, the o
   await context.close();
 });
 
+test('/client with server sessions: the client component shows the user, and every instance proxies /api/proxy/notes with the token from the store', async ({ browser }) => {
+  const { context, page } = await newClusterContext(browser, 'eve');
+  await page.goto('/client');
+  await expect(page.getByTestId('client-user-email')).toHaveText(CLUSTER_USERS.eve.email);
+  await expect(page.getByTestId('proxy-data')).toHaveAttribute('data-username', CLUSTER_USERS.eve.email);
+  const cookie = await copyAuthCookies(context);
+  for (const port of CLUSTER_INSTANCE_PORTS) {
+    const notes = await onInstance(port, '/api/proxy/notes', cookie);
+    expect(notes.status, `instance on ${port}`).toBe(200);
+    expect((JSON.parse(notes.body) as { username: string }).username).toBe(CLUSTER_USERS.eve.email);
+    // The browser's cookie is never rewritten by the proxy: the token came from the record.
+    expect(notes.setCookie).toEqual([]);
+  }
+  await context.close();
+});
+
 test('a stolen copy of the session cookie, replayed to each instance after sign-out, is signed out everywhere (even where it was cached)', async ({ browser }) => {
   const { context, page } = await newClusterContext(browser, 'ann');
   const copied = await copyAuthCookies(context);
