@@ -34,6 +34,7 @@ import { revokeSession } from './revokeSession.js';
 import { signOutEverywhere } from './signOutEverywhere.js';
 import { writeSession } from './writeSession.js';
 import { expireAccessToken } from './__tests__/expiredSession.js';
+import { countingStore } from '../redis/__tests__/countingStore.js';
 
 // Each "instance" is its own runtime with its own Redis client, session cache
 // and refresher memory; they share one redis-server, as separate servers would.
@@ -57,22 +58,6 @@ interface Instance {
   runtime: AuthRuntime;
   store: AuthStore;
   codec: ServerCodec;
-}
-
-/** Counts the calls that reach a store. */
-function counting(store: AuthStore): { store: AuthStore; calls: () => number } {
-  let calls = 0;
-  const counted = new Proxy(store, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: counted, calls: () => calls };
 }
 
 function instance(name: string, options: { store?: AuthStore; codec?: 'server' | 'sealed' | 'amplify'; extra?: RuntimeOptions } = {}): Instance {
@@ -228,7 +213,7 @@ describe("session.codec 'server': the cookie", () => {
   });
 
   it('a forged session id is refused without a store round trip', async () => {
-    const counted = counting(createRedisStore({ url: redis.url, prefix, timeoutMs: 250 }));
+    const counted = countingStore(createRedisStore({ url: redis.url, prefix, timeoutMs: 250 }));
     const a = instance('a', { store: counted.store });
     const { cookie } = await signIn(a, await tokensFor());
     const value = cookie.slice('nsa.sid='.length);
@@ -259,7 +244,7 @@ describe("session.codec 'server': the cookie", () => {
   });
 
   it('a warm read never reaches the store (a Map lookup keyed by the cookie value)', async () => {
-    const counted = counting(createRedisStore({ url: redis.url, prefix, timeoutMs: 250 }));
+    const counted = countingStore(createRedisStore({ url: redis.url, prefix, timeoutMs: 250 }));
     const a = instance('a', { store: counted.store });
     expect(await a.codec.ready()).toBe(true);
     const { cookie } = await signIn(a, await tokensFor());
@@ -272,7 +257,7 @@ describe("session.codec 'server': the cookie", () => {
     const a = instance('a');
     const { cookie } = await signIn(a, await tokensFor());
     // cacheSize 0: every read is a cold read, as after a flush with the push down.
-    const counted = counting(createRedisStore({ url: redis.url, prefix, timeoutMs: 250 }));
+    const counted = countingStore(createRedisStore({ url: redis.url, prefix, timeoutMs: 250 }));
     const b = instance('b', { store: counted.store, extra: { session: { codec: 'server', cacheSize: 0 } } });
     expect(await b.codec.ready()).toBe(true);
     const before = counted.calls();
@@ -360,7 +345,7 @@ describe("session.codec 'server': revocation on every instance", () => {
   });
 
   it("revocation reaches another instance's warm cache through pub/sub (no store read by that instance)", async () => {
-    const counted = counting(createRedisStore({ url: redis.url, prefix, timeoutMs: 250 }));
+    const counted = countingStore(createRedisStore({ url: redis.url, prefix, timeoutMs: 250 }));
     const a = instance('a');
     const b = instance('b', { store: counted.store });
     expect(await b.codec.ready()).toBe(true);

@@ -21,6 +21,7 @@ import { fetchAuthSession } from './fetchAuthSession.js';
 import { getCurrentUser } from './getCurrentUser.js';
 import { sealedCookieHeader } from './__tests__/sealedCookieHeader.js';
 import { cookieOf, expireAccessToken, sessionValues } from './__tests__/expiredSession.js';
+import { countingStore } from '../redis/__tests__/countingStore.js';
 
 // Several instances of one app in one process: each runtime has its own
 // codec, session cache and refresher memory (never the globalThis-shared one);
@@ -66,22 +67,6 @@ function instance(name: string, seams: Parameters<typeof createRuntimeRefresher>
 }
 
 const three = (seams: Parameters<typeof createRuntimeRefresher>[1] = {}, grace = 60) => ['a', 'b', 'c'].map((n) => instance(n, seams, grace));
-
-/** The shared store, counting the calls that reach it. */
-function countingStore(): { store: AuthStore; calls: () => number } {
-  let calls = 0;
-  const counted = new Proxy(store, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: counted, calls: () => calls };
-}
 
 async function signIn(username = 'alice@example.com', password = 'alice-password'): Promise<TokenSet> {
   const t = await signInWithPassword({ issuer: idp.issuer, clientId: CLIENT_ID, redirectUri: `${ORIGIN}/cb`, username, password });
@@ -193,7 +178,7 @@ describe('refresh coordinated through a shared store (several instances, one Red
   });
 
   it('a warm read (no refresh due) never reaches the store', async () => {
-    const counting = countingStore();
+    const counting = countingStore(store);
     const a = instance('a', { store: counting.store });
     const cookie = await sealedCookieHeader(a.runtime, await signIn());
     const results = await Promise.all(Array.from({ length: 20 }, () => routeHandler(a, cookie)));
