@@ -9,8 +9,13 @@ export interface AuthEventUser {
  * Each is called once per event; errors they throw are logged and ignored.
  */
 export interface AuthEvents {
-  /** A sign-in completed and the session was written. */
-  signedIn?: (event: { user: AuthEventUser }) => void | Promise<void>;
+  /**
+   * A sign-in completed and the session was written. `customState` is the
+   * value given to the sign-in route (`?customState=`) or to `signIn(…, {
+   * customState })`, read back from the sealed transaction; absent when none
+   * was given.
+   */
+  signedIn?: (event: { user: AuthEventUser; customState?: string }) => void | Promise<void>;
   /** A user signed out (`user` absent when no readable session was present). */
   signedOut?: (event: { user?: AuthEventUser }) => void | Promise<void>;
   /** The IdP issued new tokens for a session (once per IdP call, however many requests shared it). */

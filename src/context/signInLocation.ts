@@ -18,7 +18,8 @@ export function sameOriginPath(value: string | null | undefined, origin: string)
  * Where a signed-out user is sent: the runtime's sign-in route, with
  * `returnTo` when it is a same-origin path. A path (not a URL): the browser
  * resolves it on the page's own origin. Without `returnTo` the sign-in route
- * lands the user on its `redirectOnSignInComplete`.
+ * lands the user on its `redirectOnSignInComplete`. `customState` (already
+ * checked by `checkCustomState`) is passed on as is.
  *
  * @example
  * ```ts
@@ -26,8 +27,12 @@ export function sameOriginPath(value: string | null | undefined, origin: string)
  * signInLocation(runtime, 'https://evil.example'); // '/api/auth/sign-in'
  * ```
  */
-export function signInLocation(runtime: AuthRuntime, returnTo?: string | null): string {
+export function signInLocation(runtime: AuthRuntime, returnTo?: string | null, customState?: string): string {
   const path = sameOriginPath(returnTo, runtime.options.origin);
   const { signInPath } = runtime.options;
-  return path === undefined ? signInPath : `${signInPath}?${new URLSearchParams({ returnTo: path }).toString()}`;
+  const query = new URLSearchParams();
+  if (path !== undefined) query.set('returnTo', path);
+  if (customState !== undefined) query.set('customState', customState);
+  const search = query.toString();
+  return search === '' ? signInPath : `${signInPath}?${search}`;
 }

@@ -15,4 +15,11 @@ export interface AuthTransaction {
    * shows an error instead of asking again: no sign-in loop.
    */
   reauthenticate?: true;
+  /**
+   * The app's `customState` (checked by `checkCustomState`): handed back
+   * after the callback on the `signedIn` event and the landing URL. Sealed
+   * here, never sent to the IdP, so it comes back exactly as the sign-in
+   * route received it.
+   */
+  customState?: string;
 }

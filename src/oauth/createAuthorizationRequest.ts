@@ -21,6 +21,8 @@ export interface AuthorizationRequestInput {
    * Cognito gets no `max_age`. The transaction is marked `reauthenticate`.
    */
   reauthenticate?: boolean;
+  /** Checked app state, kept in the transaction only (the IdP never sees it). */
+  customState?: string;
 }
 
 const LANG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8}){0,3}$/;
@@ -49,6 +51,7 @@ export async function createAuthorizationRequest(
     redirectUri: config.redirectSignIn,
     createdAt: Date.now(),
     ...(input.reauthenticate ? { reauthenticate: true as const } : {}),
+    ...(input.customState !== undefined ? { customState: input.customState } : {}),
   };
   const cognitoSignUp = input.signUp && config.flavor === 'cognito' && endpoints.signUp;
   const url = new URL(cognitoSignUp ? endpoints.signUp! : endpoints.authorization);

@@ -22,7 +22,8 @@ function isTransaction(data: unknown): data is AuthTransaction {
   return (
     ['state', 'nonce', 'codeVerifier', 'returnTo', 'redirectUri'].every((k) => typeof d[k] === 'string') &&
     typeof d.createdAt === 'number' &&
-    (d.reauthenticate === undefined || d.reauthenticate === true)
+    (d.reauthenticate === undefined || d.reauthenticate === true) &&
+    (d.customState === undefined || typeof d.customState === 'string')
   );
 }
 

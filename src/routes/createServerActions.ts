@@ -1,10 +1,26 @@
 import { cookies as nextCookies } from 'next/headers.js';
+import { AuthError } from '../errors/AuthError.js';
 import { nextRedirect } from '../context/nextRedirect.js';
 import type { AuthRuntime } from '../context/AuthRuntime.js';
 import { endSession } from '../context/endSession.js';
 import type { NextCookiesLike } from '../context/NextServerContext.js';
 import { runInContext } from '../context/runInContext.js';
 import { signInLocation } from '../context/signInLocation.js';
+import { checkCustomState } from '../oauth/customState.js';
+
+/** Options of the `signIn` server action. */
+export interface SignInActionOptions {
+  /**
+   * App state carried through the sign-in (Amplify's
+   * `signInWithRedirect({ customState })`): at most 512 UTF-8 bytes, no
+   * control characters. It comes back on the `signedIn` event and as the
+   * `customState` query parameter of the landing URL. Not secret (it is in
+   * URLs) and not proof of intent (anyone can start a sign-in with any
+   * value): treat it as untrusted input.
+   * @default undefined (none; nothing is added)
+   */
+  customState?: string;
+}
 
 /** `signIn` / `signOut`, returned by `createServerRunner`, to call from server actions. */
 export interface ServerActions {
@@ -12,7 +28,12 @@ export interface ServerActions {
    * Sends the browser through sign-in and back to `returnTo` (a same-origin
    * path; anything else is dropped and the sign-in route's
    * `redirectOnSignInComplete` applies). Given straight to a form action it
-   * receives the form's `FormData` and reads its `returnTo` field.
+   * receives the form's `FormData` and reads its `returnTo` and
+   * `customState` fields (`options.customState`, when given, wins).
+   *
+   * A `customState` that is too long, has control characters or is not a
+   * string throws `AuthError` `InvalidConfig` before any redirect: it is
+   * never truncated.
    *
    * It redirects (Next's `redirect()`, which throws) to
    * `runtimeOptions.signInPath`; the sign-in route starts the authorization
@@ -25,8 +46,14 @@ export interface ServerActions {
    *   <button>Sign in</button>
    * </form>
    * ```
+   *
+   * @example
+   * ```tsx
+   * // Lands on /orders?customState=%7B%22tab%22%3A%22billing%22%7D
+   * await signIn('/orders', { customState: JSON.stringify({ tab: 'billing' }) });
+   * ```
    */
-  signIn(returnTo?: string | FormData): Promise<never>;
+  signIn(returnTo?: string | FormData, options?: SignInActionOptions): Promise<never>;
   /**
    * What `POST /api/auth/sign-out` does, as a server action: ends the refresh
    * chain in this process, clears every auth cookie whatever fails, revokes
@@ -59,9 +86,12 @@ export function createServerActionsFor(
 ): ServerActions {
   const cookies = seams.cookies ?? nextCookies;
   return {
-    async signIn(returnTo) {
+    async signIn(returnTo, options) {
       const target = typeof returnTo === 'string' ? returnTo : returnTo?.get('returnTo');
-      return nextRedirect(signInLocation(runtime, typeof target === 'string' ? target : undefined));
+      const field = typeof returnTo === 'object' && returnTo !== null ? returnTo.get('customState') : null;
+      if (field !== null && typeof field !== 'string') throw new AuthError('InvalidConfig', 'customState must be a string, not a file');
+      const customState = checkCustomState(options?.customState ?? field);
+      return nextRedirect(signInLocation(runtime, typeof target === 'string' ? target : undefined, customState));
     },
     async signOut() {
       const location = await runInContext(runtime, { cookies }, (_spec, state) => endSession(state));

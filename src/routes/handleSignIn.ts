@@ -2,10 +2,11 @@ import { readSession } from '../context/readSession.js';
 import { isBackgroundFetch } from '../context/isBackgroundFetch.js';
 import { isPrefetchRequest } from '../context/isPrefetchRequest.js';
 import { createAuthorizationRequest } from '../oauth/createAuthorizationRequest.js';
+import { CUSTOM_STATE_PARAM, checkCustomState, withCustomState } from '../oauth/customState.js';
 import { safeReturnTo } from '../oauth/safeReturnTo.js';
 import { saveTransaction } from '../oauth/transactionCookies.js';
 import { NO_STORE } from './noStore.js';
-import { redirectTo } from './respond.js';
+import { failWith, redirectTo } from './respond.js';
 import type { RouteContext } from './RouteContext.js';
 
 /**
@@ -18,6 +19,11 @@ import type { RouteContext } from './RouteContext.js';
  * page, and a 204 makes it fall back to a real navigation, which signs in.
  * Without this each of those fetches would leave a transaction cookie and an
  * authorization request at the IdP behind.
+ *
+ * `customState` (at most 512 UTF-8 bytes, no control characters, given once)
+ * is sealed into the transaction and handed back after the callback; an
+ * already signed-in user lands on the target with it at once. Anything else
+ * is a 400 `invalid_custom_state` that starts nothing.
  */
 export async function handleSignIn(route: RouteContext, { signUp }: { signUp: boolean }): Promise<Response> {
   const { runtime, request, state } = route;
@@ -25,8 +31,11 @@ export async function handleSignIn(route: RouteContext, { signUp }: { signUp: bo
     return new Response(null, { status: 204, headers: { 'cache-control': NO_STORE } });
   }
   const params = new URL(request.url).searchParams;
+  // Refused before anything is stored: a clear 400, never a truncated value.
+  const customState = readCustomState(params);
+  if (customState === INVALID) return failWith(route, 400, 'invalid_custom_state');
   const returnTo = safeReturnTo(params.get('returnTo'), runtime.options.origin, route.options.redirectOnSignInComplete ?? '/');
-  if (!signUp && (await readSession(state)) !== undefined) return redirectTo(route, returnTo);
+  if (!signUp && (await readSession(state)) !== undefined) return redirectTo(route, withCustomState(returnTo, customState));
   const endpoints = await runtime.endpoints();
   const provider = params.get('provider');
   const lang = params.get('lang');
@@ -35,7 +44,21 @@ export async function handleSignIn(route: RouteContext, { signUp }: { signUp: bo
     signUp,
     ...(provider ? { provider } : {}),
     ...(lang ? { lang } : {}),
+    ...(customState !== undefined ? { customState } : {}),
   });
   await saveTransaction(state.store!, transaction, runtime.transactions);
   return redirectTo(route, url.href, 302);
+}
+
+const INVALID = Symbol('invalid');
+
+function readCustomState(params: URLSearchParams): string | undefined | typeof INVALID {
+  const values = params.getAll(CUSTOM_STATE_PARAM);
+  // Two values: which one did the app mean? Refuse rather than pick.
+  if (values.length > 1) return INVALID;
+  try {
+    return checkCustomState(values[0]);
+  } catch {
+    return INVALID;
+  }
 }

@@ -2,6 +2,7 @@ import { userOf } from '../context/userOf.js';
 import { writeSession } from '../context/writeSession.js';
 import { isAuthError } from '../errors/AuthError.js';
 import { createAuthorizationRequest } from '../oauth/createAuthorizationRequest.js';
+import { withCustomState } from '../oauth/customState.js';
 import { processAuthorizationCallback } from '../oauth/processAuthorizationCallback.js';
 import { saveTransaction, takeTransaction } from '../oauth/transactionCookies.js';
 import type { TokenSet } from '../session/TokenSet.js';
@@ -22,6 +23,10 @@ import type { RouteContext } from './RouteContext.js';
  * `auth_time`) are not written; the browser is sent back to the IdP once with
  * `prompt=login`, and if that answer is still revoked (an IdP that ignores
  * `prompt=login`) the user gets a 403 `session_revoked` page: never a loop.
+ *
+ * The transaction's `customState` (never the callback URL's) goes on the
+ * `signedIn` event and, as `customState=`, on the landing URL; a
+ * `customState` parameter already in `returnTo` is dropped.
  */
 export async function handleSignInCallback(route: RouteContext): Promise<Response> {
   const { runtime, request, state } = route;
@@ -46,7 +51,11 @@ export async function handleSignInCallback(route: RouteContext): Promise<Respons
   if (await revokedAlready(runtime, tokens)) {
     if (transaction.reauthenticate) return failWith(route, 403, 'session_revoked');
     const endpoints = await runtime.endpoints();
-    const next = await createAuthorizationRequest(runtime.config, endpoints, { returnTo: transaction.returnTo, reauthenticate: true });
+    const next = await createAuthorizationRequest(runtime.config, endpoints, {
+      returnTo: transaction.returnTo,
+      reauthenticate: true,
+      ...(transaction.customState !== undefined ? { customState: transaction.customState } : {}),
+    });
     await saveTransaction(state.store!, next.transaction, runtime.transactions);
     return redirectTo(route, next.url.href, 302);
   }
@@ -60,8 +69,9 @@ export async function handleSignInCallback(route: RouteContext): Promise<Respons
     throw err;
   }
   const user = userOf(session.idToken.payload, session.accessToken.payload);
-  if (user) runtime.emit('signedIn', { user: { username: user.username, userId: user.userId } });
-  return redirectTo(route, transaction.returnTo);
+  const { customState } = transaction;
+  if (user) runtime.emit('signedIn', { user: { username: user.username, userId: user.userId }, ...(customState !== undefined ? { customState } : {}) });
+  return redirectTo(route, withCustomState(transaction.returnTo, customState));
 }
 
 /**

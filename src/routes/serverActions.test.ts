@@ -15,6 +15,7 @@ import type { TokenSet } from '../session/TokenSet.js';
 import { sealedCookieHeader } from '../context/__tests__/sealedCookieHeader.js';
 import { createAuthRouteHandlersFor } from './createAuthRouteHandlers.js';
 import { createServerActionsFor } from './createServerActions.js';
+import type { SignInActionOptions } from './createServerActions.js';
 import { callRoute } from './__tests__/signInFlow.js';
 
 const ORIGIN = 'http://localhost:3000';
@@ -209,7 +210,7 @@ describe('createServerRunner', () => {
   it('returns signIn, signOut and createApiProxy beside the fixed members', () => {
     const runner = createServerRunner({ config: { oidc: { issuer: idp.issuer, clientId: CLIENT_ID } }, runtimeOptions: { secret: SECRET, origin: ORIGIN } });
     expect(Object.keys(runner).sort()).toEqual(['createApiProxy', 'createAuthGuard', 'createAuthRouteHandlers', 'runWithServerContext', 'signIn', 'signOut']);
-    expectTypeOf<ServerRunner['signIn']>().toEqualTypeOf<(returnTo?: string | FormData) => Promise<never>>();
+    expectTypeOf<ServerRunner['signIn']>().toEqualTypeOf<(returnTo?: string | FormData, options?: SignInActionOptions) => Promise<never>>();
     expectTypeOf<ServerRunner['signOut']>().toEqualTypeOf<(formData?: FormData) => Promise<never>>();
     // Usable where React expects a form action.
     expectTypeOf<ServerRunner['signOut']>().toExtend<(formData: FormData) => void | Promise<void>>();
