@@ -1,6 +1,8 @@
 import type { KoaContext, KoaMiddleware, KoaNext } from 'oidc-provider';
 
 import { addConsentForOfflineAccess } from './addConsentForOfflineAccess.js';
+import { handleCognitoJsonApi, handleConfirmationCodeRoute } from './cognitoJsonApi.js';
+import { CognitoUserPoolState } from './CognitoUserPoolState.js';
 import type { DevIdpContext } from './DevIdpContext.js';
 import { handleDevRoute } from './devRoutes.js';
 import { handleHostedUiEntry } from './hostedUiEntry.js';
@@ -64,6 +66,7 @@ async function tokenEndpoint(ctx: KoaContext, next: KoaNext, idp: DevIdpContext,
  */
 export function createDevIdpMiddleware(idp: DevIdpContext): KoaMiddleware {
   const tokenQueue = new SerialQueue();
+  const cognito = new CognitoUserPoolState();
 
   return async (ctx, next) => {
     const { method, path } = ctx;
@@ -89,6 +92,8 @@ export function createDevIdpMiddleware(idp: DevIdpContext): KoaMiddleware {
     }
     const interaction = isGetOrPost ? matchInteractionPath(path) : undefined;
     if (interaction) return handleInteraction(ctx, idp, interaction.uid, interaction.screen);
+    if (await handleCognitoJsonApi(ctx, idp, cognito)) return;
+    if (handleConfirmationCodeRoute(ctx, cognito)) return;
     if (await handleDevRoute(ctx, idp)) return;
     if (method === 'GET' && path === ROUTES.authorization && idp.shape.mode === 'oidc') addConsentForOfflineAccess(ctx);
     await next();

@@ -7,8 +7,16 @@ import type { DevIdpContext } from './DevIdpContext.js';
 import { sendJson } from './respond.js';
 import type { UserRecord } from './userRecord.js';
 
-/** The user a bearer access token stands for, or undefined when the token is not acceptable. */
-async function userForAccessToken(token: string, idp: DevIdpContext): Promise<UserRecord | undefined> {
+/**
+ * The user a bearer access token stands for, or undefined when the token is
+ * not acceptable (bad signature, expired, revoked, not an access token).
+ *
+ * @example
+ * ```ts
+ * const user = await userForAccessToken(accessToken, idp);
+ * ```
+ */
+export async function userForAccessToken(token: string, idp: DevIdpContext): Promise<UserRecord | undefined> {
   try {
     const { payload } = await jwtVerify(token, idp.keySet, {
       issuer: idp.issuer,
