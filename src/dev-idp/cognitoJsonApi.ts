@@ -179,9 +179,11 @@ async function revokeToken(idp: DevIdpContext, body: Json): Promise<Json> {
     throw new CognitoError('NotAuthorizedException', 'Client authentication failed.');
   }
   // Like Cognito: the refresh token and every access/ID token of its grant die.
+  // Unknown or already dead tokens answer success (RFC 7009); another client's token is refused.
   const stored = idp.store.find(`RefreshToken:${token}`);
-  const grantId = stored?.grantId ?? idp.refreshTokenGrants.get(token);
-  if (stored !== undefined && stored.clientId !== client.clientId) throw new CognitoError('NotAuthorizedException', 'Invalid Refresh Token');
+  if (stored === undefined) return {};
+  if (stored.clientId !== client.clientId) throw new CognitoError('NotAuthorizedException', 'Invalid Refresh Token');
+  const grantId = stored.grantId;
   if (typeof grantId === 'string') {
     idp.store.revokeByGrantId(grantId);
     idp.store.destroy('Grant', grantId);
