@@ -211,6 +211,32 @@ describe('Cognito JSON API: refresh, sign-out, revocation', () => {
   });
 });
 
+describe('Cognito JSON API: RevokeToken across clients', () => {
+  it("another client cannot revoke a client's refresh token with RevokeToken", async () => {
+    const two = await startDevIdp({
+      port: 0,
+      quiet: true,
+      rotateRefreshToken: false,
+      clients: [
+        { clientId: CLIENT_ID, redirectUris: ['http://localhost:3000/api/auth/sign-in-callback'], postLogoutRedirectUris: [] },
+        { clientId: 'other-app', redirectUris: ['http://localhost:4000/api/auth/sign-in-callback'], postLogoutRedirectUris: [] },
+      ],
+    });
+    const sdk = clientFor(two.issuer);
+    try {
+      const first = await passwordAuth('alice@example.com', 'alice-password', sdk);
+      const refreshToken = first.AuthenticationResult!.RefreshToken!;
+      expect(await rejection(sdk.send(new RevokeTokenCommand({ ClientId: 'other-app', Token: refreshToken })))).toMatchObject({
+        name: 'NotAuthorizedException',
+      });
+      expect((await refreshAuth(refreshToken, sdk)).AuthenticationResult?.AccessToken).toEqual(expect.any(String));
+    } finally {
+      sdk.destroy();
+      await two.close();
+    }
+  });
+});
+
 describe('Cognito JSON API: SignUp and ConfirmSignUp', () => {
   it('an unconfirmed user cannot sign in; a wrong code is refused; the shown code confirms and sign-in works', async () => {
     const out = await cognito.send(
