@@ -36,6 +36,25 @@ async function open(raw: string, o: TransactionCookieOptions): Promise<AuthTrans
   }
 }
 
+/** Browsers drop a cookie whose name and value exceed 4096 bytes, silently. */
+const MAX_COOKIE_BYTES = 4096;
+
+/**
+ * Whether `transaction` fits one cookie, also once the callback re-seals it
+ * for the `prompt=login` retry (marked `reauthenticate`, a few bytes more).
+ * Checked before a sign-in starts, so a long `returnTo` plus `customState`
+ * is refused up front instead of being dropped by the browser on the way.
+ *
+ * @example
+ * ```ts
+ * if (!(await transactionFits(transaction, options))) return failWith(route, 400, 'sign_in_state_too_large');
+ * ```
+ */
+export async function transactionFits(transaction: AuthTransaction, o: TransactionCookieOptions): Promise<boolean> {
+  const sealed = await sealData({ ...transaction, reauthenticate: true }, { password: o.secrets, ttl: o.ttl });
+  return `${o.prefix}.${transaction.state}`.length + sealed.length <= MAX_COOKIE_BYTES;
+}
+
 /**
  * Stores a transaction in its own short-lived sealed cookie named after its
  * state, evicting the oldest so abandoned sign-ins never pile up.

@@ -362,3 +362,21 @@ async function jar302(s: Started, path: string): Promise<{ name: string; value: 
   const [name, ...rest] = line!.split(';')[0]!.split('=');
   return { name: name!, value: rest.join('=') };
 }
+
+describe('customState and the cookie size limit', () => {
+  it('a long returnTo plus a 512-byte customState that would outgrow the transaction cookie is refused up front (400), not dropped by the browser', async () => {
+    const s = await start();
+    // 512 bytes of quotes (JSON doubles them) beside a 2000-character returnTo: over 4096 bytes sealed.
+    const response = await fetch(`${s.app.origin}${signInWith('"'.repeat(512), `/${'a'.repeat(1999)}`)}`, { redirect: 'manual' });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('invalid_custom_state');
+    expect(txCookies(response.headers.getSetCookie())).toEqual([]);
+    // Each alone fits, and every transaction cookie set stays within 4096 bytes.
+    for (const path of [signInWith('"'.repeat(512), '/me'), `/api/auth/sign-in?returnTo=/${'a'.repeat(1999)}`]) {
+      const ok = await fetch(`${s.app.origin}${path}`, { redirect: 'manual' });
+      expect(ok.status).toBe(302);
+      const [line] = txCookies(ok.headers.getSetCookie());
+      expect(line!.split(';')[0]!.length).toBeLessThanOrEqual(4096);
+    }
+  });
+});

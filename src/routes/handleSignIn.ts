@@ -4,7 +4,7 @@ import { isPrefetchRequest } from '../context/isPrefetchRequest.js';
 import { createAuthorizationRequest } from '../oauth/createAuthorizationRequest.js';
 import { CUSTOM_STATE_PARAM, checkCustomState, withCustomState } from '../oauth/customState.js';
 import { safeReturnTo } from '../oauth/safeReturnTo.js';
-import { saveTransaction } from '../oauth/transactionCookies.js';
+import { saveTransaction, transactionFits } from '../oauth/transactionCookies.js';
 import { NO_STORE } from './noStore.js';
 import { failWith, redirectTo } from './respond.js';
 import type { RouteContext } from './RouteContext.js';
@@ -46,6 +46,8 @@ export async function handleSignIn(route: RouteContext, { signUp }: { signUp: bo
     ...(lang ? { lang } : {}),
     ...(customState !== undefined ? { customState } : {}),
   });
+  // A long returnTo plus customState can outgrow a cookie: refuse it rather than let the browser drop it.
+  if (!(await transactionFits(transaction, runtime.transactions))) return failWith(route, 400, customState === undefined ? 'sign_in_state_too_large' : 'invalid_custom_state');
   await saveTransaction(state.store!, transaction, runtime.transactions);
   return redirectTo(route, url.href, 302);
 }
