@@ -10,6 +10,16 @@ export interface SignInOptions {
   returnTo?: string;
   /** @default the `<SessionProvider>`'s `basePath`, else `'/api/auth'` */
   basePath?: string;
+  /**
+   * App state to get back after the sign-in (Amplify's
+   * `signInWithRedirect({ customState })`): on the `signedIn` event and as
+   * the `customState` query parameter of the page you land on. At most 512
+   * UTF-8 bytes, no control characters: the route answers 400 otherwise.
+   * Not secret, and anyone can start a sign-in with any value: treat it as
+   * untrusted input.
+   * @default none
+   */
+  customState?: string;
 }
 
 /**
@@ -19,10 +29,17 @@ export interface SignInOptions {
  * @example
  * ```tsx
  * <button onClick={() => signIn({ returnTo: '/orders' })}>Sign in</button>
+ * // Lands on /orders?customState=tab%3Dbilling
+ * <button onClick={() => signIn({ returnTo: '/orders', customState: 'tab=billing' })}>Sign in</button>
  * ```
  */
-export function signIn({ returnTo, basePath = authBasePath.current }: SignInOptions = {}): void {
+export function signIn({ returnTo, basePath = authBasePath.current, customState }: SignInOptions = {}): void {
   const { origin, pathname, search, hash } = window.location;
   const target = sanitizeReturnTo(returnTo ?? pathname + search + hash, origin);
-  window.location.assign(`${basePath}/sign-in${target === undefined ? '' : `?returnTo=${encodeURIComponent(target)}`}`);
+  const query = [
+    ...(target === undefined ? [] : [`returnTo=${encodeURIComponent(target)}`]),
+    // Checked by the route (a 400 names it), not here: one rule, one place.
+    ...(customState ? [`customState=${encodeURIComponent(customState)}`] : []),
+  ];
+  window.location.assign(`${basePath}/sign-in${query.length === 0 ? '' : `?${query.join('&')}`}`);
 }

@@ -34,6 +34,14 @@ describe('signIn', () => {
     expect(assigned).toEqual(['/api/auth/sign-in', '/api/auth/sign-in']);
   });
 
+  it('passes customState on, encoded, beside returnTo (none: nothing added)', () => {
+    const assigned = fakeLocation('/');
+    signIn({ returnTo: '/orders?id=1', customState: 'a & b #c' });
+    signIn({ returnTo: 'https://evil.example', customState: 'x' });
+    signIn({ returnTo: '/a', customState: '' });
+    expect(assigned).toEqual([`/api/auth/sign-in?returnTo=${encodeURIComponent('/orders?id=1')}&customState=a%20%26%20b%20%23c`, '/api/auth/sign-in?customState=x', '/api/auth/sign-in?returnTo=%2Fa']);
+  });
+
   it('uses the provider basePath, or the one given', () => {
     const assigned = fakeLocation('/');
     authBasePath.current = '/auth';

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthRuntime } from '../context/AuthRuntime.js';
 import { CookieJar } from '../dev-idp/CookieJar.js';
 import { isAuthError } from '../errors/AuthError.js';
+import { createRedisStore } from '../redis/createRedisStore.js';
+import { startRedis } from '../redis/__tests__/startRedis.js';
 import { createServerActionsFor } from './createServerActions.js';
 import { startAuthApp, TEST_CLIENT_ID, TEST_SECRET } from './__tests__/startAuthApp.js';
 import type { AuthApp } from './__tests__/startAuthApp.js';
@@ -377,6 +379,35 @@ describe('customState and the cookie size limit', () => {
       expect(ok.status).toBe(302);
       const [line] = txCookies(ok.headers.getSetCookie());
       expect(line!.split(';')[0]!.length).toBeLessThanOrEqual(4096);
+    }
+  });
+});
+
+describe('customState with server-side sessions (Redis) and the Pages Router adapter', () => {
+  it('comes back exactly on the event and the landing URL', async () => {
+    const redis = await startRedis();
+    const store = createRedisStore({ url: redis.url, prefix: `nsa-cs-${process.pid}-${Date.now()}` });
+    try {
+      const signedIn: unknown[] = [];
+      const app = await startAuthApp({
+        adapter: 'pages',
+        idp: { mode: 'cognito' },
+        runner: (idp, origin) => ({
+          config: { oidc: { issuer: idp.issuer, clientId: TEST_CLIENT_ID, flavor: 'cognito' } },
+          runtimeOptions: { secret: TEST_SECRET, origin, store, session: { codec: 'server' }, events: { signedIn: (event) => void signedIn.push(event) } },
+        }),
+      });
+      open.push(app);
+      const w = await walk(new CookieJar(), app.origin, signInWith(TRICKY, '/me?x=1'), { login: ALICE });
+      expect(w.status).toBe(200);
+      expect(w.url.search).toBe(`?x=1&customState=${encodeURIComponent(TRICKY)}`);
+      expect(signedIn).toEqual([{ user: expect.objectContaining({ username: ALICE.username }), customState: TRICKY }]);
+      const bad = await fetch(`${app.origin}${signInWith('x'.repeat(513))}`, { redirect: 'manual' });
+      expect(bad.status).toBe(400);
+      expect(txCookies(bad.headers.getSetCookie())).toEqual([]);
+    } finally {
+      await store.close();
+      await redis.stop();
     }
   });
 });
