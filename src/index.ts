@@ -9,7 +9,7 @@ export type { ContextSpec } from './context/ContextSpec.js';
 export type { RunWithServerContext, RunWithServerContextInput } from './context/createRunWithServerContext.js';
 export type { JWT, JWTClaims } from './tokens/JWT.js';
 export type { AccessTokenClaims, IdTokenClaims, NoCustomClaims, OtherClaims, RegisteredClaims, StandardClaims, UserInfoClaims } from './tokens/claims.js';
-export type { ServerActions } from './routes/createServerActions.js';
+export type { ServerActions, SignInActionOptions } from './routes/createServerActions.js';
 export type { AuthRouteHandlerOptions } from './routes/AuthRouteHandlerOptions.js';
 export type { AuthRouteHandlers, AuthRouteContext } from './routes/createAuthRouteHandlers.js';
 export type { AuthGuardOptions, GuardRule } from './guard/AuthGuardOptions.js';
