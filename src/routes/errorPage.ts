@@ -9,6 +9,8 @@ const MESSAGES: Record<string, string> = {
   invalid_tokens: 'The identity provider returned tokens that could not be verified.',
   idp_unavailable: 'The identity provider is unavailable. Please try again shortly.',
   cross_site: 'Sign-out must be requested from this site.',
+  invalid_custom_state: 'The sign-in request carried app state that is too long or contains control characters.',
+  sign_in_state_too_large: 'The page to return to after sign-in is too long.',
   session_revoked: 'You were signed out on all devices, and the identity provider signed you in again without asking for your password. Sign out at the identity provider, then sign in again.',
 };
 
