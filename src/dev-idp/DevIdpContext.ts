@@ -1,3 +1,4 @@
+import type { ResolvedIdentityPool } from './cognitoIdentityApi.js';
 import type { createLocalJWKSet } from 'jose';
 import type { Provider } from 'oidc-provider';
 
@@ -25,4 +26,6 @@ export interface DevIdpContext {
   readonly keySet: ReturnType<typeof createLocalJWKSet>;
   /** Algorithms of the published keys. */
   readonly algorithms: string[];
+  /** The identity pool of Cognito Identity (GetId, GetCredentialsForIdentity). */
+  readonly identityPool?: ResolvedIdentityPool;
 }

@@ -8,6 +8,7 @@ function emptyStats(): DevIdpStats {
     logouts: 0,
     jwksFetches: 0,
     backchannelLogouts: { delivered: 0, failed: 0 },
+    identityCalls: { GetId: 0, GetCredentialsForIdentity: 0 },
   };
 }
 
@@ -43,6 +44,10 @@ export class StatsRecorder {
 
   backchannelLogout(delivered: boolean): void {
     this.#stats.backchannelLogouts[delivered ? 'delivered' : 'failed'] += 1;
+  }
+
+  identityCall(operation: 'GetId' | 'GetCredentialsForIdentity'): void {
+    this.#stats.identityCalls[operation] += 1;
   }
 
   jwksFetch(): void {

@@ -1,9 +1,11 @@
 import type { KoaContext } from 'oidc-provider';
 
 import { CognitoError, sendCognitoError } from './CognitoError.js';
+import { cognitoIdentityOperation, IDENTITY_TARGET_PREFIX } from './cognitoIdentityApi.js';
 import type { CognitoUserPoolState } from './CognitoUserPoolState.js';
 import type { DevIdpContext } from './DevIdpContext.js';
 import { logoutUser } from './logoutUser.js';
+import { confirmForgotPassword, forgotPassword } from './passwordReset.js';
 import { verifyPassword } from './password.js';
 import { signInWithPassword } from './signInWithPassword.js';
 import type { DevIdpClient } from './types.js';
@@ -16,7 +18,7 @@ const BODY_LIMIT = 64 * 1024;
 const MIN_PASSWORD_LENGTH = 8;
 const BAD_CREDENTIALS = 'Incorrect username or password.';
 const CODE_MISMATCH = 'Invalid verification code provided, please try again.';
-const NOT_YET = ['RespondToAuthChallenge', 'AssociateSoftwareToken', 'VerifySoftwareToken', 'ForgotPassword', 'ConfirmForgotPassword'];
+const NOT_YET = ['RespondToAuthChallenge', 'AssociateSoftwareToken', 'VerifySoftwareToken'];
 const ALLOWED_HEADERS = 'content-type, x-amz-target, x-amz-user-agent, cache-control, amz-sdk-invocation-id, amz-sdk-request, x-amz-date, authorization';
 
 type Json = Record<string, unknown>;
@@ -288,6 +290,10 @@ async function dispatch(operation: string, idp: DevIdpContext, state: CognitoUse
       return signUp(idp, state, body);
     case 'ConfirmSignUp':
       return confirmSignUp(idp, state, body);
+    case 'ForgotPassword':
+      return forgotPassword(idp, state, body);
+    case 'ConfirmForgotPassword':
+      return confirmForgotPassword(idp, state, body);
     default:
       if (NOT_YET.includes(operation)) {
         throw new CognitoError('InvalidParameterException', `${operation} is not implemented by the dev IdP yet`);
@@ -348,9 +354,12 @@ export async function handleCognitoJsonApi(ctx: KoaContext, idp: DevIdpContext, 
     if (!ctx.get('content-type').toLowerCase().startsWith('application/x-amz-json-1.')) {
       throw new CognitoError('SerializationException', 'Content-Type must be application/x-amz-json-1.1');
     }
-    if (!target.startsWith(TARGET_PREFIX)) throw new CognitoError('UnknownOperationException', `Unknown operation ${target}`);
+    const identity = target.startsWith(IDENTITY_TARGET_PREFIX); // Cognito Identity (identity pools): cognitoIdentityApi.ts
+    if (!identity && !target.startsWith(TARGET_PREFIX)) throw new CognitoError('UnknownOperationException', `Unknown operation ${target}`);
     const body = await readJson(ctx);
-    const result = await dispatch(target.slice(TARGET_PREFIX.length), idp, state, body);
+    const result = identity
+      ? await cognitoIdentityOperation(target.slice(IDENTITY_TARGET_PREFIX.length), idp, body)
+      : await dispatch(target.slice(TARGET_PREFIX.length), idp, state, body);
     ctx.status = 200;
     ctx.type = 'application/x-amz-json-1.1';
     ctx.set('Cache-Control', 'no-store');

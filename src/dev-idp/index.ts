@@ -8,6 +8,8 @@ export { startDevIdp } from './startDevIdp.js';
 export { signInWithPassword } from './signInWithPassword.js';
 export { hashPassword } from './password.js';
 export { DEFAULT_CLIENT, DEFAULT_USERS } from './defaults.js';
+export { DEFAULT_IDENTITY_POOL_ID } from './cognitoIdentityApi.js';
+export type { DevIdpIdentityPoolOptions } from './cognitoIdentityApi.js';
 export type {
   DevIdp,
   DevIdpClient,

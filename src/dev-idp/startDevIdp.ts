@@ -8,6 +8,7 @@ import type { Provider as OidcProvider } from 'oidc-provider';
 
 import { ACCESS_TOKEN_GRANT_MODEL, AdapterStore } from './AdapterStore.js';
 import type { DevIdpContext } from './DevIdpContext.js';
+import { resolveIdentityPool } from './cognitoIdentityApi.js';
 import { createDevIdpMiddleware } from './devIdpMiddleware.js';
 import { loadOidcProvider } from './loadOidcProvider.js';
 import { loadUsers } from './loadUsers.js';
@@ -82,6 +83,7 @@ function banner(settings: ResolvedOptions, issuer: string): string {
  */
 export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> {
   const settings = resolveOptions(options);
+  const identityPool = resolveIdentityPool(options.identityPool);
   const { Provider, interactionPolicy } = await loadOidcProvider();
 
   const persisted = settings.stateFile ? readStateFile(settings.stateFile) : undefined;
@@ -191,6 +193,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     get algorithms() {
       return [...new Set(signingKeys.map((k) => k.alg))];
     },
+    identityPool,
   };
   const middleware = createDevIdpMiddleware(context);
   provider = buildProvider();

@@ -1,3 +1,4 @@
+import type { DevIdpIdentityPoolOptions } from './cognitoIdentityApi.js';
 /**
  * Public types of the development identity provider.
  *
@@ -154,6 +155,13 @@ export interface DevIdpOptions {
    * ```
    */
   stateFile?: string;
+  /**
+   * The Cognito identity pool the dev IdP answers for (`GetId`,
+   * `GetCredentialsForIdentity` at its issuer): its id, guest access and
+   * how long the fake credentials live.
+   * @default { id: 'us-east-1:00000000-0000-4000-8000-000000000000', allowGuests: false, credentialsTtl: 3600 }
+   */
+  identityPool?: DevIdpIdentityPoolOptions;
   /** Suppress the start-up banner. */
   quiet?: boolean;
 }
@@ -179,6 +187,8 @@ export interface DevIdpStats {
   jwksFetches: number;
   /** Back-channel logout tokens POSTed to clients: answered 200/204 (`delivered`) or not (`failed`: refused, down, timed out). */
   backchannelLogouts: { delivered: number; failed: number };
+  /** Cognito Identity calls (identity pools), successful or not. */
+  identityCalls: { GetId: number; GetCredentialsForIdentity: number };
 }
 
 /**
