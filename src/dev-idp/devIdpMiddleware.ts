@@ -3,6 +3,7 @@ import type { KoaContext, KoaMiddleware, KoaNext } from 'oidc-provider';
 import { addConsentForOfflineAccess } from './addConsentForOfflineAccess.js';
 import { handleCognitoJsonApi, handleConfirmationCodeRoute } from './cognitoJsonApi.js';
 import { CognitoUserPoolState } from './CognitoUserPoolState.js';
+import { handlePasswordResetCodeRoute } from './passwordReset.js';
 import type { DevIdpContext } from './DevIdpContext.js';
 import { handleDevRoute } from './devRoutes.js';
 import { handleHostedUiEntry } from './hostedUiEntry.js';
@@ -94,6 +95,7 @@ export function createDevIdpMiddleware(idp: DevIdpContext): KoaMiddleware {
     if (interaction) return handleInteraction(ctx, idp, interaction.uid, interaction.screen);
     if (await handleCognitoJsonApi(ctx, idp, cognito)) return;
     if (handleConfirmationCodeRoute(ctx, cognito)) return;
+    if (handlePasswordResetCodeRoute(ctx, cognito)) return;
     if (await handleDevRoute(ctx, idp)) return;
     if (method === 'GET' && path === ROUTES.authorization && idp.shape.mode === 'oidc') addConsentForOfflineAccess(ctx);
     await next();
