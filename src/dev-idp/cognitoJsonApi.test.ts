@@ -122,13 +122,7 @@ describe('Cognito JSON API: InitiateAuth', () => {
     expect(err).toMatchObject({ name: 'ResourceNotFoundException', status: 400 });
   });
 
-  it('USER_SRP_AUTH answers a Cognito-shaped error saying it is not implemented yet', async () => {
-    const err = await rejection(
-      cognito.send(new InitiateAuthCommand({ ClientId: CLIENT_ID, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'alice@example.com', SRP_A: 'ab' } })),
-    );
-    expect(err.name).toBe('InvalidParameterException');
-    expect(err.message).toContain('USER_SRP_AUTH is not implemented');
-  });
+  // USER_SRP_AUTH and RespondToAuthChallenge: cognitoSrp.test.ts.
 
   it('password guessing against one user is throttled after five failures (TooManyRequestsException, even with the right password)', async () => {
     await idp.addUser({ username: 'guessed@example.com', password: 'guessed-password' });
@@ -301,8 +295,8 @@ describe('Cognito JSON API: wire shape, CORS and the /dev rule', () => {
     expect(await response.json()).toEqual({ __type: 'UnknownOperationException', message: expect.stringContaining('DeleteEverything') });
   });
 
-  it('RespondToAuthChallenge answers a Cognito-shaped error saying it is not implemented yet', async () => {
-    const response = await rawPost('AWSCognitoIdentityProviderService.RespondToAuthChallenge', { ClientId: CLIENT_ID });
+  it('an operation the dev IdP does not implement (AssociateSoftwareToken) answers a Cognito-shaped error saying so', async () => {
+    const response = await rawPost('AWSCognitoIdentityProviderService.AssociateSoftwareToken', { ClientId: CLIENT_ID });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ __type: 'InvalidParameterException', message: expect.stringContaining('not implemented') });
   });

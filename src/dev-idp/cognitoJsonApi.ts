@@ -1,6 +1,7 @@
 import type { KoaContext } from 'oidc-provider';
 
 import { CognitoError, sendCognitoError } from './CognitoError.js';
+import { initiateSrpAuth, respondToPasswordVerifier } from './cognitoSrp.js';
 import { cognitoIdentityOperation, IDENTITY_TARGET_PREFIX } from './cognitoIdentityApi.js';
 import type { CognitoUserPoolState } from './CognitoUserPoolState.js';
 import type { DevIdpContext } from './DevIdpContext.js';
@@ -18,7 +19,7 @@ const BODY_LIMIT = 64 * 1024;
 const MIN_PASSWORD_LENGTH = 8;
 const BAD_CREDENTIALS = 'Incorrect username or password.';
 const CODE_MISMATCH = 'Invalid verification code provided, please try again.';
-const NOT_YET = ['RespondToAuthChallenge', 'AssociateSoftwareToken', 'VerifySoftwareToken'];
+const NOT_YET = ['AssociateSoftwareToken', 'VerifySoftwareToken'];
 const ALLOWED_HEADERS = 'content-type, x-amz-target, x-amz-user-agent, cache-control, amz-sdk-invocation-id, amz-sdk-request, x-amz-date, authorization';
 
 type Json = Record<string, unknown>;
@@ -153,7 +154,8 @@ async function initiateAuth(idp: DevIdpContext, state: CognitoUserPoolState, bod
   const params = typeof body.AuthParameters === 'object' && body.AuthParameters !== null ? (body.AuthParameters as Json) : {};
   if (flow === 'USER_PASSWORD_AUTH') return passwordAuth(idp, state, client, params);
   if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') return refreshAuth(idp, client, params);
-  if (flow === 'USER_SRP_AUTH' || flow === 'CUSTOM_AUTH' || flow === 'USER_AUTH') {
+  if (flow === 'USER_SRP_AUTH') return initiateSrpAuth(idp, state, client, params);
+  if (flow === 'CUSTOM_AUTH' || flow === 'USER_AUTH') {
     throw new CognitoError('InvalidParameterException', `AuthFlow ${flow} is not implemented by the dev IdP yet (use USER_PASSWORD_AUTH)`);
   }
   throw new CognitoError('InvalidParameterException', `Unsupported AuthFlow ${flow}`);
@@ -273,6 +275,8 @@ async function confirmSignUp(idp: DevIdpContext, state: CognitoUserPoolState, bo
 
 async function dispatch(operation: string, idp: DevIdpContext, state: CognitoUserPoolState, body: Json): Promise<Json> {
   switch (operation) {
+    case 'RespondToAuthChallenge':
+      return respondToPasswordVerifier(idp, state, clientOf(idp, body), body);
     case 'InitiateAuth':
       return initiateAuth(idp, state, body);
     case 'GetUser': {

@@ -1,4 +1,5 @@
 import { hashPassword, isPasswordHash } from './password.js';
+import { registerSrpVerifier } from './srpVerifiers.js';
 import { subjectForUsername } from './subjectForUsername.js';
 import type { DevIdpUserInput } from './types.js';
 
@@ -49,6 +50,8 @@ export async function toUserRecord(input: DevIdpUserInput): Promise<UserRecord> 
     passwordHash = input.passwordHash;
   } else if (typeof input.password === 'string' && input.password.length > 0) {
     passwordHash = await hashPassword(input.password);
+    // SRP (USER_SRP_AUTH) can only be set up while the plain password is known.
+    registerSrpVerifier(passwordHash, username, input.password);
   } else {
     throw new Error(`${label}: give "password" or "passwordHash"`);
   }
