@@ -1,10 +1,11 @@
-import type { AmplifyOutputs, CognitoEndpointOptions, ResolvedAuthConfig } from './types.js';
+import type { AmplifyOutputs, CognitoEndpointOptions, ResolvedAuthConfig, ResolvedIdentityPool } from './types.js';
 import { invalidConfig } from './invalidConfig.js';
 import { isLoopbackHttp } from './isLoopbackHttp.js';
 import { pickRedirectUri } from './pickRedirectUri.js';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 const CLIENT_ID = /^[\w+]+$/;
+const IDENTITY_POOL_ID = /^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i;
 
 function requireString(value: unknown, field: string): string {
@@ -60,7 +61,8 @@ export function parseAmplifyOutputs(outputs: AmplifyOutputs, origin: string, cog
     throw invalidConfig('auth.oauth.identity_providers', 'must be a list of strings');
   }
 
-  const local = userPoolEndpointOf(cognito.userPoolEndpoint);
+  const local = endpointOf(cognito.userPoolEndpoint, 'runtimeOptions.cognito.userPoolEndpoint');
+  const identityPool = identityPoolOf(a, region, userPoolId, endpointOf(cognito.identityPoolEndpoint, 'runtimeOptions.cognito.identityPoolEndpoint') ?? local);
   const issuer = local ?? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
   const hostedUi = local ?? `https://${domain}`;
   return {
@@ -82,6 +84,27 @@ export function parseAmplifyOutputs(outputs: AmplifyOutputs, origin: string, cog
       signUp: `${hostedUi}/signup`,
       jwks: `${issuer}/.well-known/jwks.json`,
     },
+    ...(identityPool ? { identityPool } : {}),
+  };
+}
+
+/**
+ * `identity_pool_id` (`<region>:<uuid>`) and `unauthenticated_identities_enabled`;
+ * absent id: no identity pool (fetchAuthSession returns tokens only).
+ */
+function identityPoolOf(a: Record<string, unknown>, region: string, userPoolId: string, endpoint: string | undefined): ResolvedIdentityPool | undefined {
+  const guests = a.unauthenticated_identities_enabled;
+  if (guests !== undefined && typeof guests !== 'boolean') throw invalidConfig('auth.unauthenticated_identities_enabled', 'must be true or false');
+  if (a.identity_pool_id === undefined) return undefined;
+  const id = requireString(a.identity_pool_id, 'auth.identity_pool_id');
+  const match = IDENTITY_POOL_ID.exec(id);
+  if (!match) throw invalidConfig('auth.identity_pool_id', `must look like "<region>:<uuid>" (got ${JSON.stringify(id)})`);
+  return {
+    id,
+    region: match[1]!,
+    allowGuests: guests === true,
+    providerName: `cognito-idp.${region}.amazonaws.com/${userPoolId}`,
+    ...(endpoint === undefined ? {} : { endpoint }),
   };
 }
 
@@ -89,8 +112,7 @@ export function parseAmplifyOutputs(outputs: AmplifyOutputs, origin: string, cog
  * The endpoint without a trailing slash; https, or http on loopback only (a
  * remote plain-http IdP would let anyone on the path mint sessions).
  */
-function userPoolEndpointOf(value: unknown): string | undefined {
-  const field = 'runtimeOptions.cognito.userPoolEndpoint';
+function endpointOf(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !URL.canParse(value)) throw invalidConfig(field, 'must be an absolute URL');
   const url = new URL(value);

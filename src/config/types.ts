@@ -23,6 +23,10 @@ export interface AmplifyAuthOutputs {
     response_type: string;
     identity_providers?: readonly string[];
   };
+  /** A Cognito identity pool (`<region>:<uuid>`): `fetchAuthSession` then also returns AWS credentials and an `identityId`. */
+  identity_pool_id?: string;
+  /** Guest (unauthenticated) credentials when signed out. @default false */
+  unauthenticated_identities_enabled?: boolean;
   /** Present in outputs but unused on the server. */
   [other: string]: unknown;
 }
@@ -92,6 +96,26 @@ export interface CognitoEndpointOptions {
    * @default undefined (the pool's own issuer and hosted-UI domain)
    */
   userPoolEndpoint?: string;
+  /**
+   * A local Cognito Identity-compatible server for the identity pool (as
+   * Amplify's own `identityPoolEndpoint`), e.g. the dev IdP: `idp.issuer`.
+   * https, or http on a loopback host.
+   * @default `userPoolEndpoint` when set (the dev IdP serves both), else the AWS endpoint of the pool's region
+   */
+  identityPoolEndpoint?: string;
+}
+
+/** The identity pool of an `amplify_outputs.json` config, validated. */
+export interface ResolvedIdentityPool {
+  /** `<region>:<uuid>`. */
+  id: string;
+  region: string;
+  /** `unauthenticated_identities_enabled`. */
+  allowGuests: boolean;
+  /** The `Logins` key of the user pool, as Cognito names it: `cognito-idp.<region>.amazonaws.com/<userPoolId>`. */
+  providerName: string;
+  /** A local endpoint for the SDK; absent: the AWS endpoint of `region`. */
+  endpoint?: string;
 }
 
 /** What `createServerRunner({ config })` accepts. */
@@ -136,4 +160,6 @@ export interface ResolvedAuthConfig {
   accessTokenAudience: string[];
   /** Known without discovery (Cognito); otherwise discovered on first use. */
   endpoints?: AuthEndpoints;
+  /** Cognito identity pool (`amplify_outputs.json` with `identity_pool_id`). */
+  identityPool?: ResolvedIdentityPool;
 }

@@ -1,7 +1,10 @@
 import type { AccessTokenClaims, IdTokenClaims, NoCustomClaims } from '../tokens/claims.js';
 import type { JWT } from '../tokens/JWT.js';
+import type { AuthRuntime } from './AuthRuntime.js';
 import type { ContextSpec } from './ContextSpec.js';
 import { getContextState } from './contextRegistry.js';
+import { createIdentityCredentials } from './createIdentityCredentials.js';
+import type { AwsCredentials, IdentityCredentials } from './createIdentityCredentials.js';
 import { readSession } from './readSession.js';
 
 /**
@@ -12,6 +15,14 @@ export interface AuthSession<Claims extends object = NoCustomClaims> {
   tokens?: { accessToken: JWT<AccessTokenClaims & Claims>; idToken: JWT<IdTokenClaims & Claims> };
   /** The `sub` of the signed-in user. */
   userSub?: string;
+  /**
+   * Temporary AWS credentials from the identity pool (`auth.identity_pool_id`
+   * in `amplify_outputs.json`): the user's, or a guest's when signed out and
+   * `unauthenticated_identities_enabled`. Absent without an identity pool.
+   */
+  credentials?: AwsCredentials;
+  /** The Cognito identity of `credentials` (`<region>:<uuid>`), stable per user. */
+  identityId?: string;
 }
 
 export interface FetchAuthSessionOptions {
@@ -32,7 +43,8 @@ export interface FetchAuthSessionOptions {
  *
  * @throws AuthError `ContextDestroyed` when `contextSpec` outlived its
  *   operation; `IdpUnavailable` when a needed refresh could not reach the IdP
- *   (the session is kept; retry later).
+ *   (the session is kept; retry later), or when the identity pool's
+ *   credentials could not be fetched (no token is ever in the message).
  * @example
  * ```ts
  * const session = await runWithServerContext({
@@ -49,12 +61,26 @@ export async function fetchAuthSession<Claims extends object = NoCustomClaims>(
 ): Promise<AuthSession<Claims>> {
   const state = getContextState(contextSpec);
   const session = await readSession(state, { force: options.forceRefresh === true });
-  if (session === undefined) return {};
+  const identities = identityCredentialsOf(state.runtime);
+  if (session === undefined) return identities ? { ...(await identities.get(undefined)) } : {};
   // Verified when they entered the session (signature, iss, aud, exp, iat, sub),
   // so the registered claims are there; the rest is the IdP's word, as typed.
   const tokens = { accessToken: session.accessToken, idToken: session.idToken } as unknown as NonNullable<AuthSession<Claims>['tokens']>;
+  const sub = session.idToken.payload.sub;
   return {
     tokens,
-    ...(typeof session.idToken.payload.sub === 'string' ? { userSub: session.idToken.payload.sub } : {}),
+    ...(typeof sub === 'string' ? { userSub: sub } : {}),
+    ...(identities && typeof sub === 'string' ? await identities.get({ sub, idToken: session.idToken.toString() }) : {}),
   };
+}
+
+// Per runner (keyed by its runtime), so two runners never share credentials.
+const identityCredentialsByRuntime = new WeakMap<AuthRuntime, IdentityCredentials>();
+
+function identityCredentialsOf(runtime: AuthRuntime): IdentityCredentials | undefined {
+  const pool = runtime.config.identityPool;
+  if (pool === undefined) return undefined;
+  let identities = identityCredentialsByRuntime.get(runtime);
+  if (!identities) identityCredentialsByRuntime.set(runtime, (identities = createIdentityCredentials(pool)));
+  return identities;
 }

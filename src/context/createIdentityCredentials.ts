@@ -1,0 +1,165 @@
+import type * as SdkModule from '@aws-sdk/client-cognito-identity';
+
+import type { ResolvedIdentityPool } from '../config/types.js';
+import { AuthError } from '../errors/AuthError.js';
+
+/** Temporary AWS credentials of a Cognito identity (as Amplify's `fetchAuthSession` returns them). */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+/** What {@link IdentityCredentials.get} resolves to. */
+export interface IdentityCredentialsResult {
+  identityId: string;
+  credentials: AwsCredentials;
+}
+
+/** The login of a signed-in user: its `sub` (cache key) and its verified ID token (compact form). */
+export interface IdentityLogin {
+  sub: string;
+  idToken: string;
+}
+
+export interface IdentityCredentials {
+  /**
+   * Credentials of the user's identity (`login`), or of the guest identity
+   * when `login` is undefined. Undefined when signed out and guests are off.
+   */
+  get(login: IdentityLogin | undefined): Promise<IdentityCredentialsResult | undefined>;
+}
+
+export interface IdentityCredentialsOptions {
+  /** Milliseconds since the epoch. @default Date.now */
+  now?: () => number;
+  /**
+   * Credentials are fetched again this many seconds before they expire.
+   * @default 300
+   */
+  refreshBeforeSeconds?: number;
+  /** @default 1000 identities */
+  maxEntries?: number;
+}
+
+// Loaded on first use only, and out of reach of bundlers' static analysis:
+// the SDK is Node-only and must never enter the edge guard's bundle.
+const SDK = '@aws-sdk/client-cognito-identity';
+type Sdk = typeof SdkModule;
+type Client = InstanceType<Sdk['CognitoIdentityClient']>;
+
+const GUEST = 'guest';
+
+interface Entry {
+  identityId: string;
+  credentials: AwsCredentials;
+}
+
+/** A cache key for a user that is not the `sub` itself (nor ever a token). */
+async function keyOf(sub: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`identity:${sub}`));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function toAuthError(error: unknown): AuthError {
+  const name = error instanceof Error ? error.name : '';
+  // Messages of the service can quote what was sent: never pass them on.
+  if (name === 'ResourceNotFoundException' || name === 'InvalidParameterException' || name === 'InvalidIdentityPoolConfigurationException') {
+    return new AuthError('InvalidConfig', `Cognito Identity refused the identity pool (${name}): check auth.identity_pool_id and the pool's providers`);
+  }
+  if (name === 'NotAuthorizedException') return new AuthError('TokenInvalid', 'Cognito Identity refused the login (NotAuthorizedException)');
+  return new AuthError('IdpUnavailable', `Cognito Identity is unavailable${name ? ` (${name})` : ''}; retry later`);
+}
+
+/** A bounded map that forgets its oldest entries first. */
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > max) map.delete(map.keys().next().value!);
+}
+
+/**
+ * Identity-pool credentials for one runner: GetId + GetCredentialsForIdentity
+ * through the AWS SDK's Cognito Identity client, with the ID token as the
+ * user pool's login. Cached per identity until shortly before they expire
+ * (keyed by a hash of the `sub`; guests share one identity per runner, as
+ * they share one role); concurrent calls for one identity share one request;
+ * the `identityId` of a user is kept across token refreshes.
+ *
+ * @example
+ * ```ts
+ * const identities = createIdentityCredentials(config.identityPool!);
+ * const { identityId, credentials } = (await identities.get({ sub, idToken }))!;
+ * ```
+ */
+export function createIdentityCredentials(pool: ResolvedIdentityPool, options: IdentityCredentialsOptions = {}): IdentityCredentials {
+  const now = options.now ?? Date.now;
+  const margin = (options.refreshBeforeSeconds ?? 300) * 1000;
+  const max = options.maxEntries ?? 1000;
+  const identityIds = new Map<string, string>();
+  const entries = new Map<string, Entry>();
+  const inflight = new Map<string, Promise<Entry>>();
+  let client: Promise<{ sdk: Sdk; client: Client }> | undefined;
+
+  const clientOf = (): Promise<{ sdk: Sdk; client: Client }> => {
+    client ??= (import(/* webpackIgnore: true */ /* turbopackIgnore: true */ SDK) as Promise<Sdk>).then(
+      (sdk) => ({
+        sdk,
+        client: new sdk.CognitoIdentityClient({
+          region: pool.region,
+          ...(pool.endpoint === undefined ? {} : { endpoint: pool.endpoint }),
+          maxAttempts: 2,
+        }),
+      }),
+      (error: unknown) => {
+        client = undefined;
+        throw new AuthError('IdpUnavailable', `${SDK} could not be loaded (install it to use identity pools)`, { cause: error });
+      },
+    );
+    return client;
+  };
+
+  const fetchEntry = async (key: string, login: IdentityLogin | undefined): Promise<Entry> => {
+    const { sdk, client: c } = await clientOf();
+    const Logins = login === undefined ? undefined : { [pool.providerName]: login.idToken };
+    try {
+      let identityId = identityIds.get(key);
+      if (identityId === undefined) {
+        const got = await c.send(new sdk.GetIdCommand({ IdentityPoolId: pool.id, ...(Logins ? { Logins } : {}) }));
+        if (typeof got.IdentityId !== 'string') throw new AuthError('IdpUnavailable', 'Cognito Identity returned no IdentityId');
+        identityId = got.IdentityId;
+      }
+      const out = await c.send(new sdk.GetCredentialsForIdentityCommand({ IdentityId: identityId, ...(Logins ? { Logins } : {}) }));
+      const cr = out.Credentials;
+      if (!cr?.AccessKeyId || !cr.SecretKey || !cr.SessionToken || !(cr.Expiration instanceof Date)) {
+        throw new AuthError('IdpUnavailable', 'Cognito Identity returned incomplete credentials');
+      }
+      remember(identityIds, key, identityId, max);
+      return {
+        identityId,
+        credentials: { accessKeyId: cr.AccessKeyId, secretAccessKey: cr.SecretKey, sessionToken: cr.SessionToken, expiration: cr.Expiration },
+      };
+    } catch (error) {
+      if (error instanceof AuthError) throw error;
+      throw toAuthError(error);
+    }
+  };
+
+  return {
+    async get(login) {
+      if (login === undefined && !pool.allowGuests) return undefined;
+      const key = login === undefined ? GUEST : await keyOf(login.sub);
+      const cached = entries.get(key);
+      if (cached && cached.credentials.expiration.getTime() - margin > now()) return cached;
+      let pending = inflight.get(key);
+      if (!pending) {
+        pending = fetchEntry(key, login)
+          .then((entry) => (remember(entries, key, entry, max), entry))
+          .finally(() => inflight.delete(key));
+        inflight.set(key, pending);
+      }
+      return pending;
+    },
+  };
+}
