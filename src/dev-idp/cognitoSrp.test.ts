@@ -6,7 +6,9 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 import {
   CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
+  ForgotPasswordCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   SignUpCommand,
@@ -343,6 +345,17 @@ describe('Cognito SRP sign-in (USER_SRP_AUTH → PASSWORD_VERIFIER) with the rea
     await cognito.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: 'srp-new@example.com', ConfirmationCode: code }));
     const out = await srpSignIn('srp-new@example.com', 'srp-new-password');
     expect(out.AuthenticationResult?.IdToken).toEqual(expect.any(String));
+  });
+
+  it('after ConfirmForgotPassword, SRP signs in with the new password and refuses the old one', async () => {
+    await idp.addUser({ username: 'srp-reset@example.com', password: 'srp-old-password' });
+    await cognito.send(new ForgotPasswordCommand({ ClientId: CLIENT_ID, Username: 'srp-reset@example.com' }));
+    const { code } = (await (await fetch(`${idp.issuer}/dev/users/${encodeURIComponent('srp-reset@example.com')}/password-reset-code`)).json()) as { code: string };
+    await cognito.send(
+      new ConfirmForgotPasswordCommand({ ClientId: CLIENT_ID, Username: 'srp-reset@example.com', ConfirmationCode: code, Password: 'srp-new-password' }),
+    );
+    expect(await rejection(srpSignIn('srp-reset@example.com', 'srp-old-password'))).toEqual(BAD);
+    expect((await srpSignIn('srp-reset@example.com', 'srp-new-password')).AuthenticationResult?.IdToken).toEqual(expect.any(String));
   });
 
   it('RespondToAuthChallenge with another ChallengeName is a 400 InvalidParameterException', async () => {

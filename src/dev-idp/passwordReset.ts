@@ -6,6 +6,7 @@ import { CognitoError } from './CognitoError.js';
 import type { CognitoUserPoolState } from './CognitoUserPoolState.js';
 import type { DevIdpContext } from './DevIdpContext.js';
 import { hashPassword } from './password.js';
+import { registerSrpVerifier } from './srpVerifiers.js';
 
 type Json = Record<string, unknown>;
 
@@ -113,6 +114,8 @@ export async function confirmForgotPassword(idp: DevIdpContext, state: CognitoUs
   codes.delete(key);
   state.succeed(username);
   user.passwordHash = await hashPassword(password);
+  // The new password's SRP verifier (the old one is keyed by the old hash and is never found again).
+  registerSrpVerifier(user.passwordHash, user.username, password);
   return {};
 }
 
