@@ -11,6 +11,8 @@ import { createApiProxyFor } from './api-proxy/createApiProxy.js';
 import { createAuthRouteHandlersFor } from './routes/createAuthRouteHandlers.js';
 import { createServerActionsFor } from './routes/createServerActions.js';
 import type { ServerActions } from './routes/createServerActions.js';
+import { createCognitoActionsFor } from './routes/cognito/createCognitoActions.js';
+import type { CognitoActions } from './routes/cognito/createCognitoActions.js';
 import { AMPLIFY_COOKIE_MAX_AGE, createAmplifyCodec } from './session/createAmplifyCodec.js';
 import { createSealedCodec } from './session/createSealedCodec.js';
 import { createSessionCache } from './session/SessionCache.js';
@@ -54,6 +56,12 @@ export interface ServerRunner {
   signIn: ServerActions['signIn'];
   /** Server action: what `POST /api/auth/sign-out` does (see {@link ServerActions.signOut}). */
   signOut: ServerActions['signOut'];
+  /**
+   * Server actions against the Cognito user pool's own API (password sign-in,
+   * sign-up, password reset) for apps with their own forms; see
+   * {@link CognitoActions}. Cognito configs only.
+   */
+  cognito: CognitoActions;
   /** Route handlers of a same-origin API proxy that attaches the access token on the server. */
   createApiProxy: ReturnType<typeof createApiProxyFor>;
 }
@@ -79,6 +87,7 @@ export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput
     createAuthGuard: createAuthGuardFor(runtime),
     createApiProxy: createApiProxyFor(runtime),
     ...createServerActionsFor(runtime),
+    cognito: createCognitoActionsFor(runtime),
   };
   // For assertAuthReady (instrumentation.ts): whichever of these auth.ts exports carries the check.
   const check: RunnerCheck = async ({ discovery }) => {

@@ -10,6 +10,15 @@ export type { RunWithServerContext, RunWithServerContextInput } from './context/
 export type { JWT, JWTClaims } from './tokens/JWT.js';
 export type { AccessTokenClaims, IdTokenClaims, NoCustomClaims, OtherClaims, RegisteredClaims, StandardClaims, UserInfoClaims } from './tokens/claims.js';
 export type { ServerActions, SignInActionOptions } from './routes/createServerActions.js';
+export type {
+  CodeDelivery,
+  CognitoActions,
+  CognitoConfirmResetPasswordInput,
+  CognitoConfirmSignUpInput,
+  CognitoResetPasswordInput,
+  CognitoSignInInput,
+  CognitoSignUpInput,
+} from './routes/cognito/createCognitoActions.js';
 export type { AuthRouteHandlerOptions } from './routes/AuthRouteHandlerOptions.js';
 export type { AuthRouteHandlers, AuthRouteContext } from './routes/createAuthRouteHandlers.js';
 export type { AuthGuardOptions, GuardRule } from './guard/AuthGuardOptions.js';

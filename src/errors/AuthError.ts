@@ -30,7 +30,27 @@ export type AuthErrorCode =
   /** The session was read inside `'use cache'`, `'use cache: private'` or `unstable_cache`: read it outside and pass the user id in as an argument (cache key). */
   | 'CachedScope'
   /** `listSessions` needs `session.codec: 'server'`: with a cookie codec the server keeps no list of sessions. */
-  | 'ServerSessionsRequired';
+  | 'ServerSessionsRequired'
+  /** `cognito.signIn`: wrong password or unknown user, one code for both so a form cannot tell which usernames exist. */
+  | 'InvalidCredentials'
+  /** `cognito.signIn`: right password, but the sign-up was never confirmed (`cognito.confirmSignUp`). */
+  | 'UserNotConfirmed'
+  /** `cognito.signUp`: the username (or an alias such as the email) is taken. */
+  | 'UsernameExists'
+  /** `cognito.confirmSignUp` / `cognito.confirmResetPassword`: the code is wrong (also for unknown users). */
+  | 'CodeMismatch'
+  /** `cognito.confirmSignUp` / `cognito.confirmResetPassword`: the code expired or was used; request a new one. */
+  | 'CodeExpired'
+  /** `cognito.signUp` / `cognito.confirmResetPassword`: the password does not meet the pool's policy. */
+  | 'InvalidPassword'
+  /** `cognito.signIn`: the pool requires a password reset first (`cognito.resetPassword`). */
+  | 'PasswordResetRequired'
+  /** The user pool throttled the call or locked the user out after repeated failures; try again later. */
+  | 'TooManyRequests'
+  /** A `cognito.*` action got a missing, empty or oversized field (`message` names the field, never its value). */
+  | 'InvalidParameter'
+  /** `cognito.signIn`: the pool asks for a challenge (MFA, new password, …) these actions do not answer yet. */
+  | 'ChallengeRequired';
 
 /**
  * The one error class of next-server-auth.
