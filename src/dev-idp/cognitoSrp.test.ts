@@ -22,7 +22,7 @@ import { initiateSrpAuth, parseSrpTimestamp, respondToPasswordVerifier } from '.
 import type { DevIdpContext } from './DevIdpContext.js';
 import { hashPassword, startDevIdp } from './index.js';
 import type { DevIdp } from './index.js';
-import { DEV_IDP_USER_POOL_ID } from './srpVerifiers.js';
+import { DEV_IDP_USER_POOL_ID } from './index.js';
 import { toUserRecord } from './userRecord.js';
 import { UserStore } from './UserStore.js';
 import { CLIENT_ID } from './__tests__/helpers.js';

@@ -10,6 +10,7 @@ export { hashPassword } from './password.js';
 export { DEFAULT_CLIENT, DEFAULT_USERS } from './defaults.js';
 export { DEFAULT_IDENTITY_POOL_ID } from './cognitoIdentityApi.js';
 export type { DevIdpIdentityPoolOptions } from './cognitoIdentityApi.js';
+export { DEV_IDP_USER_POOL_ID } from './srpVerifiers.js';
 export type {
   DevIdp,
   DevIdpClient,
