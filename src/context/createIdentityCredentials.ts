@@ -123,14 +123,29 @@ export function createIdentityCredentials(pool: ResolvedIdentityPool, options: I
   const fetchEntry = async (key: string, login: IdentityLogin | undefined): Promise<Entry> => {
     const { sdk, client: c } = await clientOf();
     const Logins = login === undefined ? undefined : { [pool.providerName]: login.idToken };
+    const getId = async (): Promise<string> => {
+      const got = await c.send(new sdk.GetIdCommand({ IdentityPoolId: pool.id, ...(Logins ? { Logins } : {}) }));
+      if (typeof got.IdentityId !== 'string') throw new AuthError('IdpUnavailable', 'Cognito Identity returned no IdentityId');
+      return got.IdentityId;
+    };
+    const credentialsOf = (identityId: string) => c.send(new sdk.GetCredentialsForIdentityCommand({ IdentityId: identityId, ...(Logins ? { Logins } : {}) }));
     try {
       let identityId = identityIds.get(key);
+      let out;
       if (identityId === undefined) {
-        const got = await c.send(new sdk.GetIdCommand({ IdentityPoolId: pool.id, ...(Logins ? { Logins } : {}) }));
-        if (typeof got.IdentityId !== 'string') throw new AuthError('IdpUnavailable', 'Cognito Identity returned no IdentityId');
-        identityId = got.IdentityId;
+        identityId = await getId();
+        out = await credentialsOf(identityId);
+      } else {
+        try {
+          out = await credentialsOf(identityId);
+        } catch (error) {
+          // A remembered identity the pool no longer has (deleted, local server restarted): ask once more.
+          if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
+          identityIds.delete(key);
+          identityId = await getId();
+          out = await credentialsOf(identityId);
+        }
       }
-      const out = await c.send(new sdk.GetCredentialsForIdentityCommand({ IdentityId: identityId, ...(Logins ? { Logins } : {}) }));
       const cr = out.Credentials;
       if (!cr?.AccessKeyId || !cr.SecretKey || !cr.SessionToken || !(cr.Expiration instanceof Date)) {
         throw new AuthError('IdpUnavailable', 'Cognito Identity returned incomplete credentials');

@@ -1,4 +1,7 @@
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AmplifyOutputs } from '../config/types.js';
 import { createAuthRuntime } from '../createServerRunner.js';
@@ -211,6 +214,30 @@ describe('credentials cache (createIdentityCredentials, injected clock)', () => 
     expect(second.identityId).toBe(first.identityId);
     // The identityId is remembered per user: no second GetId.
     expect(idp.stats().identityCalls).toEqual({ GetId: 1, GetCredentialsForIdentity: 2 });
+  });
+});
+
+describe('identity forgotten by the service', () => {
+  it('an identityId the pool no longer knows (local service restarted) is looked up again with GetId, not an error', async () => {
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'nsa-identity-')), 'idp.json');
+    const first = await startDevIdp({ port: 0, quiet: true, clients: clients(), stateFile });
+    let now = Date.now();
+    const pool = runtimeFor(first, { identity_pool_id: DEFAULT_IDENTITY_POOL_ID }).config.identityPool!;
+    const identities = createIdentityCredentials(pool, { now: () => now });
+    const tokens = await signIn(first, 'alice@example.com', 'alice-password');
+    const sub = JSON.parse(Buffer.from(tokens.idToken.split('.')[1]!, 'base64url').toString()).sub as string;
+    const before = (await identities.get({ sub, idToken: tokens.idToken }))!;
+    await first.close();
+    // Same port and keys: the same issuer, so the ID token stays valid; its identities are gone.
+    const second = await startDevIdp({ port: first.port, quiet: true, clients: clients(), stateFile });
+    try {
+      now = before.credentials.expiration.getTime();
+      const after = (await identities.get({ sub, idToken: tokens.idToken }))!;
+      expect(after.identityId).not.toBe(before.identityId);
+      expect(second.stats().identityCalls).toEqual({ GetId: 1, GetCredentialsForIdentity: 2 });
+    } finally {
+      await second.close();
+    }
   });
 });
 

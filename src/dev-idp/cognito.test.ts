@@ -266,6 +266,7 @@ describe('stats', () => {
       logouts: 0,
       jwksFetches: 0,
       backchannelLogouts: { delivered: 0, failed: 0 },
+      identityCalls: { GetId: 0, GetCredentialsForIdentity: 0 },
     });
   });
 });
