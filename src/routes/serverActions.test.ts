@@ -207,9 +207,9 @@ describe('signOut server action', () => {
 });
 
 describe('createServerRunner', () => {
-  it('returns signIn, signOut and createApiProxy beside the fixed members', () => {
+  it('returns signIn, signOut, cognito and createApiProxy beside the fixed members', () => {
     const runner = createServerRunner({ config: { oidc: { issuer: idp.issuer, clientId: CLIENT_ID } }, runtimeOptions: { secret: SECRET, origin: ORIGIN } });
-    expect(Object.keys(runner).sort()).toEqual(['createApiProxy', 'createAuthGuard', 'createAuthRouteHandlers', 'runWithServerContext', 'signIn', 'signOut']);
+    expect(Object.keys(runner).sort()).toEqual(['cognito', 'createApiProxy', 'createAuthGuard', 'createAuthRouteHandlers', 'runWithServerContext', 'signIn', 'signOut']);
     expectTypeOf<ServerRunner['signIn']>().toEqualTypeOf<(returnTo?: string | FormData, options?: SignInActionOptions) => Promise<never>>();
     expectTypeOf<ServerRunner['signOut']>().toEqualTypeOf<(formData?: FormData) => Promise<never>>();
     // Usable where React expects a form action.

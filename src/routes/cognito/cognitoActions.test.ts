@@ -16,6 +16,9 @@ import { startDevIdp } from '../../dev-idp/index.js';
 import type { DevIdp } from '../../dev-idp/index.js';
 import { AuthError } from '../../errors/AuthError.js';
 import type { AuthErrorCode } from '../../errors/AuthError.js';
+import { createRedisStore } from '../../redis/createRedisStore.js';
+import { startRedis } from '../../redis/__tests__/startRedis.js';
+import { cognitoErrorToAuthError } from './cognitoErrorToAuthError.js';
 import { createCognitoActionsFor } from './createCognitoActions.js';
 
 const ORIGIN = 'http://localhost:3000';
@@ -231,6 +234,54 @@ describe('cognito.resetPassword / confirmResetPassword', () => {
     const { cognito } = actionsWith();
     expect(await cognito.resetPassword({ username: 'nobody@example.com' })).toEqual({ codeDelivery: { destination: 'n***@e***', medium: 'EMAIL' } });
     expect((await codeOf(cognito.confirmResetPassword({ username: 'nobody@example.com', code: '123456', newPassword: 'whatever-password' }))).code).toBe('CodeMismatch');
+  });
+});
+
+describe("session.codec 'server'", () => {
+  it('signIn stores the session in the store: one small nsa.sid cookie, httpOnly, no token in it, readable by getCurrentUser', async () => {
+    const redis = await startRedis();
+    const store = createRedisStore({ url: redis.url, prefix: 'cognito-actions' });
+    try {
+      const rt = createAuthRuntime(outputs(), { secret: SECRET, origin: ORIGIN, cognito: { userPoolEndpoint: idp.issuer }, store, session: { codec: 'server' } }, {});
+      const { cognito, written } = actionsWith(rt);
+      const { user } = await cognito.signIn({ username: 'alice@example.com', password: 'alice-password' });
+      const live = written.filter((l) => !/Max-Age=0/i.test(l));
+      expect(live).toHaveLength(1);
+      expect(live[0]).toMatch(/^nsa\.sid=[^;]{1,200};/);
+      expect(live[0]).toMatch(/;\s*HttpOnly/i);
+      expect(live[0]).not.toMatch(/eyJ/);
+      const read = await userOfCookie(cookieHeaderOf(written), rt);
+      expect(read.user.userId).toBe(user.userId);
+      expect(read.session.tokens?.accessToken.payload.username).toBe('alice@example.com');
+    } finally {
+      await store.close();
+      await redis.stop();
+    }
+  });
+});
+
+describe('Cognito errors a real pool sends (mapped without the dev IdP)', () => {
+  const sdkError = (name: string, message: string, status: number | undefined) =>
+    Object.assign(new Error(message), { name, ...(status === undefined ? {} : { $metadata: { httpStatusCode: status } }) });
+  it.each([
+    ['NotAuthorizedException', 'Incorrect username or password.', 400, 'signIn', 'InvalidCredentials'],
+    ['UserNotFoundException', 'User does not exist.', 400, 'signIn', 'InvalidCredentials'],
+    ['NotAuthorizedException', 'Password attempts exceeded', 400, 'signIn', 'TooManyRequests'],
+    ['TooManyRequestsException', 'Rate exceeded', 400, 'signIn', 'TooManyRequests'],
+    ['LimitExceededException', 'Attempt limit exceeded', 400, 'confirmResetPassword', 'TooManyRequests'],
+    ['PasswordResetRequiredException', 'Password reset required for the user', 400, 'signIn', 'PasswordResetRequired'],
+    ['UserNotFoundException', 'Username/client id combination not found.', 400, 'confirmResetPassword', 'CodeMismatch'],
+    ['NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED', 400, 'confirmSignUp', 'CodeExpired'],
+    ['AliasExistsException', 'An account with the email already exists.', 400, 'signUp', 'UsernameExists'],
+    ['ResourceNotFoundException', 'User pool client 1abc does not exist.', 400, 'signIn', 'InvalidConfig'],
+    ['InternalErrorException', 'Internal error', 500, 'signIn', 'IdpUnavailable'],
+    ['ThrottlingException', 'slow down', 429, 'signUp', 'TooManyRequests'],
+    ['TimeoutError', 'socket hang up', undefined, 'signIn', 'IdpUnavailable'],
+  ] as const)('%s "%s" (%s) from %s → %s, the message naming only the type', (name, message, status, action, code) => {
+    const error = cognitoErrorToAuthError(sdkError(name, `${message} secret-password-123`, status), action);
+    expect(error.code).toBe(code);
+    expect(error.message).not.toContain('secret-password-123');
+    expect(error.cause).toBeUndefined();
   });
 });
 
