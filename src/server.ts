@@ -1,5 +1,6 @@
 export { fetchAuthSession } from './context/fetchAuthSession.js';
 export type { AuthSession, FetchAuthSessionOptions } from './context/fetchAuthSession.js';
+export type { AwsCredentials } from './context/createIdentityCredentials.js';
 export { getCurrentUser } from './context/getCurrentUser.js';
 export type { AuthUser } from './context/getCurrentUser.js';
 export { requireUser } from './context/requireUser.js';
