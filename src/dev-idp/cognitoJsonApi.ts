@@ -323,7 +323,8 @@ function applyCors(ctx: KoaContext, idp: DevIdpContext): boolean {
  * AWSCognitoIdentityProviderService.<Operation>`, plus the CORS preflight for
  * the configured app origins. InitiateAuth (USER_PASSWORD_AUTH,
  * REFRESH_TOKEN_AUTH), GetUser, GlobalSignOut, RevokeToken, SignUp,
- * ConfirmSignUp; errors in Cognito's shape. Resolves to false for other requests.
+ * ConfirmSignUp, ForgotPassword, ConfirmForgotPassword (passwordReset.ts);
+ * errors in Cognito's shape. Resolves to false for other requests.
  *
  * @example
  * ```ts
