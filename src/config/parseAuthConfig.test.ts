@@ -67,6 +67,12 @@ describe('amplify_outputs.json', () => {
         signUp: 'https://my-app.auth.eu-west-1.amazoncognito.com/signup',
         jwks: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xYz/.well-known/jwks.json',
       },
+      identityPool: {
+        id: 'eu-west-1:11111111-2222-3333-4444-555555555555',
+        region: 'eu-west-1',
+        allowGuests: false,
+        providerName: 'cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xYz',
+      },
     });
   });
 

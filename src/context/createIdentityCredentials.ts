@@ -1,7 +1,7 @@
 import type * as SdkModule from '@aws-sdk/client-cognito-identity';
 
 import type { ResolvedIdentityPool } from '../config/types.js';
-import { AuthError } from '../errors/AuthError.js';
+import { AuthError, isAuthError } from '../errors/AuthError.js';
 
 /** Temporary AWS credentials of a Cognito identity (as Amplify's `fetchAuthSession` returns them). */
 export interface AwsCredentials {
@@ -99,7 +99,7 @@ export function createIdentityCredentials(pool: ResolvedIdentityPool, options: I
   const max = options.maxEntries ?? 1000;
   const identityIds = new Map<string, string>();
   const entries = new Map<string, Entry>();
-  const inflight = new Map<string, Promise<Entry>>();
+  const inflight = new Map<string, Promise<Entry | undefined>>();
   let client: Promise<{ sdk: Sdk; client: Client }> | undefined;
 
   const clientOf = (): Promise<{ sdk: Sdk; client: Client }> => {
@@ -167,11 +167,14 @@ export function createIdentityCredentials(pool: ResolvedIdentityPool, options: I
       const key = login === undefined ? GUEST : await keyOf(login.sub);
       const cached = entries.get(key);
       if (cached && cached.credentials.expiration.getTime() - margin > now()) return cached;
-      let pending = inflight.get(key);
+      let pending: Promise<Entry | undefined> | undefined = inflight.get(key);
       if (!pending) {
         pending = fetchEntry(key, login)
           .then((entry) => (remember(entries, key, entry, max), entry))
           .finally(() => inflight.delete(key));
+        // A pool that refuses guests (NotAuthorizedException) though the config allows them:
+        // signed out stays plainly signed out, as with guests off, rather than failing the page.
+        if (login === undefined) pending = pending.catch((error: unknown) => (isAuthError(error, 'TokenInvalid') ? undefined : Promise.reject(error)));
         inflight.set(key, pending);
       }
       return pending;

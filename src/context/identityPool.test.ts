@@ -158,6 +158,12 @@ describe('fetchAuthSession with an identity pool (dev IdP, real SDK client)', ()
     expect(guestIdp.stats().identityCalls).toEqual({ GetId: 1, GetCredentialsForIdentity: 1 });
   });
 
+  it('signed out, guests allowed by the config but refused by the pool: plainly signed out ({}), no error', async () => {
+    const runtime = runtimeFor(idp, { identity_pool_id: DEFAULT_IDENTITY_POOL_ID, unauthenticated_identities_enabled: true });
+    expect(await session(runtime, undefined)).toEqual({});
+    expect(idp.stats().identityCalls).toEqual({ GetId: 1, GetCredentialsForIdentity: 0 });
+  });
+
   it('signed out with guests off: no credentials field, no error, no call', async () => {
     const runtime = runtimeFor(idp, { identity_pool_id: DEFAULT_IDENTITY_POOL_ID });
     expect(await session(runtime, undefined)).toEqual({});
@@ -189,8 +195,8 @@ describe('fetchAuthSession with an identity pool (dev IdP, real SDK client)', ()
   });
 
   it('an identity pool id the service does not know: AuthError InvalidConfig, not a 500 stack or a token', async () => {
-    const runtime = runtimeFor(idp, { identity_pool_id: GUEST_POOL_ID });
-    const tokens = await signIn(idp, 'alice@example.com', 'alice-password');
+    const runtime = runtimeFor(guestIdp, { identity_pool_id: DEFAULT_IDENTITY_POOL_ID });
+    const tokens = await signIn(guestIdp, 'alice@example.com', 'alice-password');
     const error: unknown = await session(runtime, await sealedCookieHeader(runtime, tokens)).catch((e: unknown) => e);
     expect(isAuthError(error, 'InvalidConfig')).toBe(true);
     expect((error as AuthError).message).not.toContain(tokens.idToken.split('.')[1]!);
@@ -301,7 +307,7 @@ describe('dev IdP Cognito Identity (real SDK client, no adapter)', () => {
   it('guests when guest access is off, unknown pool, malformed pool id and unknown identity get Cognito errors', async () => {
     const client = sdk(idp);
     await expect(client.send(new GetIdCommand({ IdentityPoolId: DEFAULT_IDENTITY_POOL_ID }))).rejects.toMatchObject({ name: 'NotAuthorizedException' });
-    await expect(client.send(new GetIdCommand({ IdentityPoolId: GUEST_POOL_ID }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(sdk(guestIdp).send(new GetIdCommand({ IdentityPoolId: DEFAULT_IDENTITY_POOL_ID }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     await expect(client.send(new GetIdCommand({ IdentityPoolId: 'nope' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
     await expect(client.send(new GetCredentialsForIdentityCommand({ IdentityId: 'us-east-1:00000000-0000-4000-8000-0000000000ff' }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',

@@ -19,7 +19,8 @@ type Json = Record<string, unknown>;
  * The dev IdP's identity pool ({@link DevIdpOptions.identityPool}), resolved.
  */
 export interface ResolvedIdentityPool {
-  id: string;
+  /** Undefined: any well-formed identity pool id is this pool (the one in the app's outputs). */
+  id?: string;
   region: string;
   allowGuests: boolean;
   /** Seconds the credentials live. */
@@ -29,8 +30,9 @@ export interface ResolvedIdentityPool {
 /** Options of the dev IdP's identity pool. */
 export interface DevIdpIdentityPoolOptions {
   /**
-   * The identity pool id (`<region>:<uuid>`), what `amplify_outputs.json` calls `identity_pool_id`.
-   * @default 'us-east-1:00000000-0000-4000-8000-000000000000'
+   * The identity pool id (`<region>:<uuid>`), what `amplify_outputs.json` calls `identity_pool_id`;
+   * other ids get `ResourceNotFoundException`.
+   * @default any well-formed id (so an app's real outputs work unchanged against the dev IdP)
    */
   id?: string;
   /**
@@ -45,7 +47,7 @@ export interface DevIdpIdentityPoolOptions {
   credentialsTtl?: number;
 }
 
-/** The identity pool id the dev IdP answers for when none is given. */
+/** An identity pool id for tests and examples (the dev IdP answers for any id unless given one). */
 export const DEFAULT_IDENTITY_POOL_ID = 'us-east-1:00000000-0000-4000-8000-000000000000';
 
 /**
@@ -57,12 +59,12 @@ export const DEFAULT_IDENTITY_POOL_ID = 'us-east-1:00000000-0000-4000-8000-00000
  * ```
  */
 export function resolveIdentityPool(options: DevIdpIdentityPoolOptions = {}): ResolvedIdentityPool {
-  const id = options.id ?? DEFAULT_IDENTITY_POOL_ID;
-  const match = POOL_ID.exec(id);
+  const id = options.id;
+  const match = POOL_ID.exec(id ?? DEFAULT_IDENTITY_POOL_ID);
   if (!match) throw new Error(`dev IdP: identityPool.id must look like "<region>:<uuid>" (got ${JSON.stringify(id)})`);
   const ttl = options.credentialsTtl ?? 3600;
   if (!Number.isInteger(ttl) || ttl < 1) throw new Error('dev IdP: identityPool.credentialsTtl must be a positive whole number of seconds');
-  return { id, region: match[1]!, allowGuests: options.allowGuests === true, credentialsTtl: ttl };
+  return { ...(id === undefined ? {} : { id }), region: match[1]!, allowGuests: options.allowGuests === true, credentialsTtl: ttl };
 }
 
 interface Identity {
@@ -108,9 +110,10 @@ function poolOf(idp: DevIdpContext, body: Json): ResolvedIdentityPool {
   const pool = idp.identityPool;
   const id = body.IdentityPoolId;
   if (typeof id !== 'string' || id === '') throw new CognitoError('InvalidParameterException', 'Missing required parameter IdentityPoolId');
-  if (!POOL_ID.test(id)) throw new CognitoError('InvalidParameterException', `1 validation error detected: Value '${id.slice(0, 64)}' at 'identityPoolId' failed to satisfy constraint`);
-  if (pool === undefined || id !== pool.id) throw new CognitoError('ResourceNotFoundException', `IdentityPool '${id}' not found.`);
-  return pool;
+  const match = POOL_ID.exec(id);
+  if (!match) throw new CognitoError('InvalidParameterException', `1 validation error detected: Value '${id.slice(0, 64)}' at 'identityPoolId' failed to satisfy constraint`);
+  if (pool === undefined || (pool.id !== undefined && id !== pool.id)) throw new CognitoError('ResourceNotFoundException', `IdentityPool '${id}' not found.`);
+  return { ...pool, id, region: match[1]! };
 }
 
 function loginsOf(body: Json): [string, string][] {

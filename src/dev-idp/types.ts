@@ -159,7 +159,7 @@ export interface DevIdpOptions {
    * The Cognito identity pool the dev IdP answers for (`GetId`,
    * `GetCredentialsForIdentity` at its issuer): its id, guest access and
    * how long the fake credentials live.
-   * @default { id: 'us-east-1:00000000-0000-4000-8000-000000000000', allowGuests: false, credentialsTtl: 3600 }
+   * @default { id: any well-formed id, allowGuests: false, credentialsTtl: 3600 }
    */
   identityPool?: DevIdpIdentityPoolOptions;
   /** Suppress the start-up banner. */
