@@ -62,7 +62,9 @@ export function parseAmplifyOutputs(outputs: AmplifyOutputs, origin: string, cog
   }
 
   const local = endpointOf(cognito.userPoolEndpoint, 'runtimeOptions.cognito.userPoolEndpoint');
-  const identityPool = identityPoolOf(a, region, userPoolId, endpointOf(cognito.identityPoolEndpoint, 'runtimeOptions.cognito.identityPoolEndpoint') ?? local);
+  const wanted = cognito.identityPoolCredentials;
+  if (wanted !== undefined && typeof wanted !== 'boolean') throw invalidConfig('runtimeOptions.cognito.identityPoolCredentials', 'must be true or false');
+  const identityPool = wanted === false ? undefined : identityPoolOf(a, region, userPoolId, endpointOf(cognito.identityPoolEndpoint, 'runtimeOptions.cognito.identityPoolEndpoint') ?? local);
   const issuer = local ?? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
   const hostedUi = local ?? `https://${domain}`;
   return {

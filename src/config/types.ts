@@ -103,6 +103,13 @@ export interface CognitoEndpointOptions {
    * @default `userPoolEndpoint` when set (the dev IdP serves both), else the AWS endpoint of the pool's region
    */
   identityPoolEndpoint?: string;
+  /**
+   * `false`: ignore the identity pool of the outputs (Amplify Gen 2 always
+   * writes one): `fetchAuthSession` returns tokens only and never calls
+   * Cognito Identity.
+   * @default true (credentials when the outputs have `identity_pool_id`)
+   */
+  identityPoolCredentials?: boolean;
 }
 
 /** The identity pool of an `amplify_outputs.json` config, validated. */

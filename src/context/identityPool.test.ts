@@ -83,6 +83,11 @@ describe('config: identity_pool_id in amplify_outputs.json', () => {
     const explicit = createAuthRuntime(outputs({ identity_pool_id: DEFAULT_IDENTITY_POOL_ID }), { secret: SECRET, origin: ORIGIN, cognito: { identityPoolEndpoint: 'http://127.0.0.1:9/' } }, {});
     expect(explicit.config.identityPool).toEqual({ id: DEFAULT_IDENTITY_POOL_ID, region: 'us-east-1', allowGuests: false, providerName: PROVIDER, endpoint: 'http://127.0.0.1:9' });
     expect(createAuthRuntime(outputs(), { secret: SECRET, origin: ORIGIN }, {}).config.identityPool).toBeUndefined();
+    const off = createAuthRuntime(outputs({ identity_pool_id: DEFAULT_IDENTITY_POOL_ID }), { secret: SECRET, origin: ORIGIN, cognito: { identityPoolCredentials: false } }, {});
+    expect(off.config.identityPool).toBeUndefined();
+    expect(() =>
+      createAuthRuntime(outputs({ identity_pool_id: DEFAULT_IDENTITY_POOL_ID }), { secret: SECRET, origin: ORIGIN, cognito: { identityPoolCredentials: 'no' as unknown as boolean } }, {}),
+    ).toThrow(expect.objectContaining({ code: 'InvalidConfig', message: expect.stringContaining('identityPoolCredentials') }));
   });
 
   it.each([
