@@ -64,6 +64,8 @@ describe('the proxy path cannot escape the upstream base', () => {
       '/..%2fadmin', '/..%2Fadmin', '/..\\admin', '/..%5cadmin', '/%5c..', '/%252e%252e/admin', '/%252f', '/..;/admin', '/x/..;/admin',
       '/%3b', '/%c0%ae%c0%ae/admin', '/%00', '/a%2fb', '//evil.example', '/x//y', '/@evil.example', '/%40evil.example', '/%zz', '/%e0%a4',
       '/\t', '/a\u0000', '/\u007f', '\\..', '%2e%2e',
+      // Dots only (found by the property test, seed 1886044929): Windows file APIs strip trailing dots, so `...` can read as `..`.
+      '/...', '/x/...', '/..../admin',
     ];
     for (const rest of spellings) {
       const result = resolveUpstreamUrl(routes, { pathname: `/api/proxy/orders${rest}`, search: '' });

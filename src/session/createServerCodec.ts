@@ -1,13 +1,18 @@
-import { sealData, unsealData } from 'iron-session';
 import type { CookieOptions, CookieStore } from '../cookies/CookieStore.js';
 import { AuthError, isAuthError } from '../errors/AuthError.js';
 import type { AuthStore } from '../store/AuthStore.js';
 import { sha256Base64url } from './base64url.js';
+import { createPendingEnds } from './createPendingEnds.js';
+import { createRevocationSubscription } from './createRevocationSubscription.js';
+import { createServerSessionCache } from './createServerSessionCache.js';
 import { createSessionIdCookie } from './createSessionIdCookie.js';
+import { createSessionRecords } from './createSessionRecords.js';
+import type { SessionRecord } from './createSessionRecords.js';
 import type { Session } from './Session.js';
 import type { SessionCodec, SessionWriteOptions } from './SessionCodec.js';
 import type { TokenSet } from './TokenSet.js';
 import { toSession } from './toSession.js';
+import { toStoreUnavailable } from './toStoreUnavailable.js';
 
 export interface ServerCodecOptions {
   /** Cookie name, prefix included (`__Host-nsa.sid` on https). */
@@ -73,16 +78,6 @@ export interface ServerCodec extends SessionCodec {
 /** The channel revocations are pushed on (shared with the cookie codecs' cut-off list, whose messages start `cut `). */
 export const SESSIONS_REVOKED_CHANNEL = 'sessions:revoked';
 
-/** What a store record holds, sealed with the app secret. */
-interface SessionRecord {
-  v: 1;
-  tokens: TokenSet;
-  sub: string;
-  sid?: string;
-  createdAt: number;
-  userAgent?: string;
-}
-
 /** What the codec knows of a session it read or wrote (kept beside the Session, never in it). */
 interface Meta {
   hash: string;
@@ -92,46 +87,11 @@ interface Meta {
   userAgent?: string;
 }
 
-interface Entry {
-  session: Session;
-  hash: string;
-  until: number;
-  bytes: number;
-}
-
-const HASH = /^[A-Za-z0-9_-]{43}$/;
 const SEEN_EVERY_MS = 60_000;
 // Sessions whose last-seen write time a process remembers (~150 bytes each).
 const MAX_SEEN_WRITES = 10_000;
-const RESUBSCRIBE_MS = 1000;
-const MAX_PENDING = 10_000;
-const MAX_RETRY_MS = 10_000;
 const MAX_USER_AGENT = 256;
 const PUBLISH_BATCH = 100;
-// Rough heap cost of an entry, as the sealed codec's cache counts it: the
-// tokens and their decoded claims (about twice the tokens again), plus objects.
-const ENTRY_OVERHEAD = 1024;
-const sizeOf = (value: string, { idToken, accessToken, refreshToken }: TokenSet): number =>
-  ENTRY_OVERHEAD + value.length + 3 * (idToken.length + accessToken.length) + (refreshToken?.length ?? 0);
-
-function isTokenSet(t: unknown): t is TokenSet {
-  if (typeof t !== 'object' || t === null) return false;
-  const s = t as Record<string, unknown>;
-  return typeof s.idToken === 'string' && typeof s.accessToken === 'string' && (s.refreshToken === undefined || typeof s.refreshToken === 'string');
-}
-
-function isRecord(d: unknown): d is SessionRecord {
-  if (typeof d !== 'object' || d === null) return false;
-  const r = d as Record<string, unknown>;
-  return (
-    r.v === 1 && isTokenSet(r.tokens) && typeof r.sub === 'string' && (r.sid === undefined || typeof r.sid === 'string') &&
-    typeof r.createdAt === 'number' && (r.userAgent === undefined || typeof r.userAgent === 'string')
-  );
-}
-
-function unavailable(err: unknown, what: string): AuthError {
-  return isAuthError(err, 'StoreUnavailable') ? err : new AuthError('StoreUnavailable', `session store ${what} failed`, { cause: err });
-}
 
 /**
  * `session.codec: 'server'`: the browser holds one small cookie (a random
@@ -160,113 +120,28 @@ function unavailable(err: unknown, what: string): AuthError {
  */
 export function createServerCodec(options: ServerCodecOptions): ServerCodec {
   const { cookieName, secrets, cookieOptions, store, issuer, maxEntries, offlineMaxAgeMs, checkSession, verifySignatures, onUnavailable, onLateEnd } = options;
-  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-  let cachedBytes = 0;
   const now = options.now ?? Date.now;
   const maxAgeMs = cookieOptions.maxAge * 1000;
   const ids = createSessionIdCookie(secrets);
   const { maxAge: _maxAge, ...deleteOptions } = cookieOptions;
-
-  // cookie value → decoded session; hash → the cookie value cached for it.
-  const cache = new Map<string, Entry>();
-  const valueOf = new Map<string, string>();
+  const records = createSessionRecords({ store, secrets, issuer, maxAgeMs });
   const metaOf = new WeakMap<Session, Meta>();
   const reading = new Map<string, Promise<Session | undefined>>();
-  // Bumped on every drop or flush: a cold read that overlapped one does not cache its result.
-  let generation = 0;
 
-  // Subscription to the revocation push.
-  let live = false;
-  let subscribing: Promise<boolean> | undefined;
-  let lastAttempt = Number.NEGATIVE_INFINITY;
-  let unsubscribe: (() => Promise<void>) | undefined;
-  let statusHeard = false;
-  let closed = false;
-
-  // Sign-outs the store has not heard of yet: hash → give up after (epoch ms).
-  const pendingEnds = new Map<string, number>();
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let retryDelay = 250;
-
-  const userKey = (sub: string) => sha256Base64url(`${issuer} ${sub}`).then((h) => `user:${h}`);
-  const sidKey = (sid: string) => sha256Base64url(`${issuer} ${sid}`).then((h) => `sid:${h}`);
-
-  function forget(value: string): void {
-    const entry = cache.get(value);
-    if (entry === undefined) return;
-    cache.delete(value);
-    cachedBytes -= entry.bytes;
-    if (valueOf.get(entry.hash) === value) valueOf.delete(entry.hash);
-  }
-
-  function drop(hash: string): void {
-    generation++;
-    const value = valueOf.get(hash);
-    if (value !== undefined) forget(value);
-  }
-
-  function flush(): void {
-    generation++;
-    cache.clear();
-    valueOf.clear();
-    cachedBytes = 0;
-  }
-
-  function remember(value: string, session: Session, hash: string, until: number): void {
-    const bytes = sizeOf(value, session.tokens);
-    if (maxEntries === 0 || bytes > maxBytes) return;
-    const previous = valueOf.get(hash);
-    if (previous !== undefined) forget(previous);
-    forget(value);
-    // A live push keeps entries until their access token is due; without it, briefly.
-    const bound = live ? session.expiresAt : Math.min(session.expiresAt, now() + offlineMaxAgeMs);
-    cache.set(value, { session, hash, until: Math.min(bound, until), bytes });
-    cachedBytes += bytes;
-    valueOf.set(hash, value);
-    // Map iterates in insertion order: the first key is the oldest.
-    while (cache.size > maxEntries || cachedBytes > maxBytes) forget(cache.keys().next().value as string);
-  }
-
-  function onMessage(message: string): void {
-    if (message.startsWith('cut ')) return; // the cookie codecs' cut-offs
-    for (const hash of message.split(',')) if (HASH.test(hash)) drop(hash);
-  }
-
-  function onStatus(status: 'down' | 'up'): void {
-    // Either way messages may have been missed: nothing cached so far can be trusted.
-    statusHeard = true;
-    live = status === 'up';
-    flush();
-    if (live) retryPendingSoon(0);
-  }
-
-  function subscribe(): Promise<boolean> {
-    if (closed) return Promise.resolve(false);
-    // Subscribed already: a dropped connection resubscribes by itself and reports 'up'.
-    if (live || unsubscribe !== undefined) return Promise.resolve(live);
-    if (subscribing !== undefined) return subscribing;
-    if (now() - lastAttempt < RESUBSCRIBE_MS) return Promise.resolve(false);
-    lastAttempt = now();
-    const attempt = store.subscribe(SESSIONS_REVOKED_CHANNEL, onMessage, { onStatus }).then(
-      (off) => {
-        if (closed) {
-          void off().catch(() => {});
-          return false;
-        }
-        unsubscribe = off;
-        // A 'down' heard while subscribing wins: the connection reports 'up' when back.
-        if (!statusHeard) live = true;
-        flush();
-        return true;
-      },
-      () => false,
-    );
-    subscribing = attempt;
-    void attempt.finally(() => {
-      if (subscribing === attempt) subscribing = undefined;
-    });
-    return attempt;
-  }
+  // The push's callbacks use `cache` and `pending`, which exist before anything subscribes.
+  const push = createRevocationSubscription({
+    store,
+    channel: SESSIONS_REVOKED_CHANNEL,
+    onMessage(message) {
+      if (message.startsWith('cut ')) return; // the cookie codecs' cut-offs
+      for (const hash of message.split(',')) if (records.isHash(hash)) cache.drop(hash);
+    },
+    onGap: () => cache.flush(),
+    onBack: () => pending.retryNow(),
+    now,
+  });
+  const cache = createServerSessionCache({ maxEntries, maxBytes: options.maxBytes, offlineMaxAgeMs, live: () => push.live, now });
+  const pending = createPendingEnds({ end: (hash) => endHashes([hash]), maxAgeMs, onLateEnd, now });
 
   function report(operation: 'session' | 'signOut'): void {
     try {
@@ -276,40 +151,11 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     }
   }
 
-  async function seal(meta: Meta, tokens: TokenSet, ttlMs: number): Promise<string> {
-    const record: SessionRecord = {
-      v: 1,
-      tokens: { idToken: tokens.idToken, accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}) },
-      sub: meta.sub,
-      ...(meta.sid !== undefined ? { sid: meta.sid } : {}),
-      createdAt: meta.createdAt,
-      ...(meta.userAgent !== undefined ? { userAgent: meta.userAgent } : {}),
-    };
-    return sealData(record, { password: secrets, ttl: Math.ceil(ttlMs / 1000) });
-  }
-
   /** The record's lifetime: the cookie's (counted from sign-in) with a refresh token, else until the access token expires. */
   function ttlOf(session: Session, createdAt: number): number {
     const end = createdAt + maxAgeMs;
     const until = session.tokens.refreshToken ? end : Math.min(end, session.expiresAt);
     return Math.max(1, Math.floor(until - now()));
-  }
-
-  /** The record under `hash`: `undefined` when there is none or it is not ours. Rejects `StoreUnavailable`. */
-  async function fetchRecord(hash: string): Promise<SessionRecord | undefined> {
-    let raw: string | undefined;
-    try {
-      raw = await store.get(`sess:${hash}`);
-    } catch (err) {
-      throw unavailable(err, 'read');
-    }
-    if (raw === undefined) return undefined;
-    try {
-      const data: unknown = await unsealData(raw, { password: secrets, ttl: Math.ceil(maxAgeMs / 1000) });
-      return isRecord(data) ? data : undefined;
-    } catch {
-      return undefined;
-    }
   }
 
   /** The session a record holds, checked; `undefined` when its tokens fail the checks. */
@@ -355,19 +201,19 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     if (last !== undefined && t - last < SEEN_EVERY_MS) return;
     noteSeen(hash, t);
     // Never awaited: the read path does not wait on the store.
-    store.set(`seen:${hash}`, String(t), maxAgeMs).catch(() => {});
+    records.markSeen(hash, t);
   }
 
   async function readCold(value: string): Promise<Session | undefined> {
     const id = await ids.verify(value);
     if (id === undefined) return undefined; // forged or garbage: no store round trip
     const hash = await sha256Base64url(id);
-    if (pendingEnds.has(hash)) return undefined; // signed out here; the store has not heard yet
-    void subscribe();
-    const started = generation;
+    if (pending.has(hash)) return undefined; // signed out here; the store has not heard yet
+    void push.subscribe();
+    const started = cache.generation;
     let record: SessionRecord | undefined;
     try {
-      record = await fetchRecord(hash);
+      record = await records.get(hash);
     } catch (err) {
       report('session');
       throw err;
@@ -375,29 +221,24 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     if (record === undefined) return undefined;
     const read = await sessionOf(record, hash);
     if (read === undefined) return undefined;
-    if (generation === started && !pendingEnds.has(hash)) {
-      remember(value, read.session, hash, read.until);
+    if (cache.generation === started && !pending.has(hash)) {
+      cache.set(value, read.session, hash, read.until);
       touch(hash, now());
     }
     return read.session;
   }
 
-  /** Deletes the records (and index entries) of `hashes` whose record passes `keep`, and tells every instance. */
+  /** Deletes the records (and index entries) of `hashes` whose record passes `matches`, and tells every instance. */
   async function endHashes(hashes: readonly string[], matches?: (record: SessionRecord) => boolean): Promise<TokenSet[]> {
     const ended: string[] = [];
     const tokens: TokenSet[] = [];
     try {
       await Promise.all(
         hashes.map(async (hash) => {
-          const record = await fetchRecord(hash);
+          const record = await records.get(hash);
           if (matches !== undefined && (record === undefined || !matches(record))) return;
-          await Promise.all([
-            store.delete(`sess:${hash}`),
-            store.delete(`seen:${hash}`),
-            record ? userKey(record.sub).then((key) => store.removeMember(key, hash)) : undefined,
-            record?.sid !== undefined ? sidKey(record.sid).then((key) => store.removeMember(key, hash)) : undefined,
-          ]);
-          drop(hash);
+          await records.remove(hash, record);
+          cache.drop(hash);
           ended.push(hash);
           if (record) tokens.push(record.tokens);
         }),
@@ -406,67 +247,24 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
         await store.publish(SESSIONS_REVOKED_CHANNEL, ended.slice(i, i + PUBLISH_BATCH).join(','));
       }
     } catch (err) {
-      throw unavailable(err, 'delete');
+      throw toStoreUnavailable(err, 'delete');
     }
     return tokens;
   }
 
-  function retryPendingSoon(delay: number): void {
-    if (closed || pendingEnds.size === 0) return;
-    if (retryTimer !== undefined) {
-      if (delay > 0) return;
-      clearTimeout(retryTimer);
-    }
-    retryTimer = setTimeout(() => void retryPending(), delay);
-    // Must not keep a process alive that is shutting down.
-    (retryTimer as { unref?: () => void }).unref?.();
-  }
-
-  async function retryPending(): Promise<void> {
-    retryTimer = undefined;
-    const t = now();
-    for (const [hash, giveUpAt] of [...pendingEnds]) {
-      // Past the record's longest possible life, there is nothing left to delete.
-      if (giveUpAt <= t) {
-        pendingEnds.delete(hash);
-        continue;
-      }
-      try {
-        const tokens = await endHashes([hash]);
-        pendingEnds.delete(hash);
-        for (const set of tokens) {
-          try {
-            onLateEnd?.(set);
-          } catch {
-            // best effort
-          }
-        }
-      } catch {
-        // Still down: keep it, back off.
-        retryDelay = Math.min(retryDelay * 2, MAX_RETRY_MS);
-        retryPendingSoon(retryDelay);
-        return;
-      }
-    }
-    retryDelay = 250;
-  }
-
   /** Sign-out of one cookie value: the record goes now, or as soon as the store is back. Never rejects. */
   async function endValue(value: string): Promise<void> {
-    const cached = cache.get(value);
-    if (cached !== undefined) drop(cached.hash);
+    const cached = cache.hashOf(value);
+    if (cached !== undefined) cache.drop(cached);
     const id = await ids.verify(value);
     if (id === undefined) return;
     const hash = await sha256Base64url(id);
-    drop(hash);
+    cache.drop(hash);
     try {
       await endHashes([hash]);
     } catch {
       report('signOut');
-      pendingEnds.delete(hash);
-      pendingEnds.set(hash, now() + maxAgeMs);
-      while (pendingEnds.size > MAX_PENDING) pendingEnds.delete(pendingEnds.keys().next().value as string);
-      retryPendingSoon(retryDelay);
+      pending.add(hash);
     }
   }
 
@@ -475,27 +273,21 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     const sid = session.idToken.payload.sid;
     const next: Meta = { ...meta, ...(typeof sid === 'string' && sid !== '' ? { sid } : {}) };
     const ttl = ttlOf(session, meta.createdAt);
-    const sealed = await seal(next, tokens, ttl);
+    const sealed = await records.seal(next, tokens, ttl);
     let written: boolean;
     try {
-      written = await store.setIfPresent(`sess:${meta.hash}`, sealed, ttl);
-      // The indexes live as long as the record (a session ended meanwhile gets no entries back).
-      if (written) await Promise.all([
-        userKey(next.sub).then((key) => store.addMember(key, meta.hash, ttl)),
-        next.sid !== undefined ? sidKey(next.sid).then((key) => store.addMember(key, meta.hash, ttl)) : undefined,
-      ]);
+      written = await records.replace(meta.hash, next, sealed, ttl);
     } catch (err) {
       report('session');
-      throw unavailable(err, 'write');
+      throw err;
     }
     // Ended while the IdP answered: the refresh must not bring it back.
     if (!written) {
-      drop(meta.hash);
+      cache.drop(meta.hash);
       throw new AuthError('RefreshTokenRejected', 'The session was ended while it was being refreshed');
     }
     metaOf.set(session, next);
-    const value = valueOf.get(meta.hash);
-    if (value !== undefined) remember(value, session, meta.hash, Number.POSITIVE_INFINITY);
+    cache.update(meta.hash, session, Number.POSITIVE_INFINITY);
     return session;
   }
 
@@ -517,22 +309,17 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     };
     const session: Session = { ...base, serverId: hash };
     const ttl = ttlOf(session, meta.createdAt);
-    const sealed = await seal(meta, tokens, ttl);
-    void subscribe();
+    const sealed = await records.seal(meta, tokens, ttl);
+    void push.subscribe();
     try {
-      // Indexes first: a session that exists is always findable by user and sid.
-      await Promise.all([
-        userKey(sub).then((key) => store.addMember(key, hash, ttl)),
-        meta.sid !== undefined ? sidKey(meta.sid).then((key) => store.addMember(key, hash, ttl)) : undefined,
-      ]);
-      await store.set(`sess:${hash}`, sealed, ttl);
+      await records.create(hash, meta, sealed, ttl);
     } catch (err) {
       report('session');
-      throw unavailable(err, 'write');
+      throw err;
     }
     cookies.set(cookieName, value, cookieOptions);
     metaOf.set(session, meta);
-    remember(value, session, hash, Number.POSITIVE_INFINITY);
+    cache.set(value, session, hash, Number.POSITIVE_INFINITY);
     // Just signed in: the record's createdAt is its last-seen time (listSessions takes the later).
     noteSeen(hash, now());
     return session;
@@ -546,30 +333,26 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
       if (value === undefined || value === '') return Promise.resolve(undefined);
       // Sent twice (one planted by a sibling subdomain or a path-scoped cookie): which is ours cannot be known.
       if (cookies.isAmbiguous(cookieName)) return Promise.resolve(undefined);
-      const entry = cache.get(value);
+      const t = now();
+      const entry = cache.get(value, t);
       if (entry !== undefined) {
-        const t = now();
-        if (entry.until > t) {
-          touch(entry.hash, t);
-          if (verifySignatures?.mode !== 'always') return Promise.resolve(entry.session);
-          const { session } = entry;
-          return verifySignatures.verify(session).then(
-            () => session,
-            (err: unknown) => (isAuthError(err, 'IdpUnavailable') ? session : undefined),
-          );
-        } else {
-          forget(value);
-        }
+        touch(entry.hash, t);
+        if (verifySignatures?.mode !== 'always') return Promise.resolve(entry.session);
+        const { session } = entry;
+        return verifySignatures.verify(session).then(
+          () => session,
+          (err: unknown) => (isAuthError(err, 'IdpUnavailable') ? session : undefined),
+        );
       }
-      if (!live) void subscribe();
-      let pending = reading.get(value);
-      if (pending === undefined) {
-        pending = readCold(value);
-        reading.set(value, pending);
+      if (!push.live) void push.subscribe();
+      let reads = reading.get(value);
+      if (reads === undefined) {
+        reads = readCold(value);
+        reading.set(value, reads);
         const done = () => void reading.delete(value);
-        pending.then(done, done);
+        reads.then(done, done);
       }
-      return pending;
+      return reads;
     },
 
     write(cookies, tokens, writeOptions: SessionWriteOptions = {}) {
@@ -582,19 +365,18 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
       if (meta === undefined) return session;
       let record: SessionRecord | undefined;
       try {
-        record = await fetchRecord(meta.hash);
+        record = await records.get(meta.hash);
       } catch (err) {
         report('session');
         throw err;
       }
       if (record === undefined || record.sub !== meta.sub) {
-        drop(meta.hash);
+        cache.drop(meta.hash);
         return undefined;
       }
       const read = await sessionOf(record, meta.hash);
       if (read === undefined) return undefined;
-      const value = valueOf.get(meta.hash);
-      if (value !== undefined) remember(value, read.session, meta.hash, read.until);
+      cache.update(meta.hash, read.session, read.until);
       return read.session;
     },
 
@@ -611,24 +393,16 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
     },
 
     async list(sub) {
-      let hashes: string[];
-      let key: string;
-      try {
-        key = await userKey(sub);
-        hashes = await store.members(key);
-      } catch (err) {
-        throw unavailable(err, 'list');
-      }
+      const hashes = await records.indexed({ sub });
       const rows = await Promise.all(
         hashes.map(async (hash): Promise<StoredSessionInfo | undefined> => {
-          if (!HASH.test(hash) || pendingEnds.has(hash)) return undefined;
-          const [record, seen] = await Promise.all([fetchRecord(hash), store.get(`seen:${hash}`).catch(() => undefined)]);
+          if (!records.isHash(hash) || pending.has(hash)) return undefined;
+          const [record, lastSeen] = await Promise.all([records.get(hash), records.lastSeen(hash)]);
           if (record === undefined || record.sub !== sub) {
             // Expired or ended elsewhere: tidy the index.
-            if (record === undefined) store.removeMember(key, hash).catch(() => {});
+            if (record === undefined) records.unindex(sub, hash);
             return undefined;
           }
-          const lastSeen = seen !== undefined && /^\d{1,16}$/.test(seen) ? Number(seen) : 0;
           return { id: hash, createdAt: record.createdAt, lastSeenAt: Math.max(record.createdAt, lastSeen), ...(record.userAgent ? { userAgent: record.userAgent } : {}) };
         }),
       );
@@ -640,38 +414,23 @@ export function createServerCodec(options: ServerCodecOptions): ServerCodec {
       const fits = (record: SessionRecord): boolean =>
         (sub === undefined || record.sub === sub) && (sid === undefined || record.sid === sid);
       if (id !== undefined) {
-        if (!HASH.test(id)) return [];
+        if (!records.isHash(id)) return [];
         return endHashes([id], fits);
       }
-      if (sub === undefined && sid === undefined) return [];
-      let candidates: string[];
-      try {
-        const sets = await Promise.all([
-          sub !== undefined ? userKey(sub).then((key) => store.members(key)) : undefined,
-          sid !== undefined ? sidKey(sid).then((key) => store.members(key)) : undefined,
-        ]);
-        const [bySub, bySid] = sets;
-        candidates = bySub && bySid ? bySub.filter((h) => bySid.includes(h)) : (bySub ?? bySid ?? []);
-      } catch (err) {
-        throw unavailable(err, 'list');
-      }
-      return endHashes(candidates.filter((h) => HASH.test(h)), fits);
+      const candidates = await records.indexed({ sub, sid });
+      return endHashes(candidates.filter((h) => records.isHash(h)), fits);
     },
 
-    ready: subscribe,
+    ready: () => push.subscribe(),
 
     async close() {
-      closed = true;
-      live = false;
-      flush();
-      if (retryTimer !== undefined) clearTimeout(retryTimer);
-      const off = unsubscribe;
-      unsubscribe = undefined;
-      if (off !== undefined) await off().catch(() => {});
+      pending.close();
+      cache.flush();
+      await push.close();
     },
 
     stats() {
-      return { cached: cache.size, bytes: cachedBytes, live, pendingEnds: pendingEnds.size };
+      return { cached: cache.size, bytes: cache.bytes, live: push.live, pendingEnds: pending.size };
     },
   };
 }
