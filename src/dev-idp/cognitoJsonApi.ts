@@ -13,6 +13,7 @@ import type { DevIdpClient } from './types.js';
 import { toUserRecord } from './userRecord.js';
 import type { UserRecord } from './userRecord.js';
 import { userForAccessToken } from './userInfoRoute.js';
+import { cognitoAuthResult } from './cognitoAuthResult.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const BODY_LIMIT = 64 * 1024;
@@ -77,19 +78,6 @@ function clientOf(idp: DevIdpContext, body: Json): DevIdpClient {
   return client;
 }
 
-function authResult(tokens: { idToken: string; accessToken: string; refreshToken?: string | undefined; expiresIn: number }): Json {
-  return {
-    ChallengeParameters: {},
-    AuthenticationResult: {
-      AccessToken: tokens.accessToken,
-      ExpiresIn: tokens.expiresIn,
-      TokenType: 'Bearer',
-      IdToken: tokens.idToken,
-      ...(tokens.refreshToken === undefined ? {} : { RefreshToken: tokens.refreshToken }),
-    },
-  };
-}
-
 function basicAuth(client: DevIdpClient): Record<string, string> {
   if (client.clientSecret === undefined) return {};
   const pair = `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`;
@@ -123,7 +111,7 @@ async function passwordAuth(idp: DevIdpContext, state: CognitoUserPoolState, cli
     username: user.username,
     password,
   });
-  return authResult(tokens);
+  return cognitoAuthResult(tokens);
 }
 
 async function refreshAuth(idp: DevIdpContext, client: DevIdpClient, params: Json): Promise<Json> {
@@ -140,7 +128,7 @@ async function refreshAuth(idp: DevIdpContext, client: DevIdpClient, params: Jso
   // A new refresh token only when the dev IdP rotates them (rotateRefreshToken),
   // as Cognito does for app clients with refresh-token rotation; none otherwise.
   const rotated = typeof body.refresh_token === 'string' && body.refresh_token !== refreshToken ? body.refresh_token : undefined;
-  return authResult({
+  return cognitoAuthResult({
     idToken: body.id_token,
     accessToken: body.access_token,
     refreshToken: rotated,

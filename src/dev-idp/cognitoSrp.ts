@@ -7,6 +7,7 @@ import { signInWithPassword } from './signInWithPassword.js';
 import { modPow, paddedHex, SRP_G, SRP_K, SRP_N, srpU } from './srpMath.js';
 import { DEV_IDP_POOL_NAME, srpVerifierFor } from './srpVerifiers.js';
 import type { DevIdpClient } from './types.js';
+import { cognitoAuthResult } from './cognitoAuthResult.js';
 
 type Json = Record<string, unknown>;
 
@@ -197,14 +198,5 @@ export async function respondToPasswordVerifier(idp: DevIdpContext, state: Cogni
     username: challenge.userId,
     password: idp.users.issueSignInTicket(challenge.userId),
   });
-  return {
-    ChallengeParameters: {},
-    AuthenticationResult: {
-      AccessToken: tokens.accessToken,
-      ExpiresIn: tokens.expiresIn,
-      TokenType: 'Bearer',
-      IdToken: tokens.idToken,
-      ...(tokens.refreshToken === undefined ? {} : { RefreshToken: tokens.refreshToken }),
-    },
-  };
+  return cognitoAuthResult(tokens);
 }
