@@ -380,10 +380,13 @@ describe('refresh coordinated through a shared store (several instances, one Red
         expect(key).toMatch(/^[A-Za-z0-9-]+:rt:[0-9a-f]{64}:(lock|result|spent)$/);
         const value = await raw.get(key);
         expect(value).not.toBeNull();
-        expect(value).not.toContain('eyJ');
+        // No compact JWT (a seal has no '.' past its Fe26.2 prefix), and no part of these tokens. A bare 'eyJ' is no
+        // evidence: a ~5 KB random seal contains it by chance in a few percent of runs.
+        expect(value).not.toMatch(/eyJ[\w-]*\.[\w-]*\./);
         for (const s of secrets) {
           expect(key).not.toContain(s);
           expect(value).not.toContain(s);
+          for (const part of s.split('.').filter((p) => p.length >= 16)) expect(value).not.toContain(part);
         }
         expect(value).toMatch(/^(Fe26\.2\*[A-Za-z0-9*_~-]+|rotated|rejected|ended)$/);
       }
