@@ -216,9 +216,10 @@ async function signUp(idp: DevIdpContext, state: CognitoUserPoolState, body: Jso
   } catch (error) {
     throw new CognitoError('InvalidParameterException', error instanceof Error ? error.message : 'Invalid user');
   }
-  const code = state.addPending(record);
-  // The dev IdP's "email": the code on its console and at GET /dev/users/<username>/confirmation-code.
-  console.log(`dev IdP: confirmation code for ${record.username}: ${code}`);
+  state.addPending(record);
+  // The dev IdP's "email": the code is at GET /dev/users/<username>/confirmation-code. It is a
+  // secret: the console says where to read it, never the code.
+  console.log(`dev IdP: confirmation code for ${record.username} issued (GET /dev/users/${encodeURIComponent(record.username)}/confirmation-code)`);
   return {
     UserConfirmed: false,
     UserSub: record.sub,

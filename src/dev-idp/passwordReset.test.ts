@@ -5,7 +5,7 @@ import {
   ForgotPasswordCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { startDevIdp } from './index.js';
 import type { DevIdp } from './index.js';
@@ -46,6 +46,7 @@ beforeAll(async () => {
       { username: 'erin@example.com', password: 'erin-password', email: 'erin@example.com' },
       { username: 'frank@example.com', password: 'frank-password', email: 'frank@example.com' },
       { username: 'gina@example.com', password: 'gina-password', email: 'gina@example.com' },
+      { username: 'hank@example.com', password: 'hank-password', email: 'hank@example.com' },
     ],
   });
   cognito = new CognitoIdentityProviderClient({
@@ -61,6 +62,20 @@ afterAll(async () => {
 });
 
 describe('Cognito JSON API: ForgotPassword / ConfirmForgotPassword', () => {
+  it('a password reset code is a secret: the console says where to read it, never the code', async () => {
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logged.push(args.join(' ')));
+    try {
+      await forgot('hank@example.com');
+    } finally {
+      spy.mockRestore();
+    }
+    const { code } = await resetCode('hank@example.com');
+    expect(code).toMatch(/^\d{6}$/);
+    expect(logged.join('\n')).toContain('/dev/users/hank%40example.com/password-reset-code');
+    expect(logged.join('\n')).not.toContain(code!);
+  });
+
   it('ForgotPassword sends a code (masked delivery, code at /dev/users/<u>/password-reset-code); the code sets the new password; the old one stops working', async () => {
     const out = await forgot('carol@example.com');
     expect(out.CodeDeliveryDetails).toEqual({ Destination: 'c***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' });

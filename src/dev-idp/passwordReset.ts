@@ -73,7 +73,8 @@ export async function forgotPassword(idp: DevIdpContext, state: CognitoUserPoolS
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   codes.set(user.username.toLowerCase(), { code, expiresAt: state.now() + CODE_TTL_MS });
   // The dev IdP's "email", as for sign-up confirmation codes.
-  console.log(`dev IdP: password reset code for ${user.username}: ${code}`);
+  // The code is a secret: say where to read it, never print it.
+  console.log(`dev IdP: password reset code for ${user.username} issued (GET /dev/users/${encodeURIComponent(user.username)}/password-reset-code)`);
   return delivery;
 }
 
