@@ -1,3 +1,4 @@
+import type { DevIdpIdentityPoolOptions } from './cognitoIdentityApi.js';
 import type { DevIdpClient, DevIdpMode } from './types.js';
 
 /** What {@link formatAppSetup} describes. */
@@ -11,6 +12,23 @@ export interface AppSetupInput {
   appOrigin: string;
   /** The `--users` file, when the built-in users were replaced. */
   usersFile?: string;
+  /** `--identity-pool` / `--identity-pool-guests`, when given. */
+  identityPool?: DevIdpIdentityPoolOptions;
+}
+
+/**
+ * One line naming the identity pool the dev IdP answers for (`--identity-pool`),
+ * for the start-up text.
+ *
+ * @example
+ * ```ts
+ * identityPoolLine({ id: 'us-east-1:00000000-0000-4000-8000-000000000000' });
+ * // '  identity pool      us-east-1:00000000-0000-4000-8000-000000000000 (signed-in users only) …'
+ * ```
+ */
+export function identityPoolLine(pool: DevIdpIdentityPoolOptions): string {
+  const guests = pool.allowGuests ? 'guests allowed' : 'signed-in users only';
+  return `  identity pool      ${pool.id ?? 'any well-formed id'} (${guests}): amplify_outputs.json's identity_pool_id, at this issuer`;
 }
 
 /**
@@ -57,6 +75,7 @@ export function formatAppSetup(input: AppSetupInput): string {
     `  sign-in callback   ${client.redirectUris.join(', ')}`,
     `  after sign-out     ${client.postLogoutRedirectUris.join(', ')}`,
     ...(client.backchannelLogoutUri ? [`  back-channel logout ${client.backchannelLogoutUri} (logout tokens when the IdP session ends)`] : []),
+    ...(input.identityPool ? [identityPoolLine(input.identityPool)] : []),
     '',
     '1. The dev IdP needs oidc-provider in your app (a devDependency, never shipped):',
     '',

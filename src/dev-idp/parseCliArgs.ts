@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import { appClient, DEFAULT_APP_CLIENT_ID } from './appClient.js';
+import { DEFAULT_IDENTITY_POOL_ID, resolveIdentityPool } from './cognitoIdentityApi.js';
 import { DEFAULT_CLIENT } from './defaults.js';
 import { SIGNING_ALGS } from './signingKey.js';
 import type { DevIdpOptions, DevIdpSigningAlg } from './types.js';
@@ -35,6 +36,11 @@ Options:
   --access-token-ttl S     access/ID token lifetime in seconds (default 3600; env DEV_IDP_ACCESS_TOKEN_TTL)
   --no-rotate              keep refresh tokens instead of rotating them
   --signing-alg ALG        token signing algorithm: ${SIGNING_ALGS.join(', ')} (default RS256; env DEV_IDP_SIGNING_ALG)
+  --identity-pool ID       answer Cognito Identity (GetId, GetCredentialsForIdentity) for this
+                           identity pool only, e.g. ${DEFAULT_IDENTITY_POOL_ID}
+                           (env DEV_IDP_IDENTITY_POOL; default: any well-formed id)
+  --identity-pool-guests   allow unauthenticated (guest) identities
+                           (env DEV_IDP_IDENTITY_POOL_GUESTS=1; default off)
   -h, --help               show this help`;
 
 function integer(name: string, value: string, min: number, max: number): number {
@@ -60,6 +66,8 @@ export interface CliArgs {
  * ```ts
  * parseCliArgs(['--port', '0', '--mode', 'oidc'], {}).options; // { port: 0, mode: 'oidc' }
  * parseCliArgs(['--app-origin', 'http://localhost:3000'], {}).options.clients?.[0]?.clientId; // 'local-app'
+ * parseCliArgs(['--identity-pool', 'us-east-1:00000000-0000-4000-8000-000000000000', '--identity-pool-guests'], {}).options.identityPool;
+ * // { id: 'us-east-1:00000000-0000-4000-8000-000000000000', allowGuests: true }
  * ```
  */
 export function parseCliArgs(argv: string[], env: Record<string, string | undefined>): CliArgs {
@@ -83,6 +91,8 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         'access-token-ttl': { type: 'string' },
         'no-rotate': { type: 'boolean' },
         'signing-alg': { type: 'string' },
+        'identity-pool': { type: 'string' },
+        'identity-pool-guests': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -119,6 +129,22 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   if (alg !== undefined) {
     if (!(SIGNING_ALGS as readonly string[]).includes(alg)) throw new CliUsageError(`--signing-alg must be one of ${SIGNING_ALGS.join(', ')}, got "${alg}"`);
     options.signingAlg = alg as DevIdpSigningAlg;
+  }
+
+  const identityPoolId = values['identity-pool'] ?? (env.DEV_IDP_IDENTITY_POOL || undefined);
+  const guestsEnv = env.DEV_IDP_IDENTITY_POOL_GUESTS;
+  if (guestsEnv !== undefined && guestsEnv !== '' && guestsEnv !== '0' && guestsEnv !== '1') {
+    throw new CliUsageError(`DEV_IDP_IDENTITY_POOL_GUESTS must be 1 or 0, got "${guestsEnv}"`);
+  }
+  const guests = values['identity-pool-guests'] === true || guestsEnv === '1';
+  if (identityPoolId !== undefined || guests) {
+    options.identityPool = { ...(identityPoolId === undefined ? {} : { id: identityPoolId }), ...(guests ? { allowGuests: true } : {}) };
+    try {
+      resolveIdentityPool(options.identityPool);
+    } catch {
+      const name = values['identity-pool'] === undefined ? 'DEV_IDP_IDENTITY_POOL' : '--identity-pool';
+      throw new CliUsageError(`${name} must look like "<region>:<uuid>" (e.g. ${DEFAULT_IDENTITY_POOL_ID}), got "${identityPoolId}"`);
+    }
   }
 
   const redirectUris = values['redirect-uri'];
