@@ -110,7 +110,41 @@ export interface CognitoEndpointOptions {
    * @default true (credentials when the outputs have `identity_pool_id`)
    */
   identityPoolCredentials?: boolean;
+  /**
+   * How `cognito.signIn` proves the password to the user pool:
+   * `'USER_SRP_AUTH'` (Secure Remote Password: the password never leaves the
+   * server; the app client must allow `ALLOW_USER_SRP_AUTH`, on by default in
+   * new app clients and what Amplify uses) or `'USER_PASSWORD_AUTH'` (the
+   * password is sent to Cognito over TLS; the app client must allow
+   * `ALLOW_USER_PASSWORD_AUTH`, off by default). A flow the app client does
+   * not allow fails with `AuthError('InvalidConfig')`.
+   *
+   * @example
+   * ```ts
+   * createServerRunner({ config: outputs, runtimeOptions: { cognito: { authFlow: 'USER_PASSWORD_AUTH' } } });
+   * ```
+   * @default 'USER_SRP_AUTH'
+   */
+  authFlow?: CognitoAuthFlow;
+  /**
+   * The user pool id (`<region>_<id>`) SRP hashes the password with, for an
+   * `{ oidc }` config whose issuer is not a Cognito URL (a local server such
+   * as the dev IdP, whose pool is `DEV_IDP_USER_POOL_ID` from
+   * `next-server-auth/dev-idp`). Not needed otherwise: `amplify_outputs.json`
+   * has `user_pool_id` and a Cognito issuer ends with it (a different value
+   * there is `InvalidConfig`).
+   *
+   * @example
+   * ```ts
+   * runtimeOptions: { cognito: { userPoolId: 'us-east-1_DevPool01' } }
+   * ```
+   * @default the pool id of the outputs or of the Cognito issuer (none for other issuers)
+   */
+  userPoolId?: string;
 }
+
+/** How `cognito.signIn` authenticates (Cognito's `AuthFlow`). */
+export type CognitoAuthFlow = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
 
 /** The identity pool of an `amplify_outputs.json` config, validated. */
 export interface ResolvedIdentityPool {
@@ -169,4 +203,8 @@ export interface ResolvedAuthConfig {
   endpoints?: AuthEndpoints;
   /** Cognito identity pool (`amplify_outputs.json` with `identity_pool_id`). */
   identityPool?: ResolvedIdentityPool;
+  /** Cognito configs: the user pool id (`<region>_<id>`), when known (SRP needs it). */
+  userPoolId?: string;
+  /** Cognito configs: `cognito.signIn`'s auth flow. */
+  authFlow?: CognitoAuthFlow;
 }
