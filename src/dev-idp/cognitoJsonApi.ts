@@ -136,6 +136,21 @@ async function refreshAuth(idp: DevIdpContext, client: DevIdpClient, params: Jso
   });
 }
 
+/**
+ * GetTokensFromRefreshToken, what Amplify v6 refreshes with (REFRESH_TOKEN_AUTH
+ * is the SDK's older way): the same new tokens, with a rotated refresh token
+ * when the dev IdP rotates them; a confidential client must send its
+ * ClientSecret, as Cognito requires.
+ */
+async function getTokensFromRefreshToken(idp: DevIdpContext, body: Json): Promise<Json> {
+  const client = clientOf(idp, body);
+  if (client.clientSecret !== undefined && body.ClientSecret !== client.clientSecret) {
+    throw new CognitoError('NotAuthorizedException', 'Client authentication failed.');
+  }
+  const { AuthenticationResult } = await refreshAuth(idp, client, { REFRESH_TOKEN: str(body, 'RefreshToken') });
+  return { AuthenticationResult };
+}
+
 async function initiateAuth(idp: DevIdpContext, state: CognitoUserPoolState, body: Json): Promise<Json> {
   const client = clientOf(idp, body);
   const flow = str(body, 'AuthFlow');
@@ -268,6 +283,8 @@ async function dispatch(operation: string, idp: DevIdpContext, state: CognitoUse
       return respondToPasswordVerifier(idp, state, clientOf(idp, body), body);
     case 'InitiateAuth':
       return initiateAuth(idp, state, body);
+    case 'GetTokensFromRefreshToken':
+      return getTokensFromRefreshToken(idp, body);
     case 'GetUser': {
       const user = await userOf(idp, body);
       return { Username: user.username, UserAttributes: attributesOf(user), MFAOptions: [] };
@@ -311,7 +328,7 @@ function applyCors(ctx: KoaContext, idp: DevIdpContext): boolean {
  * application/x-amz-json-1.1` and `X-Amz-Target:
  * AWSCognitoIdentityProviderService.<Operation>`, plus the CORS preflight for
  * the configured app origins. InitiateAuth (USER_PASSWORD_AUTH,
- * REFRESH_TOKEN_AUTH), GetUser, GlobalSignOut, RevokeToken, SignUp,
+ * REFRESH_TOKEN_AUTH), GetTokensFromRefreshToken, GetUser, GlobalSignOut, RevokeToken, SignUp,
  * ConfirmSignUp, ForgotPassword, ConfirmForgotPassword (passwordReset.ts);
  * errors in Cognito's shape. Resolves to false for other requests.
  *
