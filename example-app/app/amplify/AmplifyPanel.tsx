@@ -7,7 +7,7 @@
 import { Amplify } from 'aws-amplify';
 import { fetchAuthSession, signIn, signOut } from 'aws-amplify/auth';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { FormEvent } from 'react';
 
 /** `Auth.Cognito` of Amplify's config; from the server, so no build-time NEXT_PUBLIC_ values. */
@@ -38,6 +38,8 @@ function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+const noSubscription = () => () => {};
+
 /** `?returnTo=` back to another /amplify page after signing in; anything else stays here. */
 function safeReturnTo(value: string | null): string | undefined {
   return value !== null && /^\/amplify(\/[\w-]+)*$/.test(value) ? value : undefined;
@@ -49,6 +51,9 @@ export function AmplifyPanel({ config, signedIn, serverIat }: { config: AmplifyC
   const [view, setView] = useState<BrowserView>({});
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // False in the server render and until hydration: a click before that would
+  // submit the form natively, putting the password in the URL.
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
 
   const readBrowserSession = useCallback(async (forceRefresh = false) => {
     // Without forceRefresh this refreshes only if the access token is expired:
@@ -139,7 +144,7 @@ export function AmplifyPanel({ config, signedIn, serverIat }: { config: AmplifyC
           <label>
             Password <input name="password" type="password" autoComplete="current-password" required data-testid="amplify-password" />
           </label>
-          <button type="submit" className="button" disabled={busy} data-testid="amplify-sign-in">
+          <button type="submit" className="button" disabled={busy || !hydrated} data-testid="amplify-sign-in">
             Sign in with Amplify
           </button>
         </form>
