@@ -1,5 +1,6 @@
 import type { KoaContext } from 'oidc-provider';
 
+import { assertAuthFlowAllowed, assertSecretHash } from './appClientAuth.js';
 import { CognitoError, sendCognitoError } from './CognitoError.js';
 import { initiateSrpAuth, respondToPasswordVerifier } from './cognitoSrp.js';
 import { cognitoIdentityOperation, IDENTITY_TARGET_PREFIX } from './cognitoIdentityApi.js';
@@ -147,6 +148,7 @@ async function getTokensFromRefreshToken(idp: DevIdpContext, body: Json): Promis
   if (client.clientSecret !== undefined && body.ClientSecret !== client.clientSecret) {
     throw new CognitoError('NotAuthorizedException', 'Client authentication failed.');
   }
+  assertAuthFlowAllowed(client, 'REFRESH_TOKEN_AUTH');
   const { AuthenticationResult } = await refreshAuth(idp, client, { REFRESH_TOKEN: str(body, 'RefreshToken') });
   return { AuthenticationResult };
 }
@@ -155,6 +157,9 @@ async function initiateAuth(idp: DevIdpContext, state: CognitoUserPoolState, bod
   const client = clientOf(idp, body);
   const flow = str(body, 'AuthFlow');
   const params = typeof body.AuthParameters === 'object' && body.AuthParameters !== null ? (body.AuthParameters as Json) : {};
+  const known = flow === 'REFRESH_TOKEN' ? 'REFRESH_TOKEN_AUTH' : flow;
+  if (known === 'USER_PASSWORD_AUTH' || known === 'USER_SRP_AUTH' || known === 'REFRESH_TOKEN_AUTH') assertAuthFlowAllowed(client, known);
+  if (known !== 'REFRESH_TOKEN_AUTH') assertSecretHash(client, params.USERNAME, params.SECRET_HASH);
   if (flow === 'USER_PASSWORD_AUTH') return passwordAuth(idp, state, client, params);
   if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') return refreshAuth(idp, client, params);
   if (flow === 'USER_SRP_AUTH') return initiateSrpAuth(idp, state, client, params);
@@ -279,8 +284,13 @@ async function confirmSignUp(idp: DevIdpContext, state: CognitoUserPoolState, bo
 
 async function dispatch(operation: string, idp: DevIdpContext, state: CognitoUserPoolState, body: Json): Promise<Json> {
   switch (operation) {
-    case 'RespondToAuthChallenge':
-      return respondToPasswordVerifier(idp, state, clientOf(idp, body), body);
+    case 'RespondToAuthChallenge': {
+      const client = clientOf(idp, body);
+      const responses = typeof body.ChallengeResponses === 'object' && body.ChallengeResponses !== null ? (body.ChallengeResponses as Json) : {};
+      // Against the pool's own name for the user (USER_ID_FOR_SRP), as Cognito checks it.
+      assertSecretHash(client, responses.USERNAME, responses.SECRET_HASH);
+      return respondToPasswordVerifier(idp, state, client, body);
+    }
     case 'InitiateAuth':
       return initiateAuth(idp, state, body);
     case 'GetTokensFromRefreshToken':

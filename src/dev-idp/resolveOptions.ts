@@ -2,6 +2,7 @@ import { DEFAULT_CLIENT, DEFAULT_PORT } from './defaults.js';
 import { isLoopbackHost } from './isLoopbackHost.js';
 import { SIGNING_ALGS } from './signingKey.js';
 import type { DevIdpClient, DevIdpMode, DevIdpOptions, DevIdpSigningAlg, DevIdpUserInput } from './types.js';
+import { ALL_AUTH_FLOWS } from './appClientAuth.js';
 
 /** DevIdpOptions with defaults applied and values checked. */
 export interface ResolvedOptions {
@@ -61,12 +62,17 @@ function checkClient(client: DevIdpClient, index: number, defaultBackchannelUri:
   if (redirectUris.length === 0) throw new Error(`dev IdP: ${label}.redirectUris must not be empty`);
   const backchannelLogoutUri =
     client.backchannelLogoutUri === undefined ? defaultBackchannelUri : backchannelUri(`${label}.backchannelLogoutUri`, client.backchannelLogoutUri);
+  const flows: unknown = client.authFlows;
+  if (flows !== undefined && (!Array.isArray(flows) || flows.some((f) => !(ALL_AUTH_FLOWS as readonly unknown[]).includes(f)))) {
+    throw new Error(`dev IdP: ${label}.authFlows must list some of ${ALL_AUTH_FLOWS.join(', ')}`);
+  }
   return {
     clientId: client.clientId,
     ...(client.clientSecret === undefined ? {} : { clientSecret: client.clientSecret }),
     redirectUris,
     postLogoutRedirectUris: absoluteUrls(`${label}.postLogoutRedirectUris`, client.postLogoutRedirectUris ?? []),
     ...(backchannelLogoutUri === undefined ? {} : { backchannelLogoutUri }),
+    ...(client.authFlows === undefined ? {} : { authFlows: [...client.authFlows] }),
   };
 }
 

@@ -66,7 +66,24 @@ export interface DevIdpClient {
    * @default DevIdpOptions.backchannelLogoutUri (none)
    */
   backchannelLogoutUri?: string | false;
+  /**
+   * The Cognito JSON API's auth flows this client allows, like a real app
+   * client's explicit auth flows (`ALLOW_USER_SRP_AUTH`, …). Another flow is
+   * refused as Cognito refuses it: `InvalidParameterException` "USER_PASSWORD_AUTH
+   * flow not enabled for this client". `REFRESH_TOKEN_AUTH` also covers
+   * GetTokensFromRefreshToken. The hosted UI and `/oauth2/token` are not affected.
+   *
+   * @example
+   * ```ts
+   * { clientId: 'srp-only', redirectUris, postLogoutRedirectUris: [], authFlows: ['USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH'] }
+   * ```
+   * @default ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH', 'REFRESH_TOKEN_AUTH']
+   */
+  authFlows?: DevIdpAuthFlow[];
 }
+
+/** An auth flow of the dev IdP's Cognito JSON API (InitiateAuth's `AuthFlow`). */
+export type DevIdpAuthFlow = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH';
 
 /**
  * Token shape: `cognito` (Cognito user pool claims) or `oidc` (plain OpenID Connect / RFC 9068).
