@@ -4,6 +4,9 @@ import type { AuthErrorCode } from '../../errors/AuthError.js';
 /** Which `cognito.*` action failed: a few Cognito errors mean different things per action. */
 export type CognitoAction = 'signIn' | 'signUp' | 'confirmSignUp' | 'resetPassword' | 'confirmResetPassword';
 
+// "Unable to verify secret hash for client …", "Client … is configured for secret but secret was not received".
+const CLIENT_SECRET_PROBLEM = /secret hash|SECRET_HASH|configured (for|with) secret/i;
+
 const BY_NAME: Record<string, AuthErrorCode> = {
   UserNotConfirmedException: 'UserNotConfirmed',
   UsernameExistsException: 'UsernameExists',
@@ -39,7 +42,7 @@ function codeFor(name: string, message: string, action: CognitoAction): AuthErro
     if (/attempts exceeded/i.test(message)) return 'TooManyRequests';
     // A wrong or missing client secret ("Unable to verify secret hash for client …",
     // "Client … is configured with secret but SECRET_HASH was not received"): the app's config, not the user.
-    if (/secret hash|SECRET_HASH/i.test(message)) return 'InvalidConfig';
+    if (CLIENT_SECRET_PROBLEM.test(message)) return 'InvalidConfig';
     if (action === 'signIn') return 'InvalidCredentials';
     // "User cannot be confirmed. Current status is CONFIRMED": the code was used.
     if (action === 'confirmSignUp') return 'CodeExpired';
@@ -51,7 +54,7 @@ function codeFor(name: string, message: string, action: CognitoAction): AuthErro
 // Fixed texts only: never the pool's message, which may quote the request.
 function hintFor(name: string, message: string): string {
   if (name === 'InvalidParameterException') return ' (the app client does not allow this auth flow: allow it, or change runtimeOptions.cognito.authFlow)';
-  if (name === 'NotAuthorizedException' && /secret hash|SECRET_HASH/i.test(message)) return ' (the client secret is wrong or missing)';
+  if (name === 'NotAuthorizedException' && CLIENT_SECRET_PROBLEM.test(message)) return ' (the client secret is wrong or missing)';
   return '';
 }
 
