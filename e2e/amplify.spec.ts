@@ -8,7 +8,7 @@ import type { BrowserContext, Cookie, Page, Request } from '@playwright/test';
 import { AMPLIFY_APP_URL, AMPLIFY_IDP_URL, AMPLIFY_TOKEN_TTL } from './amplifyEnv.js';
 import { USERS } from './support.js';
 
-const CLIENT_ID = 'next-server-auth-example';
+const CLIENT_ID = 'amplifyexample';
 const AMPLIFY_COOKIE_PREFIX = `CognitoIdentityServiceProvider.${CLIENT_ID}.`;
 const SEALED_SESSION_COOKIE = /^(__Host-)?nsa\.session(\.\d+)?$/;
 const IDENTITY_ID = /^us-east-1:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -31,8 +31,9 @@ export const amplifyOutputs = {
     // The dev IdP's user pool id (DEV_IDP_USER_POOL_ID): Amplify's SRP math uses the part after `_`.
     user_pool_id: 'us-east-1_DevPool01',
     aws_region: 'us-east-1',
-    // The same app client as auth.ts: one client, two ways of keeping its tokens.
-    user_pool_client_id: process.env.AUTH_CLIENT_ID ?? 'next-server-auth-example',
+    // A second app client of the dev IdP (npm start registers it): Cognito
+    // client ids are letters, digits, `_` and `+`, and auth.ts's has dashes.
+    user_pool_client_id: process.env.AMPLIFY_CLIENT_ID ?? 'amplifyexample',
     // The identity pool the dev IdP serves (`--identity-pool`, set by npm start).
     identity_pool_id: process.env.DEV_IDP_IDENTITY_POOL ?? 'us-east-1:00000000-0000-4000-8000-000000000000',
     unauthenticated_identities_enabled: false,

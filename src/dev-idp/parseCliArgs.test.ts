@@ -168,6 +168,18 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(argv, env)).toThrow(message);
   });
 
+  it('--client-id is repeatable: more clients with the same URIs (an Amplify page beside the app, say)', () => {
+    const uris = ['--redirect-uri', 'http://localhost:3000/cb', '--logout-uri', 'http://localhost:3000/out'];
+    expect(parseCliArgs(['--client-id', 'app', '--client-id', 'amplifyexample', ...uris], {}).options.clients).toEqual([
+      { clientId: 'app', redirectUris: ['http://localhost:3000/cb'], postLogoutRedirectUris: ['http://localhost:3000/out'] },
+      { clientId: 'amplifyexample', redirectUris: ['http://localhost:3000/cb'], postLogoutRedirectUris: ['http://localhost:3000/out'] },
+    ]);
+    const withOrigin = parseCliArgs(['--app-origin', 'http://localhost:3000', '--client-id', 'shop', '--client-id', 'shopamplify'], {}).options.clients;
+    expect(withOrigin?.map((c) => c.clientId)).toEqual(['shop', 'shopamplify']);
+    expect(withOrigin?.[1]).toEqual({ ...withOrigin?.[0], clientId: 'shopamplify' });
+    expect(() => parseCliArgs(['--client-id', 'app', '--client-id', 'app'], {})).toThrow(/--client-id: the same client id twice/);
+  });
+
   it('recognises --help', () => {
     expect(parseCliArgs(['-h'], {}).help).toBe(true);
   });

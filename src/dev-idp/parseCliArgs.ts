@@ -26,7 +26,8 @@ Options:
                            sign-in and sign-out callbacks, client id ${DEFAULT_APP_CLIENT_ID}
                            (or --client-id); prints the auth.ts config and .env lines
                            to paste
-  --client-id ID           client id (default ${DEFAULT_CLIENT.clientId}, ${DEFAULT_APP_CLIENT_ID} with --app-origin)
+  --client-id ID           client id (default ${DEFAULT_CLIENT.clientId}, ${DEFAULT_APP_CLIENT_ID} with --app-origin);
+                           repeatable: more clients with the same URIs
   --redirect-uri URL       allowed redirect URI (repeatable; added to --app-origin's)
   --logout-uri URL         allowed sign-out redirect URI (repeatable; added to --app-origin's)
   --backchannel-logout-uri URL
@@ -84,7 +85,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         mode: { type: 'string' },
         state: { type: 'string' },
         'app-origin': { type: 'string' },
-        'client-id': { type: 'string' },
+        'client-id': { type: 'string', multiple: true },
         'redirect-uri': { type: 'string', multiple: true },
         'logout-uri': { type: 'string', multiple: true },
         'backchannel-logout-uri': { type: 'string' },
@@ -159,26 +160,26 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   // A flag only, no DEV_IDP_* fallback: an exported variable would silently
   // swap the client of every IdP started from that shell (npm start's too).
   const appOriginInput = values['app-origin'];
+  const clientIds = values['client-id'];
+  if (clientIds !== undefined && new Set(clientIds).size !== clientIds.length) throw new CliUsageError('--client-id: the same client id twice');
   if (appOriginInput !== undefined) {
     let client;
     try {
-      client = appClient(appOriginInput, values['client-id'], backchannelLogoutUri);
+      client = appClient(appOriginInput, clientIds?.[0], backchannelLogoutUri);
     } catch (error) {
       throw new CliUsageError(`--app-origin ${(error as Error).message}`);
     }
     client.redirectUris.push(...(redirectUris ?? []).filter((uri) => !client.redirectUris.includes(uri)));
     client.postLogoutRedirectUris.push(...(logoutUris ?? []).filter((uri) => !client.postLogoutRedirectUris.includes(uri)));
-    options.clients = [client];
+    options.clients = [client, ...(clientIds ?? []).slice(1).map((clientId) => structuredClone({ ...client, clientId }))];
     return { help: false, options, appOrigin: new URL(client.redirectUris[0]!).origin };
   }
-  if (values['client-id'] !== undefined || redirectUris !== undefined || logoutUris !== undefined) {
-    options.clients = [
-      {
-        clientId: values['client-id'] ?? DEFAULT_CLIENT.clientId,
-        redirectUris: redirectUris ?? [...DEFAULT_CLIENT.redirectUris],
-        postLogoutRedirectUris: logoutUris ?? [...DEFAULT_CLIENT.postLogoutRedirectUris],
-      },
-    ];
+  if (clientIds !== undefined || redirectUris !== undefined || logoutUris !== undefined) {
+    options.clients = (clientIds ?? [DEFAULT_CLIENT.clientId]).map((clientId) => ({
+      clientId,
+      redirectUris: redirectUris ?? [...DEFAULT_CLIENT.redirectUris],
+      postLogoutRedirectUris: logoutUris ?? [...DEFAULT_CLIENT.postLogoutRedirectUris],
+    }));
   }
   if (backchannelLogoutUri !== undefined) options.backchannelLogoutUri = backchannelLogoutUri;
   return { help: false, options };
