@@ -152,13 +152,24 @@ test.describe('/amplify: Amplify signs in in the browser, the server reads the s
 
   test('Amplify signOut: the server shows signed out, the cookies are gone, the guarded page sends back to the form', async ({ page, context }) => {
     await signedInOnAmplifyPage(page);
+    const refreshToken = cookieNamed(await amplifyCookies(context), `${ALICE.email}.refreshToken`)!.value;
+    const revoked = page.waitForResponse((r) => r.url().startsWith(AMPLIFY_IDP_URL) && r.request().headers()['x-amz-target'] === 'AWSCognitoIdentityProviderService.RevokeToken');
     await page.getByTestId('amplify-sign-out').click();
+    expect((await revoked).status()).toBe(200);
     await expect(page.getByTestId('amplify-server-status')).toHaveText('signed out');
     await expect(page.getByTestId('amplify-server-email')).toHaveText('–');
     await expect(page.getByTestId('identity-id')).toHaveText('–');
     await expect(page.getByTestId('browser-username')).toHaveText('signed out');
     const tokenCookies = (await amplifyCookies(context)).filter((c) => /\.(idToken|accessToken|refreshToken)$/.test(decodeURIComponent(c.name)));
     expect(tokenCookies).toEqual([]);
+    // Amplify's signOut revoked the refresh token at the dev IdP: a copy of it no longer refreshes.
+    const reuse = await fetch(`${AMPLIFY_IDP_URL}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.GetTokensFromRefreshToken' },
+      body: JSON.stringify({ ClientId: CLIENT_ID, RefreshToken: decodeURIComponent(refreshToken) }),
+    });
+    expect(reuse.status).toBe(400);
+    expect(reuse.headers.get('x-amzn-errortype')).toMatch(/^NotAuthorizedException/);
 
     await page.goto('/amplify/private');
     await expect(page).toHaveURL(`${AMPLIFY_APP_URL}/amplify?returnTo=%2Famplify%2Fprivate`);

@@ -28,6 +28,8 @@ interface BrowserView {
 let configuredWith: string | undefined;
 
 function configure(config: AmplifyClientConfig): void {
+  // In the browser only: the server reads the session through amplify-auth.ts.
+  if (typeof window === 'undefined') return;
   const key = JSON.stringify(config);
   if (configuredWith === key) return;
   Amplify.configure({ Auth: { Cognito: config } }, { ssr: true });
