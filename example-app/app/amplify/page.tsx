@@ -1,6 +1,6 @@
 import { cookies } from 'next/headers';
 import Link from 'next/link';
-import { fetchAuthSession } from 'next-server-auth/server';
+import { fetchAuthSession, isAuthError } from 'next-server-auth/server';
 import { amplifyOutputs, runWithServerContext, userPoolEndpoint } from '@/amplify-auth';
 import { AmplifyPanel } from './AmplifyPanel';
 
@@ -17,7 +17,21 @@ export default async function AmplifyPage() {
   }
   // The same cookies Amplify's browser code wrote, verified on every read;
   // with the identity pool in the outputs, also the user's identityId (and AWS credentials).
-  const session = await runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => fetchAuthSession(ctx) });
+  let session;
+  try {
+    session = await runWithServerContext({ nextServerContext: { cookies }, operation: (ctx) => fetchAuthSession(ctx) });
+  } catch (err) {
+    // A refresh or the identity pool could not reach Cognito: the cookies are kept, try again later.
+    if (!isAuthError(err, 'IdpUnavailable')) throw err;
+    return (
+      <section className="card">
+        <h1>Amplify</h1>
+        <p className="notice" data-testid="amplify-unavailable">
+          Cognito is not answering right now; you are still signed in. Try again in a moment.
+        </p>
+      </section>
+    );
+  }
   const id = session.tokens?.idToken.payload;
   const access = session.tokens?.accessToken.payload;
   const { auth } = amplifyOutputs;
