@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createSrpClient } from '../routes/cognito/createSrpClient.js';
 import {
   formatSrpTimestamp,
+  hashHex,
   modPow,
   paddedHex,
   SRP_G,
@@ -89,7 +90,8 @@ describe('SRP units', () => {
     expect(paddedHex(200n)).toBe('00c8');
     expect(paddedHex(15n)).toBe('0f');
     expect(paddedHex(0x7fn)).toBe('7f');
-    // k for the 3072-bit group, as Amplify and the AWS SDKs compute it.
+    // k = H(PAD(N) ‖ PAD(g)) for the 3072-bit group, as Amplify and the AWS SDKs compute it.
+    expect(SRP_K).toBe(BigInt(`0x${hashHex(paddedHex(SRP_N) + paddedHex(SRP_G))}`));
     expect(SRP_K.toString(16)).toBe('538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6');
     expect(formatSrpTimestamp(new Date(Date.UTC(2026, 0, 5, 3, 4, 5)))).toBe('Mon Jan 5 03:04:05 UTC 2026');
   });
