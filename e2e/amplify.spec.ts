@@ -59,6 +59,8 @@ test.describe('/amplify: Amplify signs in in the browser, the server reads the s
     page.on('request', (request) => {
       if (request.url().startsWith(AMPLIFY_IDP_URL)) toIdp.push(request);
     });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto('/amplify');
     await expect(page.getByTestId('amplify-server-status')).toHaveText('signed out');
     await expect(page.getByTestId('identity-id')).toHaveText('–');
@@ -93,10 +95,13 @@ test.describe('/amplify: Amplify signs in in the browser, the server reads the s
     );
     expect(cookieNamed(cookies, `${ALICE.email}.accessToken`)?.httpOnly).toBe(false);
     expect((await context.cookies(AMPLIFY_APP_URL)).filter((c) => SEALED_SESSION_COOKIE.test(c.name))).toEqual([]);
+    // The two runners do not mix: the rest of the app (sealed-cookie runner) does not take Amplify's cookies as a session.
+    expect((await page.request.get('/api/me')).status()).toBe(401);
 
     // The guarded page of this runner lets the Amplify user in.
     await page.goto('/amplify/private');
     await expect(page.getByTestId('amplify-private-email')).toHaveText(ALICE.email);
+    expect(pageErrors).toEqual([]);
   });
 
   test('a refresh done by the browser library (forceRefresh) is the session the server reads next', async ({ page }) => {
