@@ -105,7 +105,7 @@ describe('dev IdP app clients: SECRET_HASH for a client with a secret', () => {
     });
     // InitiateAuth with the right hash, the answer without one: refused too.
     let calls = 0;
-    const firstOnly = (userId: string) => (calls++ === 0 ? { SECRET_HASH: secretHash(userId) } : {});
+    const firstOnly = (userId: string): Record<string, string> => (calls++ === 0 ? { SECRET_HASH: secretHash(userId) } : {});
     expect((await rejection(srpSignIn('secret-app', firstOnly))).message).toBe('Client secret-app is configured for secret but secret was not received');
     expect(calls).toBe(2);
   });

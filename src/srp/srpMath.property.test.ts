@@ -16,6 +16,7 @@ import {
   srpClaimSignature,
   srpClientSecret,
   srpPasswordKey,
+  srpPow,
   srpRandom,
   srpServerSecret,
   srpServerValuesAreSafe,
@@ -74,6 +75,18 @@ describe('SRP: client and server agree', () => {
         }
       }),
       { numRuns: 25 },
+    );
+  });
+});
+
+describe('srpPow (OpenSSL) equals modPow (BigInt)', () => {
+  it('for random bases and exponents, g and the values OpenSSL refuses included', () => {
+    const bases = fc.oneof(fc.bigInt({ min: 0n, max: SRP_N + 5n }), fc.constantFrom(0n, 1n, SRP_G, SRP_N - 1n, SRP_N, -3n));
+    fc.assert(
+      fc.property(bases, fc.bigInt({ min: 0n, max: (1n << 1100n) - 1n }), (base, exponent) => {
+        expect(srpPow(base, exponent)).toBe(modPow(base, exponent, SRP_N));
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -4,12 +4,12 @@
 import { AuthError } from '../../errors/AuthError.js';
 import {
   formatSrpTimestamp,
-  modPow,
   SRP_G,
   SRP_N,
   srpClaimSignature,
   srpClientSecret,
   srpPasswordKey,
+  srpPow,
   srpRandom,
   srpServerValuesAreSafe,
   srpU,
@@ -69,7 +69,7 @@ export function createSrpClient(): SrpClient {
   let A = 0n;
   while (A % SRP_N === 0n) {
     a = srpRandom(128);
-    A = modPow(SRP_G, a, SRP_N);
+    A = srpPow(SRP_G, a);
   }
   return {
     srpA: A.toString(16),
