@@ -9,10 +9,12 @@ import {
   fetchAuthSession,
   fetchUserAttributes,
   getCurrentUser,
+  resendSignUpCode,
   resetPassword,
   signIn,
   signOut,
   signUp,
+  updatePassword,
 } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +111,21 @@ describe('aws-amplify against the dev IdP (userPoolEndpoint)', () => {
     expect(await signIn({ username, password: 'carol-password' })).toEqual({ isSignedIn: false, nextStep: { signInStep: 'CONFIRM_SIGN_UP' } });
     expect(await confirmSignUp({ username, confirmationCode: await devCode('confirmation-code', username) })).toMatchObject({ isSignUpComplete: true });
     expect(await signIn({ username, password: 'carol-password' })).toMatchObject({ isSignedIn: true });
+  });
+
+  it('resendSignUpCode (ResendConfirmationCode) replaces the code; updatePassword (ChangePassword) changes the password for SRP', async () => {
+    const username = 'grace@example.com';
+    await signUp({ username, password: 'grace-password', options: { userAttributes: { email: username } } });
+    const first = await devCode('confirmation-code', username);
+    expect(await resendSignUpCode({ username })).toMatchObject({ destination: 'g***@e***', deliveryMedium: 'EMAIL' });
+    const code = await devCode('confirmation-code', username);
+    if (code !== first) expect(await rejection(confirmSignUp({ username, confirmationCode: first }))).toMatchObject({ name: 'CodeMismatchException' });
+    await confirmSignUp({ username, confirmationCode: code });
+    await signIn({ username, password: 'grace-password' });
+    await updatePassword({ oldPassword: 'grace-password', newPassword: 'grace-new-password' });
+    await signOut();
+    expect(await rejection(signIn({ username, password: 'grace-password' }))).toMatchObject({ name: 'NotAuthorizedException' });
+    expect(await signIn({ username, password: 'grace-new-password' })).toMatchObject({ isSignedIn: true });
   });
 
   it('resetPassword and confirmResetPassword: the new password signs in with SRP, the old one no longer does', async () => {

@@ -15,6 +15,8 @@ import { toUserRecord } from './userRecord.js';
 import type { UserRecord } from './userRecord.js';
 import { userForAccessToken } from './userInfoRoute.js';
 import { cognitoAuthResult } from './cognitoAuthResult.js';
+import { changePassword } from './changePassword.js';
+import { resendConfirmationCode } from './resendConfirmationCode.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const BODY_LIMIT = 64 * 1024;
@@ -310,6 +312,10 @@ async function dispatch(operation: string, idp: DevIdpContext, state: CognitoUse
       return signUp(idp, state, body);
     case 'ConfirmSignUp':
       return confirmSignUp(idp, state, body);
+    case 'ResendConfirmationCode':
+      return resendConfirmationCode(idp, state, body);
+    case 'ChangePassword':
+      return changePassword(idp, state, body);
     case 'ForgotPassword':
       return forgotPassword(idp, state, body);
     case 'ConfirmForgotPassword':
@@ -339,7 +345,7 @@ function applyCors(ctx: KoaContext, idp: DevIdpContext): boolean {
  * AWSCognitoIdentityProviderService.<Operation>`, plus the CORS preflight for
  * the configured app origins. InitiateAuth (USER_PASSWORD_AUTH,
  * REFRESH_TOKEN_AUTH), GetTokensFromRefreshToken, GetUser, GlobalSignOut, RevokeToken, SignUp,
- * ConfirmSignUp, ForgotPassword, ConfirmForgotPassword (passwordReset.ts);
+ * ConfirmSignUp, ResendConfirmationCode, ChangePassword, ForgotPassword, ConfirmForgotPassword (passwordReset.ts);
  * errors in Cognito's shape. Resolves to false for other requests.
  *
  * @example
