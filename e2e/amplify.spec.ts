@@ -178,6 +178,12 @@ test.describe('/amplify: Amplify signs in in the browser, the server reads the s
 
     await page.goto('/amplify/private');
     await expect(page).toHaveURL(`${AMPLIFY_APP_URL}/amplify?returnTo=%2Famplify%2Fprivate`);
+    // An encoded spelling reaches the same guard (proxy.ts dispatches on the decoded path).
+    for (const path of ['/amplify/%70rivate', '/%61mplify/private']) {
+      const response = await page.request.get(path, { maxRedirects: 0 });
+      expect(response.status(), path).toBe(307);
+      expect(new URL(response.headers()['location'] ?? '', AMPLIFY_APP_URL).pathname, path).toBe('/amplify');
+    }
     // Signing in again from there lands on the guarded page.
     await signInWithAmplify(page);
     await page.waitForURL(`${AMPLIFY_APP_URL}/amplify/private`);
