@@ -157,6 +157,15 @@ describe('cognito.signIn with USER_SRP_AUTH (the default)', () => {
     expect(bad.written).toEqual([]);
   });
 
+  it('USER_ID_FOR_SRP differs from what was typed (as for an email alias): the password hash and the answer\'s SECRET_HASH use the pool\'s name', async () => {
+    const { cognito } = actions(
+      { oidc: { issuer: idp.issuer, clientId: 'confidential', clientSecret: 'confidential-client-secret', flavor: 'cognito' } },
+      { cognito: { userPoolId: DEV_IDP_USER_POOL_ID } },
+    );
+    // The dev IdP answers USER_ID_FOR_SRP = its stored (lower-case) username.
+    expect((await cognito.signIn({ username: 'ALICE@Example.COM', password: 'alice-password' })).user.username).toBe('alice@example.com');
+  });
+
   it('an { oidc } config on a local issuer needs runtimeOptions.cognito.userPoolId for SRP: InvalidConfig naming it, before any call', async () => {
     const before = idp.stats().tokenCalls.total;
     const { cognito } = actions({ oidc: { issuer: idp.issuer, clientId: 'srponly', flavor: 'cognito' } });
