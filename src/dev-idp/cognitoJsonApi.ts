@@ -343,10 +343,12 @@ function applyCors(ctx: KoaContext, idp: DevIdpContext): boolean {
  * Amplify's browser library call it: `POST /` with `Content-Type:
  * application/x-amz-json-1.1` and `X-Amz-Target:
  * AWSCognitoIdentityProviderService.<Operation>`, plus the CORS preflight for
- * the configured app origins. InitiateAuth (USER_PASSWORD_AUTH,
- * REFRESH_TOKEN_AUTH), GetTokensFromRefreshToken, GetUser, GlobalSignOut, RevokeToken, SignUp,
+ * the configured app origins. InitiateAuth (USER_SRP_AUTH, USER_PASSWORD_AUTH,
+ * REFRESH_TOKEN_AUTH), RespondToAuthChallenge (PASSWORD_VERIFIER), GetTokensFromRefreshToken, GetUser, GlobalSignOut, RevokeToken, SignUp,
  * ConfirmSignUp, ResendConfirmationCode, ChangePassword, ForgotPassword, ConfirmForgotPassword (passwordReset.ts);
- * errors in Cognito's shape. Resolves to false for other requests.
+ * errors in Cognito's shape. Each client allows only its `authFlows`, and a
+ * client with a secret needs SECRET_HASH on InitiateAuth and
+ * RespondToAuthChallenge (appClientAuth.ts). Resolves to false for other requests.
  *
  * @example
  * ```ts
