@@ -20,6 +20,7 @@
 // Here the outputs are spelled out and point at the local dev IdP that
 // `npm start` runs (`userPoolEndpoint`, as Amplify's own option of that name).
 import { createServerRunner } from 'next-server-auth';
+import { createRedisStore } from 'next-server-auth/redis';
 
 const origin = process.env.AUTH_ORIGIN ?? 'http://localhost:3000';
 const devIdp = process.env.DEV_IDP_ISSUER ?? 'http://127.0.0.1:3200';
@@ -50,11 +51,17 @@ export const amplifyOutputs = {
 /** Where Amplify's browser library talks to Cognito: the dev IdP (a real pool needs no endpoint). */
 export const userPoolEndpoint = devIdp;
 
+// Several instances (`npm run start:cluster` sets REDIS_URL): one refresh per
+// refresh token across all of them, as in auth.ts; else two instances could
+// refresh Amplify's token at once and the rotating IdP would end the session.
+const store = process.env.REDIS_URL ? createRedisStore({ url: process.env.REDIS_URL, prefix: 'acme-notes-amplify' }) : undefined;
+
 export const { runWithServerContext, createAuthGuard } = createServerRunner({
   config: amplifyOutputs,
   runtimeOptions: {
     // Read and write Amplify's cookies (not httpOnly: Amplify's browser code reads them).
     session: { codec: 'amplify' },
+    ...(store ? { store } : {}),
     // Drop this line with a real pool.
     cognito: { userPoolEndpoint },
     // Signed-out visitors of guarded /amplify pages go to the page with the Amplify sign-in form.
