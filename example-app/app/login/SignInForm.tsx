@@ -8,7 +8,7 @@ import type { FormState } from './messages';
 export function SignInForm({ returnTo, username }: { returnTo?: string; username?: string }) {
   const [state, action, pending] = useActionState<FormState, FormData>(signInAction, username ? { username } : {});
   return (
-    <form action={action} className="auth-form">
+    <form action={action} className="auth-form" aria-busy={pending}>
       {/* Checked by the action (safeReturnPath): only a same-origin path is followed. */}
       {returnTo ? <input type="hidden" name="returnTo" value={returnTo} /> : null}
       <label>

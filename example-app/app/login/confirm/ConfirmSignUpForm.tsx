@@ -8,7 +8,7 @@ import type { FormState } from '../messages';
 export function ConfirmSignUpForm({ username }: { username?: string }) {
   const [state, action, pending] = useActionState<FormState, FormData>(confirmSignUpAction, username ? { username } : {});
   return (
-    <form action={action} className="auth-form">
+    <form action={action} className="auth-form" aria-busy={pending}>
       <label>
         Email
         <input name="username" type="email" autoComplete="username" required defaultValue={state.username} data-testid="confirm-username" />

@@ -8,7 +8,7 @@ import type { FormState } from '../messages';
 export function ResetPasswordForm() {
   const [state, action, pending] = useActionState<FormState, FormData>(resetPasswordAction, {});
   return (
-    <form action={action} className="auth-form">
+    <form action={action} className="auth-form" aria-busy={pending}>
       <label>
         Email
         <input name="username" type="email" autoComplete="username" required defaultValue={state.username} data-testid="reset-username" />
