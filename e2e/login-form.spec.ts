@@ -249,6 +249,26 @@ test.describe('/login: the app\'s own forms on cognito.* server actions', () => 
   });
 });
 
+test.describe('/login without JavaScript (the same server actions, as plain form posts)', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('a wrong password shows the message on the re-rendered page; the right one lands on returnTo', async ({ page, context }) => {
+    await page.goto(`/login?${new URLSearchParams({ returnTo: '/admin' })}`);
+    await page.getByTestId('login-username').fill(USERS.alice.email);
+    await page.getByTestId('login-password').fill('not-alices-password');
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('login-error')).toHaveText(messageFor('InvalidCredentials'));
+    expect(await sessionCookies(context)).toEqual([]);
+
+    await page.getByTestId('login-username').fill(USERS.alice.email);
+    await page.getByTestId('login-password').fill(USERS.alice.password);
+    await page.getByTestId('login-submit').click();
+    await expect(page).toHaveURL(`${APP_URL}/admin`);
+    await expect(page.getByTestId('admin-heading')).toBeVisible();
+    expect((await sessionCookies(context)).map((c) => c.httpOnly)).toEqual([true]);
+  });
+});
+
 test.describe('/login with a generic OIDC provider (DEV_IDP_MODE=oidc)', () => {
   let stack: { stop(): Promise<void> } | undefined;
   test.beforeAll(async () => {
