@@ -23,19 +23,26 @@ if (sessionMode === 'server' && !process.env.REDIS_URL) {
 }
 const store = process.env.REDIS_URL ? createRedisStore({ url: process.env.REDIS_URL, prefix: 'acme-notes' }) : undefined;
 
-export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard, createApiProxy, signIn, signOut } = createServerRunner({
+// DEV_IDP_MODE=oidc runs the dev IdP as a generic OpenID provider: no Cognito
+// user-pool API, so the /login forms (cognito.*) are off and link to the hosted sign-in.
+const flavor = process.env.DEV_IDP_MODE === 'oidc' ? 'generic' : 'cognito';
+/** Whether `cognito.*` (the /login forms) can work: the IdP is a Cognito user pool. */
+export const hasCognitoUserPool = flavor === 'cognito';
+
+// `cognito`: sign-in, sign-up and password-reset server actions for the app's own forms (/login).
+export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard, createApiProxy, signIn, signOut, cognito } = createServerRunner({
   config: {
     oidc: {
       issuer: process.env.DEV_IDP_ISSUER ?? 'http://127.0.0.1:3200',
       clientId: process.env.AUTH_CLIENT_ID ?? 'next-server-auth-example',
-      flavor: process.env.DEV_IDP_MODE === 'oidc' ? 'generic' : 'cognito',
+      flavor,
     },
   },
   runtimeOptions: {
     // cognito.signIn proves the password with SRP, which hashes it with the
     // user pool id; the dev IdP's pool is us-east-1_DevPool01 (an
     // amplify_outputs.json config has its own user_pool_id and needs no such line).
-    ...(process.env.DEV_IDP_MODE === 'oidc' ? {} : { cognito: { userPoolId: 'us-east-1_DevPool01' } }),
+    ...(hasCognitoUserPool ? { cognito: { userPoolId: 'us-east-1_DevPool01' } } : {}),
     ...(store ? { store } : {}),
     ...(sessionMode === 'server' ? { session: { codec: 'server' as const } } : {}),
   },

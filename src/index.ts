@@ -1,6 +1,7 @@
 export { createServerRunner } from './createServerRunner.js';
 export type { ServerRunner, ServerRunnerInput } from './createServerRunner.js';
 export { AuthError, isAuthError } from './errors/AuthError.js';
+export { safeReturnPath } from './oauth/safeReturnPath.js';
 export type { AuthErrorCode } from './errors/AuthError.js';
 export type { AmplifyOutputs, AmplifyAuthOutputs, OidcProviderConfig, AuthConfigInput, CognitoEndpointOptions } from './config/types.js';
 export type { RuntimeOptions } from './config/runtimeOptions.js';

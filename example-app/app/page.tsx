@@ -19,7 +19,7 @@ export default async function HomePage() {
       ) : (
         <p data-testid="home-status">
           You are not signed in. <a href="/api/auth/sign-in?returnTo=/dashboard">Sign in</a> or{' '}
-          <a href="/api/auth/sign-up">create an account</a>.
+          <a href="/api/auth/sign-up">create an account</a>, or use <Link href="/login">the app&apos;s own sign-in form</Link>.
         </p>
       )}
     </section>

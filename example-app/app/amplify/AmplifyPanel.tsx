@@ -139,7 +139,7 @@ export function AmplifyPanel({ config, signedIn, serverIat }: { config: AmplifyC
           </button>
         </div>
       ) : (
-        <form className="amplify-form" onSubmit={onSignIn}>
+        <form className="auth-form" onSubmit={onSignIn}>
           <label>
             Email <input name="username" type="email" autoComplete="username" required data-testid="amplify-username" />
           </label>
