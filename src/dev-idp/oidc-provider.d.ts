@@ -129,6 +129,8 @@ declare module 'oidc-provider' {
     proxy: boolean;
     readonly Grant: GrantModel;
     readonly Client: ClientModel;
+    /** RFC 8707 resource servers as the provider models them (`getResourceServerInfo`'s result). */
+    readonly ResourceServer: new (identifier: string, info: object) => ResourceServerInstance;
     use(middleware: KoaMiddleware): this;
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     cookieName(type: 'session' | 'interaction' | 'resume'): string;

@@ -35,6 +35,9 @@ Options:
   --access-token-ttl S     access/ID token lifetime in seconds (default 3600; env DEV_IDP_ACCESS_TOKEN_TTL)
   --no-rotate              keep refresh tokens instead of rotating them
   --signing-alg ALG        token signing algorithm: ${SIGNING_ALGS.join(', ')} (default RS256; env DEV_IDP_SIGNING_ALG)
+  --resource 'URI [SCOPE…]'
+                           an API (RFC 8707 resource indicator) whose access tokens have
+                           aud URI, and the scopes it accepts (repeatable)
   -h, --help               show this help`;
 
 function integer(name: string, value: string, min: number, max: number): number {
@@ -83,6 +86,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         'access-token-ttl': { type: 'string' },
         'no-rotate': { type: 'boolean' },
         'signing-alg': { type: 'string' },
+        resource: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -119,6 +123,12 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   if (alg !== undefined) {
     if (!(SIGNING_ALGS as readonly string[]).includes(alg)) throw new CliUsageError(`--signing-alg must be one of ${SIGNING_ALGS.join(', ')}, got "${alg}"`);
     options.signingAlg = alg as DevIdpSigningAlg;
+  }
+
+  for (const spec of values.resource ?? []) {
+    const [uri = '', ...scope] = spec.trim().split(/\s+/);
+    if (!URL.canParse(uri) || uri.includes('#')) throw new CliUsageError(`--resource: not an absolute URI without a fragment: "${uri}"`);
+    options.resources = { ...options.resources, [uri]: { scope: scope.join(' ') } };
   }
 
   const redirectUris = values['redirect-uri'];

@@ -23,6 +23,8 @@ export interface ProviderConfigurationInput extends ClaimsShape {
   cookieKeys: string[];
   adapter: (model: string) => Adapter;
   policy: Policy;
+  /** RFC 8707 resource servers: `aud` is the URI. Empty: any resource indicator, `aud` the client id. @default {} */
+  resources?: Record<string, { scope: string; accessTokenTtl: number }>;
 }
 
 /** Cognito's hosted-UI paths; discovery follows them. */
@@ -70,6 +72,20 @@ function fetchAllowingBackchannel(clients: readonly DevIdpClient[]): (url: strin
   };
 }
 
+/**
+ * oidc-provider's `InvalidTarget` (RFC 8707 `invalid_target`), duck-typed:
+ * its error classes live in the lazily loaded module.
+ */
+function invalidTarget(): Error {
+  return Object.assign(new Error('invalid_target'), {
+    expose: true,
+    status: 400,
+    statusCode: 400,
+    allow_redirect: true,
+    error_description: 'unknown resource indicator',
+  });
+}
+
 /** The `Koa` context with oidc-provider's request state, as config callbacks receive it. */
 type OidcKoaContext = KoaContext & { readonly oidc: NonNullable<KoaContext['oidc']> };
 
@@ -91,6 +107,7 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
   const { users, mode } = input;
   const shape: ClaimsShape = { mode, groupsClaim: input.groupsClaim };
   const signingAlg = input.signingKeys[0]!.alg;
+  const resources = input.resources ?? {};
   const resourceScope = mode === 'cognito' ? 'openid email profile phone aws.cognito.signin.user.admin' : 'openid email profile';
 
   return {
@@ -127,15 +144,17 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
       },
       resourceIndicators: {
         enabled: true,
-        defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string[]) => oneOf ?? DEFAULT_RESOURCE,
+        // Several granted (RFC 8707 resources named at sign-in): a token request naming none gets the client's own.
+        defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string[]) =>
+          oneOf === undefined ? DEFAULT_RESOURCE : oneOf.length > 1 && oneOf.includes(DEFAULT_RESOURCE) ? DEFAULT_RESOURCE : oneOf,
         useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx: unknown, _resource: string, client: ClientInstance) => ({
-          scope: resourceScope,
-          audience: client.clientId,
-          accessTokenTTL: input.accessTokenTtl,
-          accessTokenFormat: 'jwt',
-          jwt: { sign: { alg: signingAlg } },
-        }),
+        getResourceServerInfo: async (_ctx: unknown, resource: string, client: ClientInstance) => {
+          // `resources` (RFC 8707): the named APIs get their own audience; with any named, others are refused.
+          const api = Object.hasOwn(resources, resource) ? resources[resource] : undefined;
+          if (api) return { scope: api.scope, audience: resource, accessTokenTTL: api.accessTokenTtl, accessTokenFormat: 'jwt', jwt: { sign: { alg: signingAlg } } };
+          if (resource !== DEFAULT_RESOURCE && Object.keys(resources).length > 0) throw invalidTarget();
+          return { scope: resourceScope, audience: client.clientId, accessTokenTTL: input.accessTokenTtl, accessTokenFormat: 'jwt', jwt: { sign: { alg: signingAlg } } };
+        },
       },
       // The built-in end-session shows a confirm page; /logout is handled by our own
       // middleware. Enabled in oidc mode only so discovery advertises end_session_endpoint.
@@ -192,6 +211,11 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
       const grant = existing && existing.accountId === account.accountId
         ? existing
         : new oidc.provider.Grant({ clientId: client.clientId, accountId: account.accountId });
+      // Resources named at sign-in (RFC 8707): the client's own audience is granted beside them.
+      const named = Object.keys(oidc.resourceServers);
+      if (named.length > 0 && !named.includes(DEFAULT_RESOURCE)) {
+        oidc.resourceServers[DEFAULT_RESOURCE] = new oidc.provider.ResourceServer(DEFAULT_RESOURCE, { scope: resourceScope, audience: client.clientId, accessTokenTTL: input.accessTokenTtl, accessTokenFormat: 'jwt', jwt: { sign: { alg: signingAlg } } });
+      }
       const oidcScopes = [...oidc.requestParamOIDCScopes].join(' ');
       if (oidcScopes) grant.addOIDCScope(oidcScopes);
       const claims = [...oidc.requestParamClaims];

@@ -1,7 +1,7 @@
 import { DEFAULT_CLIENT, DEFAULT_PORT } from './defaults.js';
 import { isLoopbackHost } from './isLoopbackHost.js';
 import { SIGNING_ALGS } from './signingKey.js';
-import type { DevIdpClient, DevIdpMode, DevIdpOptions, DevIdpSigningAlg, DevIdpUserInput } from './types.js';
+import type { DevIdpClient, DevIdpMode, DevIdpOptions, DevIdpResource, DevIdpSigningAlg, DevIdpUserInput } from './types.js';
 
 /** DevIdpOptions with defaults applied and values checked. */
 export interface ResolvedOptions {
@@ -19,6 +19,8 @@ export interface ResolvedOptions {
   signingAlg: DevIdpSigningAlg;
   stateFile: string | undefined;
   quiet: boolean;
+  /** Resource servers (RFC 8707), checked: absolute URIs without fragment, scope and lifetime filled in. */
+  resources: Record<string, Required<DevIdpResource>>;
 }
 
 const THIRTY_DAYS = 30 * 24 * 60 * 60;
@@ -47,6 +49,21 @@ function backchannelUri(label: string, value: unknown): string | undefined {
     throw new Error(`dev IdP: ${label} must be an absolute http(s) URL without a fragment (or false), got "${String(value)}"`);
   }
   return url.href;
+}
+
+/** `resources`: absolute URIs without fragment (RFC 8707 §2), a scope string, a positive lifetime. */
+function checkResources(value: unknown, accessTokenTtl: number): Record<string, Required<DevIdpResource>> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('dev IdP: resources must be an object keyed by resource URI');
+  const out: Record<string, Required<DevIdpResource>> = {};
+  for (const [uri, resource] of Object.entries(value as Record<string, unknown>)) {
+    if (!URL.canParse(uri) || uri.includes('#')) throw new Error(`dev IdP: resources: "${uri}" must be an absolute URI without a fragment`);
+    const r = (resource ?? {}) as DevIdpResource;
+    if (typeof r !== 'object') throw new Error(`dev IdP: resources["${uri}"] must be an object`);
+    if (r.scope !== undefined && typeof r.scope !== 'string') throw new Error(`dev IdP: resources["${uri}"].scope must be a space-separated string`);
+    out[uri] = { scope: r.scope ?? '', accessTokenTtl: seconds(`resources["${uri}"].accessTokenTtl`, r.accessTokenTtl, accessTokenTtl) };
+  }
+  return out;
 }
 
 function checkClient(client: DevIdpClient, index: number, defaultBackchannelUri: string | undefined): DevIdpClient {
@@ -117,5 +134,6 @@ export function resolveOptions(options: DevIdpOptions): ResolvedOptions {
     signingAlg,
     stateFile: options.stateFile,
     quiet: options.quiet ?? false,
+    resources: checkResources(options.resources, accessTokenTtl),
   };
 }

@@ -94,6 +94,21 @@ export type DevIdpMode = 'cognito' | 'oidc';
 export type DevIdpSigningAlg = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
 
 /**
+ * One resource server of {@link DevIdpOptions.resources}.
+ *
+ * @example
+ * ```ts
+ * const orders: DevIdpResource = { scope: 'orders:read orders:write', accessTokenTtl: 300 };
+ * ```
+ */
+export interface DevIdpResource {
+  /** Scopes this API accepts (space-separated); its tokens carry those the sign-in asked for. @default '' (none) */
+  scope?: string;
+  /** Lifetime of its access tokens, seconds. @default DevIdpOptions.accessTokenTtl */
+  accessTokenTtl?: number;
+}
+
+/**
  * Options of {@link startDevIdp}.
  *
  * @example
@@ -162,6 +177,25 @@ export interface DevIdpOptions {
    * @default { id: any well-formed id, allowGuests: false, credentialsTtl: 3600 }
    */
   identityPool?: DevIdpIdentityPoolOptions;
+  /**
+   * Resource servers (RFC 8707 resource indicators), by absolute URI (no
+   * fragment). A client may name them with `resource=` at sign-in and then
+   * get, with a `refresh_token` grant carrying `resource`, a JWT access
+   * token whose `aud` is that URI and whose `scope` is the part of `scope`
+   * the sign-in asked for. A refresh for a resource the sign-in did not name
+   * is refused (`invalid_target`), as is any other resource while this is
+   * set. The client's own access token (the code exchange, a refresh
+   * without `resource`) keeps `aud` = its client id: that audience is always
+   * granted beside the named resources.
+   *
+   * @default {} (any resource indicator is accepted and gets the client id as `aud`)
+   * @example
+   * ```ts
+   * const idp = await startDevIdp({ port: 0, mode: 'oidc',
+   *   resources: { 'https://api.example.com': { scope: 'orders:read orders:write', accessTokenTtl: 300 } } });
+   * ```
+   */
+  resources?: Record<string, DevIdpResource>;
   /** Suppress the start-up banner. */
   quiet?: boolean;
 }
