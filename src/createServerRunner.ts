@@ -40,6 +40,8 @@ import { createTokenVerifier } from './tokens/createTokenVerifier.js';
 import { verifySessionTokens } from './tokens/verifySessionTokens.js';
 import { createConsumedStates, sharedConsumedStates } from './oauth/createConsumedStates.js';
 import { RUNNER_CHECK } from './runnerCheck.js';
+import { loadClientKey } from './config/loadClientKey.js';
+import { usesPushedAuthorization } from './oauth/pushAuthorizationRequest.js';
 import type { RunnerCheck } from './runnerCheck.js';
 
 export interface ServerRunnerInput {
@@ -81,6 +83,8 @@ export interface ServerRunner {
  */
 export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput): ServerRunner {
   const runtime = createAuthRuntime(config, runtimeOptions);
+  // Import the private_key_jwt key now: a broken one is logged at start-up (naming the field), not at the first sign-in.
+  if (runtime.config.clientKey) void loadClientKey(runtime.config.clientKey).catch((err: unknown) => console.error(`next-server-auth: ${isAuthError(err) ? err.message : 'oidc.clientPrivateKey could not be imported'}`));
   const runner: ServerRunner = {
     runWithServerContext: createRunWithServerContext(runtime),
     createAuthRouteHandlers: createAuthRouteHandlersFor(runtime),
@@ -91,7 +95,10 @@ export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput
   };
   // For assertAuthReady (instrumentation.ts): whichever of these auth.ts exports carries the check.
   const check: RunnerCheck = async ({ discovery }) => {
-    if (discovery) await runtime.endpoints();
+    // private_key_jwt: key material only WebCrypto can vet (config parsing is synchronous).
+    if (runtime.config.clientKey) await loadClientKey(runtime.config.clientKey);
+    // PAR asked for (or required) but not offered: InvalidConfig now, not at the first sign-in.
+    if (discovery) usesPushedAuthorization(runtime.config, await runtime.endpoints());
   };
   for (const fn of [runner.runWithServerContext, runner.createAuthRouteHandlers, runner.createAuthGuard, runner.createApiProxy]) {
     Object.defineProperty(fn, RUNNER_CHECK, { value: check });
