@@ -1,6 +1,8 @@
 export { fetchAuthSession } from './context/fetchAuthSession.js';
 export type { AuthSession, FetchAuthSessionOptions } from './context/fetchAuthSession.js';
 export type { AwsCredentials } from './context/createIdentityCredentials.js';
+export { getAccessToken } from './context/getAccessToken.js';
+export type { AccessTokenResult, GetAccessTokenOptions } from './context/getAccessToken.js';
 export { getCurrentUser } from './context/getCurrentUser.js';
 export type { AuthUser } from './context/getCurrentUser.js';
 export { requireUser } from './context/requireUser.js';
