@@ -4,6 +4,7 @@ import type { Provider } from 'oidc-provider';
 
 import type { AdapterStore } from './AdapterStore.js';
 import type { ClaimsShape } from './claims.js';
+import type { SecondFactorCodes } from './SecondFactorCodes.js';
 import type { StatsRecorder } from './StatsRecorder.js';
 import type { DevIdpClient, DevIdpUserInput } from './types.js';
 import type { UserRecord } from './userRecord.js';
@@ -26,6 +27,8 @@ export interface DevIdpContext {
   readonly keySet: ReturnType<typeof createLocalJWKSet>;
   /** Algorithms of the published keys. */
   readonly algorithms: string[];
+  /** `secondFactor: true` (oidc mode): the one-time codes of sign-ins that asked for `acr_values=mfa`. */
+  readonly secondFactor?: SecondFactorCodes;
   /** The identity pool of Cognito Identity (GetId, GetCredentialsForIdentity). */
   readonly identityPool?: ResolvedIdentityPool;
 }
