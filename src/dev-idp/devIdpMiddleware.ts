@@ -1,6 +1,7 @@
 import type { KoaContext, KoaMiddleware, KoaNext } from 'oidc-provider';
 
 import { addConsentForOfflineAccess } from './addConsentForOfflineAccess.js';
+import { addConsentToPushedRequest, PAR_PATH } from './addConsentToPushedRequest.js';
 import { handleCognitoJsonApi, handleConfirmationCodeRoute } from './cognitoJsonApi.js';
 import { CognitoUserPoolState } from './CognitoUserPoolState.js';
 import { handlePasswordResetCodeRoute } from './passwordReset.js';
@@ -98,6 +99,8 @@ export function createDevIdpMiddleware(idp: DevIdpContext): KoaMiddleware {
     if (handlePasswordResetCodeRoute(ctx, cognito)) return;
     if (await handleDevRoute(ctx, idp)) return;
     if (method === 'GET' && path === ROUTES.authorization && idp.shape.mode === 'oidc') addConsentForOfflineAccess(ctx);
+    // The same for pushed authorization requests (RFC 9126), whose parameters are a POST body.
+    if (method === 'POST' && path === PAR_PATH && idp.shape.mode === 'oidc') await addConsentToPushedRequest(ctx);
     await next();
   };
 }

@@ -35,6 +35,10 @@ Options:
   --access-token-ttl S     access/ID token lifetime in seconds (default 3600; env DEV_IDP_ACCESS_TOKEN_TTL)
   --no-rotate              keep refresh tokens instead of rotating them
   --signing-alg ALG        token signing algorithm: ${SIGNING_ALGS.join(', ')} (default RS256; env DEV_IDP_SIGNING_ALG)
+  --require-par            every client must use pushed authorization requests (RFC 9126);
+                           discovery says require_pushed_authorization_requests
+  --private-key-jwt        with --app-origin: the app authenticates with private_key_jwt,
+                           its public keys fetched from <origin>/api/auth/jwks
   --resource 'URI [SCOPE…]'
                            an API (RFC 8707 resource indicator) whose access tokens have
                            aud URI, and the scopes it accepts (repeatable)
@@ -86,6 +90,8 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         'access-token-ttl': { type: 'string' },
         'no-rotate': { type: 'boolean' },
         'signing-alg': { type: 'string' },
+        'require-par': { type: 'boolean' },
+        'private-key-jwt': { type: 'boolean' },
         resource: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
@@ -118,6 +124,8 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     options.accessTokenTtl = integer(name, ttl, 1, 365 * 24 * 60 * 60);
   }
   if (values['no-rotate']) options.rotateRefreshToken = false;
+  if (values['require-par']) options.requirePushedAuthorizationRequests = true;
+  if (values['private-key-jwt'] && values['app-origin'] === undefined) throw new CliUsageError('--private-key-jwt needs --app-origin (the app serves its keys at <origin>/api/auth/jwks)');
 
   const alg = values['signing-alg'] ?? env.DEV_IDP_SIGNING_ALG;
   if (alg !== undefined) {
@@ -150,6 +158,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     } catch (error) {
       throw new CliUsageError(`--app-origin ${(error as Error).message}`);
     }
+    if (values['private-key-jwt']) Object.assign(client, { tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: `${new URL(client.redirectUris[0]!).origin}/api/auth/jwks` });
     client.redirectUris.push(...(redirectUris ?? []).filter((uri) => !client.redirectUris.includes(uri)));
     client.postLogoutRedirectUris.push(...(logoutUris ?? []).filter((uri) => !client.postLogoutRedirectUris.includes(uri)));
     options.clients = [client];

@@ -23,6 +23,8 @@ export interface ProviderConfigurationInput extends ClaimsShape {
   cookieKeys: string[];
   adapter: (model: string) => Adapter;
   policy: Policy;
+  /** RFC 9126 required of every client (discovery says so). @default false */
+  requirePushedAuthorizationRequests?: boolean;
   /** RFC 8707 resource servers: `aud` is the URI. Empty: any resource indicator, `aud` the client id. @default {} */
   resources?: Record<string, { scope: string; accessTokenTtl: number }>;
 }
@@ -40,9 +42,12 @@ export const ROUTES = {
 function clientMetadata(client: DevIdpClient): Record<string, unknown> {
   return {
     client_id: client.clientId,
-    ...(client.clientSecret === undefined
-      ? { token_endpoint_auth_method: 'none' }
-      : { client_secret: client.clientSecret, token_endpoint_auth_method: 'client_secret_basic' }),
+    ...(client.clientSecret === undefined ? {} : { client_secret: client.clientSecret }),
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod ?? (client.clientSecret === undefined ? 'none' : 'client_secret_basic'),
+    // private_key_jwt: the app's public keys, fetched from its JWKS route or given inline.
+    ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
+    ...(client.jwks ? { jwks: client.jwks } : {}),
+    ...(client.requirePushedAuthorizationRequests ? { require_pushed_authorization_requests: true } : {}),
     application_type: 'web',
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
@@ -64,7 +69,8 @@ type FetchOptions = RequestInit & { dispatcher?: unknown };
  * loopback. Every other URL keeps the guard.
  */
 function fetchAllowingBackchannel(clients: readonly DevIdpClient[]): (url: string, options: FetchOptions) => Promise<Response> {
-  const trusted = new Set(clients.flatMap((c) => (c.backchannelLogoutUri ? [new URL(c.backchannelLogoutUri).href] : [])));
+  // Also the clients' jwks_uri (private_key_jwt): the app's own JWKS route on loopback.
+  const trusted = new Set(clients.flatMap((c) => [c.backchannelLogoutUri, c.jwksUri].flatMap((uri) => (uri ? [new URL(uri).href] : []))));
   return (url, options) => {
     if (!trusted.has(url)) return globalThis.fetch(url, options as RequestInit);
     const { dispatcher: _guarded, ...rest } = options;
@@ -123,7 +129,13 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
       : ['openid', 'offline_access', 'email', 'profile'],
     claims: scopeClaims(shape),
     responseTypes: ['code'],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    // The JWT methods (RFC 7523) in oidc mode, or for a client registered with one (Cognito knows neither).
+    clientAuthMethods: [
+      'client_secret_basic',
+      'client_secret_post',
+      'none',
+      ...(['client_secret_jwt', 'private_key_jwt'] as const).filter((m) => mode === 'oidc' || input.clients.some((c) => c.tokenEndpointAuthMethod === m)),
+    ],
     // Keep the user's claims in the ID token even though an access token is issued too.
     conformIdTokenClaims: false,
     routes: ROUTES,
@@ -173,7 +185,11 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
         },
       },
       userinfo: { enabled: true },
-      pushedAuthorizationRequests: { enabled: false },
+      // RFC 9126 at /request: offered in oidc mode, required of every client with requirePushedAuthorizationRequests.
+      pushedAuthorizationRequests: {
+        enabled: mode === 'oidc' || input.requirePushedAuthorizationRequests === true || input.clients.some((c) => c.requirePushedAuthorizationRequests),
+        requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests === true,
+      },
       dPoP: { enabled: false },
     },
     pkce: { required: (_ctx: unknown, client: ClientInstance) => client.clientAuthMethod === 'none' },

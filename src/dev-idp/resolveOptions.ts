@@ -19,6 +19,8 @@ export interface ResolvedOptions {
   signingAlg: DevIdpSigningAlg;
   stateFile: string | undefined;
   quiet: boolean;
+  /** RFC 9126 required of every client (discovery says so). */
+  requirePushedAuthorizationRequests: boolean;
   /** Resource servers (RFC 8707), checked: absolute URIs without fragment, scope and lifetime filled in. */
   resources: Record<string, Required<DevIdpResource>>;
 }
@@ -84,6 +86,41 @@ function checkClient(client: DevIdpClient, index: number, defaultBackchannelUri:
     redirectUris,
     postLogoutRedirectUris: absoluteUrls(`${label}.postLogoutRedirectUris`, client.postLogoutRedirectUris ?? []),
     ...(backchannelLogoutUri === undefined ? {} : { backchannelLogoutUri }),
+    ...checkClientAuth(client, label),
+  };
+}
+
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+
+/** `tokenEndpointAuthMethod`, `jwksUri` / `jwks`, `requirePushedAuthorizationRequests`: each method has what it needs. */
+function checkClientAuth(client: DevIdpClient, label: string): Pick<DevIdpClient, 'tokenEndpointAuthMethod' | 'jwksUri' | 'jwks' | 'requirePushedAuthorizationRequests'> {
+  const method = client.tokenEndpointAuthMethod;
+  if (method !== undefined && !AUTH_METHODS.includes(method)) {
+    throw new Error(`dev IdP: ${label}.tokenEndpointAuthMethod must be one of ${AUTH_METHODS.join(', ')}, got "${String(method)}"`);
+  }
+  const secret = client.clientSecret !== undefined;
+  if ((method === 'client_secret_basic' || method === 'client_secret_post' || method === 'client_secret_jwt') && !secret) {
+    throw new Error(`dev IdP: ${label}.clientSecret is required with tokenEndpointAuthMethod "${method}"`);
+  }
+  if (method === 'none' && secret) throw new Error(`dev IdP: ${label}.clientSecret must not be given with tokenEndpointAuthMethod "none"`);
+  if (client.jwksUri !== undefined && client.jwks !== undefined) throw new Error(`dev IdP: ${label}: give jwksUri or jwks, not both`);
+  if (client.jwksUri !== undefined && !(typeof client.jwksUri === 'string' && /^https?:$/.test(URL.canParse(client.jwksUri) ? new URL(client.jwksUri).protocol : ''))) {
+    throw new Error(`dev IdP: ${label}.jwksUri must be an absolute http(s) URL`);
+  }
+  if (client.jwks !== undefined && !(typeof client.jwks === 'object' && client.jwks !== null && Array.isArray(client.jwks.keys))) {
+    throw new Error(`dev IdP: ${label}.jwks must be a JWK Set ({ keys: [...] })`);
+  }
+  if (method === 'private_key_jwt' && client.jwksUri === undefined && client.jwks === undefined) {
+    throw new Error(`dev IdP: ${label}.jwksUri or ${label}.jwks is required with tokenEndpointAuthMethod "private_key_jwt"`);
+  }
+  if (client.requirePushedAuthorizationRequests !== undefined && typeof client.requirePushedAuthorizationRequests !== 'boolean') {
+    throw new Error(`dev IdP: ${label}.requirePushedAuthorizationRequests must be true or false`);
+  }
+  return {
+    ...(method === undefined ? {} : { tokenEndpointAuthMethod: method }),
+    ...(client.jwksUri === undefined ? {} : { jwksUri: new URL(client.jwksUri).href }),
+    ...(client.jwks === undefined ? {} : { jwks: { keys: [...client.jwks.keys] } }),
+    ...(client.requirePushedAuthorizationRequests ? { requirePushedAuthorizationRequests: true } : {}),
   };
 }
 
@@ -135,5 +172,13 @@ export function resolveOptions(options: DevIdpOptions): ResolvedOptions {
     stateFile: options.stateFile,
     quiet: options.quiet ?? false,
     resources: checkResources(options.resources, accessTokenTtl),
+    requirePushedAuthorizationRequests: checkRequirePar(options.requirePushedAuthorizationRequests),
   };
+}
+
+/** `requirePushedAuthorizationRequests`: a boolean. */
+function checkRequirePar(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new Error('dev IdP: requirePushedAuthorizationRequests must be true or false');
+  return value;
 }

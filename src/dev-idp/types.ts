@@ -66,6 +66,42 @@ export interface DevIdpClient {
    * @default DevIdpOptions.backchannelLogoutUri (none)
    */
   backchannelLogoutUri?: string | false;
+  /**
+   * How the client authenticates at the token, revocation and PAR
+   * endpoints; oidc-provider enforces it (another method, a wrong secret or
+   * a key not in the client's JWKS is `invalid_client`).
+   * `client_secret_basic` / `client_secret_post` / `client_secret_jwt` need
+   * `clientSecret`; `private_key_jwt` needs `jwksUri` or `jwks`.
+   * @default 'client_secret_basic' with a clientSecret, else 'none'
+   * @example
+   * ```ts
+   * { clientId: 'web', tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'http://localhost:3000/api/auth/jwks', redirectUris, postLogoutRedirectUris }
+   * ```
+   */
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+  /**
+   * `private_key_jwt`: where the IdP fetches the client's public keys, e.g.
+   * the app's `http://localhost:3000/api/auth/jwks` (loopback allowed: it is
+   * configuration). Not together with `jwks`.
+   * @default undefined
+   */
+  jwksUri?: string;
+  /**
+   * `private_key_jwt`: the client's public keys inline (a JWK Set), instead of `jwksUri`.
+   * @default undefined
+   * @example
+   * ```ts
+   * jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: '…', y: '…', kid: 'app-1' }] }
+   * ```
+   */
+  jwks?: { keys: JsonWebKey[] };
+  /**
+   * RFC 9126: this client must use pushed authorization requests; a plain
+   * authorization request for it is refused. Discovery does not say so (it
+   * is per client): the app needs `pushedAuthorizationRequests: true`.
+   * @default false (or DevIdpOptions.requirePushedAuthorizationRequests)
+   */
+  requirePushedAuthorizationRequests?: boolean;
 }
 
 /**
@@ -196,6 +232,14 @@ export interface DevIdpOptions {
    * ```
    */
   resources?: Record<string, DevIdpResource>;
+  /**
+   * RFC 9126 for every client: discovery says
+   * `require_pushed_authorization_requests: true` and a plain authorization
+   * request is refused (`invalid_request`). Pushed authorization requests
+   * are offered (at `/request`) in `oidc` mode whatever this says.
+   * @default false
+   */
+  requirePushedAuthorizationRequests?: boolean;
   /** Suppress the start-up banner. */
   quiet?: boolean;
 }

@@ -37,7 +37,7 @@ export function usesPushedAuthorization(config: ResolvedAuthConfig, endpoints: A
  * browser or can be altered there.
  *
  * @throws AuthError `AuthorizationRequestRefused` when the IdP answers with an
- *   OAuth error (4xx: e.g. `invalid_client`, `invalid_request`), or
+ *   OAuth error or challenge (4xx: e.g. `invalid_client`, `invalid_request`), or
  *   `IdpUnavailable` (network, timeout, 5xx, an unusable answer).
  * @example
  * ```ts
@@ -60,6 +60,11 @@ export async function pushAuthorizationRequest(config: ResolvedAuthConfig, endpo
     if (err instanceof oauth.ResponseBodyError && err.status < 500) {
       // The OAuth error code only: descriptions may echo request parameters.
       throw new AuthError('AuthorizationRequestRefused', `The IdP refused the pushed authorization request (${err.error})`, { cause: err });
+    }
+    // A 401 with WWW-Authenticate (e.g. a wrong client_secret_basic secret) is a challenge, not a body error.
+    if (err instanceof oauth.WWWAuthenticateChallengeError && err.status < 500) {
+      const code = err.cause.find((c) => typeof c.parameters.error === 'string')?.parameters.error ?? 'invalid_client';
+      throw new AuthError('AuthorizationRequestRefused', `The IdP refused the pushed authorization request (${code})`, { cause: err });
     }
     throw new AuthError('IdpUnavailable', 'The pushed authorization request endpoint could not be reached or answered unusably', { cause: err });
   }
