@@ -285,7 +285,7 @@ describe('resource grants and refresh-token rotation', () => {
     expect(audOf(tokenOf((await tokenFor(cold, refreshed.cookie, ORDERS)).result))).toBe(ORDERS);
   });
 
-  it('a session refresh and a resource grant racing on one rotating refresh token never replay it: both succeed, 2 sequential IdP calls, the grant survives', async () => {
+  it('a session refresh and a resource grant racing on one rotating refresh token never replay it: both succeed, one IdP call at a time, the grant survives', async () => {
     const app = instance();
     const { cookie } = await signIn(app);
     const tokens = (await route(app, cookie, async (ctx) => (await readSession(getContextState(ctx)))!.tokens)).result as { idToken: string; accessToken: string; refreshToken: string };
