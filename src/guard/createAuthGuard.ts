@@ -90,6 +90,8 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
         }
         const signIn = new URL(signInPath, origin);
         signIn.searchParams.set('returnTo', `${pathname}${search}`);
+        // A step-up page: ask for it in this one sign-in rather than a second one on return.
+        setAuthenticationParams(signIn.searchParams, combineRequirements(decision.rules.map((rule) => requirements.get(rule))) ?? undefined);
         return signInRedirect(signIn, written);
       }
       // Usually one rule; when the raw and the decoded path match different rules, each must be satisfied.

@@ -375,3 +375,16 @@ describe('step-up: the signIn server action', () => {
     await expect(actions.signIn('/x', { acr: 'a b' })).rejects.toMatchObject({ code: 'InvalidConfig', message: expect.stringContaining('signIn options.acr') });
   });
 });
+
+describe('step-up: signed out on a step-up page', () => {
+  it('one sign-in asks for the rule\'s max_age and acr_values at once (password and code), and lands on the page', async () => {
+    const { browser } = setUp();
+    const visit = await browser.navigate('/admin/billing', { login: ALICE });
+    expect(visit.body).toBe('page /admin/billing');
+    expect(Object.fromEntries(visit.trail.find((u) => u.pathname === '/api/auth/sign-in')!.searchParams)).toEqual({ returnTo: '/admin/billing', max_age: '300', acr_values: 'mfa' });
+    expect(signInsIn(visit.trail)).toBe(1);
+    expect(visit.passwordPrompts).toBe(1);
+    expect(visit.codePrompts).toBe(1);
+    expect(await browser.claims()).toMatchObject({ acr: 'mfa' });
+  });
+});
