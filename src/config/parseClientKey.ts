@@ -117,9 +117,12 @@ function parsePem(text: string): ClientKey {
     throw invalidConfig(FIELD, 'is a PEM whose body is not base64');
   }
   const alg = algOfPkcs8(der);
+  if (alg === MALFORMED) throw invalidConfig(FIELD, 'is not a well-formed PKCS#8 key (truncated or damaged?)');
   if (alg === undefined) throw invalidConfig(FIELD, 'is a PKCS#8 key of an unsupported type (use RSA, EC P-256/P-384/P-521 or Ed25519)');
   return { alg, pem: text };
 }
+
+const MALFORMED = Symbol('malformed');
 
 /** OID bytes (DER content) of the key algorithms we sign with. */
 const OIDS = {
@@ -135,15 +138,16 @@ const CURVES: Readonly<Record<string, ClientKeyAlg>> = { '2a8648ce3d030107': 'ES
  * `SEQUENCE { version, SEQUENCE { algorithm OID, parameters } , … }` only;
  * the key itself is checked when WebCrypto imports it.
  */
-function algOfPkcs8(der: Uint8Array): ClientKeyAlg | undefined {
+function algOfPkcs8(der: Uint8Array): ClientKeyAlg | typeof MALFORMED | undefined {
   const outer = readTlv(der, 0, 0x30);
-  if (!outer) return undefined;
+  // The whole key is one SEQUENCE: anything shorter or longer was cut or padded.
+  if (!outer || outer.end !== der.length) return MALFORMED;
   const version = readTlv(der, outer.start, 0x02);
-  if (!version) return undefined;
+  if (!version) return MALFORMED;
   const algorithm = readTlv(der, version.end, 0x30);
-  if (!algorithm) return undefined;
+  if (!algorithm) return MALFORMED;
   const oid = readTlv(der, algorithm.start, 0x06);
-  if (!oid) return undefined;
+  if (!oid) return MALFORMED;
   const hex = toHex(der.subarray(oid.start, oid.end));
   if (hex === OIDS.rsaEncryption) return 'RS256';
   if (hex === OIDS.rsassaPss) return 'PS256';
