@@ -39,6 +39,9 @@ Options:
                            discovery says require_pushed_authorization_requests
   --private-key-jwt        with --app-origin: the app authenticates with private_key_jwt,
                            its public keys fetched from <origin>/api/auth/jwks
+  --second-factor          oidc mode: ask for a one-time code after the password when the
+                           app sends acr_values=mfa (step-up); the code is on the page
+                           and at GET /dev/users/<username>/second-factor-code
   --resource 'URI [SCOPE…]'
                            an API (RFC 8707 resource indicator) whose access tokens have
                            aud URI, and the scopes it accepts (repeatable)
@@ -89,6 +92,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         'backchannel-logout-uri': { type: 'string' },
         'access-token-ttl': { type: 'string' },
         'no-rotate': { type: 'boolean' },
+        'second-factor': { type: 'boolean' },
         'signing-alg': { type: 'string' },
         'require-par': { type: 'boolean' },
         'private-key-jwt': { type: 'boolean' },
@@ -126,6 +130,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   if (values['no-rotate']) options.rotateRefreshToken = false;
   if (values['require-par']) options.requirePushedAuthorizationRequests = true;
   if (values['private-key-jwt'] && values['app-origin'] === undefined) throw new CliUsageError('--private-key-jwt needs --app-origin (the app serves its keys at <origin>/api/auth/jwks)');
+  if (values['second-factor']) options.secondFactor = true;
 
   const alg = values['signing-alg'] ?? env.DEV_IDP_SIGNING_ALG;
   if (alg !== undefined) {

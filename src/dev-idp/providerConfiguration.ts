@@ -3,6 +3,7 @@ import type { Adapter, ClientInstance, KoaContext, Policy, TokenInstance } from 
 import { accessTokenClaims, idTokenClaims, originJtiOf, scopeClaims } from './claims.js';
 import type { ClaimsShape } from './claims.js';
 import { renderMessagePage } from './pages.js';
+import { ACR_PASSWORD, ACR_SECOND_FACTOR } from './SecondFactorCodes.js';
 import type { SigningJwk } from './signingKey.js';
 import type { DevIdpClient } from './types.js';
 import type { UserStore } from './UserStore.js';
@@ -27,6 +28,8 @@ export interface ProviderConfigurationInput extends ClaimsShape {
   requirePushedAuthorizationRequests?: boolean;
   /** RFC 8707 resource servers: `aud` is the URI. Empty: any resource indicator, `aud` the client id. @default {} */
   resources?: Record<string, { scope: string; accessTokenTtl: number }>;
+  /** Step-up second factor: `acr` values `pwd` and `mfa` are advertised (`acr_values_supported`). @default false */
+  secondFactor?: boolean;
 }
 
 /** Cognito's hosted-UI paths; discovery follows them. */
@@ -123,11 +126,13 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
     // ID tokens are signed with the key's algorithm (oidc-provider's client default is RS256).
     clientDefaults: { id_token_signed_response_alg: signingAlg },
     enabledJWA: { idTokenSigningAlgValues: [signingAlg] },
+    ...(input.secondFactor ? { acrValues: [ACR_PASSWORD, ACR_SECOND_FACTOR] } : {}),
     cookies: { keys: input.cookieKeys },
     scopes: mode === 'cognito'
       ? ['openid', 'offline_access', 'email', 'profile', 'phone', 'aws.cognito.signin.user.admin']
       : ['openid', 'offline_access', 'email', 'profile'],
-    claims: scopeClaims(shape),
+    // Step-up second factor: the ID token says how the user signed in (acr, amr).
+    claims: input.secondFactor ? { ...scopeClaims(shape), openid: [...scopeClaims(shape).openid!, 'acr', 'amr'] } : scopeClaims(shape),
     responseTypes: ['code'],
     // The JWT methods (RFC 7523) in oidc mode, or for a client registered with one (Cognito knows neither).
     clientAuthMethods: [

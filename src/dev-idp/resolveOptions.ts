@@ -23,6 +23,8 @@ export interface ResolvedOptions {
   requirePushedAuthorizationRequests: boolean;
   /** Resource servers (RFC 8707), checked: absolute URIs without fragment, scope and lifetime filled in. */
   resources: Record<string, Required<DevIdpResource>>;
+  /** `oidc` mode only: the step-up second factor (acr `mfa`). */
+  secondFactor: boolean;
 }
 
 const THIRTY_DAYS = 30 * 24 * 60 * 60;
@@ -173,7 +175,16 @@ export function resolveOptions(options: DevIdpOptions): ResolvedOptions {
     quiet: options.quiet ?? false,
     resources: checkResources(options.resources, accessTokenTtl),
     requirePushedAuthorizationRequests: checkRequirePar(options.requirePushedAuthorizationRequests),
+    secondFactor: checkSecondFactor(options.secondFactor, mode),
   };
+}
+
+/** `secondFactor`: a boolean, and oidc mode only (Cognito issues no `acr` and ignores `acr_values`). */
+function checkSecondFactor(value: unknown, mode: DevIdpMode): boolean {
+  if (value === undefined || value === false) return false;
+  if (value !== true) throw new Error('dev IdP: secondFactor must be true or false');
+  if (mode !== 'oidc') throw new Error('dev IdP: secondFactor needs mode "oidc" (Cognito issues no acr claim and ignores acr_values)');
+  return true;
 }
 
 /** `requirePushedAuthorizationRequests`: a boolean. */

@@ -233,6 +233,26 @@ export interface DevIdpOptions {
    */
   resources?: Record<string, DevIdpResource>;
   /**
+   * `oidc` mode: a second factor for step-up (RFC 9470, OIDC `acr_values`).
+   * A sign-in whose authorization request asks for `acr_values=mfa` is
+   * asked, after the password, for a 6-digit one-time code (what an
+   * authenticator app would show; the dev IdP shows it on the page and at
+   * `GET /dev/users/<username>/second-factor-code`; 5 minutes, single use, 5
+   * tries). The ID token then carries `acr: 'mfa'` and `amr: ['pwd', 'otp']`;
+   * password-only sign-ins carry `acr: 'pwd'`, `amr: ['pwd']`. The login
+   * policy honours `acr_values`: an IdP session at `pwd` asked for `mfa`
+   * signs in again (password, then code). Discovery lists
+   * `acr_values_supported: ['pwd', 'mfa']`. `max_age` is honoured either way
+   * (oidc-provider's own policy). Not in `cognito` mode (Cognito has no
+   * `acr`): `startDevIdp` throws.
+   * @default false (no acr; acr_values are ignored)
+   * @example
+   * ```ts
+   * const idp = await startDevIdp({ port: 0, mode: 'oidc', secondFactor: true });
+   * ```
+   */
+  secondFactor?: boolean;
+  /**
    * RFC 9126 for every client: discovery says
    * `require_pushed_authorization_requests: true` and a plain authorization
    * request is refused (`invalid_request`). Pushed authorization requests
