@@ -67,7 +67,13 @@ export function parseOidcConfig(config: OidcProviderConfig, origin: string): Res
     groupsClaim: (c.groupsClaim as string | undefined) ?? (flavor === 'cognito' ? 'cognito:groups' : 'groups'),
     accessTokenAudience: optionalStringList(c.accessTokenAudience, 'oidc.accessTokenAudience') ?? [],
     ...(c.resources !== undefined ? { resources: parseResources(c.resources) } : {}),
+    ...parseDPoP(c.dpop),
   };
+}
+
+function parseDPoP(dpop: unknown): { dpop?: true } {
+  if (dpop !== undefined && typeof dpop !== 'boolean') throw invalidConfig('oidc.dpop', 'must be true or false');
+  return dpop === true ? { dpop } : {};
 }
 
 type ClientAuthentication = NonNullable<ResolvedAuthConfig['clientAuthentication']>;

@@ -138,6 +138,30 @@ export interface OidcProviderConfig {
      * ```
      */
     pushedAuthorizationRequests?: boolean;
+    /**
+     * DPoP (RFC 9449): sender-constrained tokens. At sign-in a key pair
+     * (ES256, WebCrypto) is made for the session; every token request (code
+     * exchange, refresh, `getAccessToken`'s resource grants) and every
+     * userinfo call carries a proof signed with it, so the IdP binds the
+     * tokens to the key (`token_type` `DPoP`, `cnf.jkt`). A stolen access or
+     * refresh token is useless without the private key, which lives only
+     * sealed in the session (the sealed cookie, or the store's record with
+     * `session.codec: 'server'`); the `'amplify'` codec cannot hold it and is
+     * refused with `dpop: true`. `DPoP-Nonce` challenges are answered (one
+     * retry; the nonce is remembered per IdP origin). The API proxy sends
+     * `Authorization: DPoP` with a proof to upstreams.
+     *
+     * Independent of `clientAuthentication`: DPoP proves possession of the
+     * session's key, client authentication proves the app's identity; both
+     * are sent on every token request (a public client, `none`, gets
+     * DPoP-bound refresh tokens too, RFC 9449 §5).
+     * @default false
+     * @example
+     * ```ts
+     * oidc: { issuer, clientId: 'web', clientAuthentication: 'private_key_jwt', clientPrivateKey: process.env.CLIENT_KEY_PEM, dpop: true }
+     * ```
+     */
+    dpop?: boolean;
   };
 }
 
@@ -237,6 +261,8 @@ export interface ResolvedAuthConfig {
   clientKey?: ClientKey;
   /** `oidc.pushedAuthorizationRequests` as configured (absent: only when discovery requires it). */
   pushedAuthorizationRequests?: boolean;
+  /** `oidc.dpop`: tokens bound to a per-session key (RFC 9449). */
+  dpop?: boolean;
   /** Cognito identity pool (`amplify_outputs.json` with `identity_pool_id`). */
   identityPool?: ResolvedIdentityPool;
 }

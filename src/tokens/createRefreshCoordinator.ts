@@ -82,6 +82,8 @@ interface StoredResult {
   id: string;
   at: string;
   rt?: string;
+  /** `TokenSet.dpopKey` (RFC 9449), sealed with the tokens it binds. */
+  dk?: string;
   /** When the IdP answered (epoch ms). */
   t: number;
   /** First use + grace: fixed by the winner, never moved. */
@@ -96,7 +98,7 @@ function isStoredResult(d: unknown): d is StoredResult {
   if (typeof d !== 'object' || d === null) return false;
   const r = d as Record<string, unknown>;
   return (
-    r.v === 1 && typeof r.id === 'string' && typeof r.at === 'string' && (r.rt === undefined || typeof r.rt === 'string') &&
+    r.v === 1 && typeof r.id === 'string' && typeof r.at === 'string' && (r.rt === undefined || typeof r.rt === 'string') && (r.dk === undefined || typeof r.dk === 'string') &&
     typeof r.t === 'number' && typeof r.u === 'number' && (r.n === undefined || typeof r.n === 'string')
   );
 }
@@ -140,7 +142,7 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
   const sealTtl = Math.ceil(resultMs / 1000) + 60;
 
   async function seal(tokens: TokenSet, t: number, until: number, next: string | undefined): Promise<string> {
-    const data: StoredResult = { v: 1, id: tokens.idToken, at: tokens.accessToken, t, u: until, ...(tokens.refreshToken !== undefined ? { rt: tokens.refreshToken } : {}), ...(next !== undefined ? { n: next } : {}) };
+    const data: StoredResult = { v: 1, id: tokens.idToken, at: tokens.accessToken, t, u: until, ...(tokens.refreshToken !== undefined ? { rt: tokens.refreshToken } : {}), ...(tokens.dpopKey !== undefined ? { dk: tokens.dpopKey } : {}), ...(next !== undefined ? { n: next } : {}) };
     return sealData(data, { password: secrets, ttl: sealTtl });
   }
 
@@ -167,7 +169,7 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
     const t = now();
     // Inside the window, or this call was waiting while the IdP answered (single-flight, as in one process).
     if (stored !== undefined && (stored.u > t || started <= stored.t)) {
-      const tokens: TokenSet = { idToken: stored.id, accessToken: stored.at, ...(stored.rt !== undefined ? { refreshToken: stored.rt } : {}) };
+      const tokens: TokenSet = { idToken: stored.id, accessToken: stored.at, ...(stored.rt !== undefined ? { refreshToken: stored.rt } : {}), ...(stored.dk !== undefined ? { dpopKey: stored.dk } : {}) };
       const rotated = tokens.refreshToken !== undefined && tokens.refreshToken !== token;
       if (rotated && stored.n !== undefined) {
         // The successor signed out or died: the stale predecessor maps to nothing.
@@ -282,7 +284,7 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
       const stored = raw === undefined ? undefined : await unseal(raw);
       // Inside the window only: after it a rotated-out token is spent everywhere.
       if (stored?.rt !== undefined && stored.rt !== token && stored.u > now()) {
-        return { moved: { idToken: stored.id, accessToken: stored.at, refreshToken: stored.rt } };
+        return { moved: { idToken: stored.id, accessToken: stored.at, refreshToken: stored.rt, ...(stored.dk !== undefined ? { dpopKey: stored.dk } : {}) } };
       }
     }
     throw remembered('This refresh token was already used, rejected or signed out');
