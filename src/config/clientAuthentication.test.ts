@@ -1,5 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { createServerRunner } from '../createServerRunner.js';
+import { RUNNER_CHECK } from '../runnerCheck.js';
+import type { RunnerCheck } from '../runnerCheck.js';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import { AuthError } from '../errors/AuthError.js';
 import { clientAuthenticationOf } from './clientOf.js';
@@ -114,6 +117,22 @@ describe('oidc.clientPrivateKey', () => {
     expect(err.code).toBe('InvalidConfig');
     expect(err.message).toMatch(/^Invalid auth config: oidc\.clientPrivateKey could not be imported as a RS256 private key/);
     expect(err.message).not.toContain(body.slice(0, 40));
+  });
+
+  it('a key that does not import fails the start-up check (assertAuthReady) and is logged at start-up, naming the field and no key bytes', async () => {
+    const body = rsaPem.trim().split('\n').slice(1, -1).join('');
+    const pem = `-----BEGIN PRIVATE KEY-----\n${body.slice(0, 80)}${'A'.repeat(body.length - 160)}${body.slice(-80)}\n-----END PRIVATE KEY-----`;
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const runner = createServerRunner({ config: { oidc: { issuer: 'https://idp.example.com', clientId: 'web', clientPrivateKey: pem } }, runtimeOptions: { secret: 'x'.repeat(32), origin: ORIGIN } });
+      const check = (runner.createAuthGuard as unknown as { [RUNNER_CHECK]: RunnerCheck })[RUNNER_CHECK];
+      await expect(check({ discovery: false })).rejects.toMatchObject({ code: 'InvalidConfig', message: expect.stringMatching(/^Invalid auth config: oidc\.clientPrivateKey could not be imported/) });
+      expect(logged).toHaveBeenCalledTimes(1);
+      expect(String(logged.mock.calls[0]![0])).toMatch(/^next-server-auth: Invalid auth config: oidc\.clientPrivateKey could not be imported/);
+      expect(String(logged.mock.calls[0]![0])).not.toContain(body.slice(0, 40));
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('an RSA key shorter than 2048 bits fails to load', async () => {
