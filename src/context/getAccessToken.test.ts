@@ -157,6 +157,20 @@ describe('getAccessToken (RFC 8707 resource-scoped access tokens)', () => {
     expect(refreshCalls()).toBe(0);
   });
 
+  it('forceRefresh (the API answered 401): a new grant and a new token, never the refused one again', async () => {
+    const app = instance();
+    const { cookie } = await signIn(app);
+    const first = await tokenFor(app, cookie, ORDERS);
+    idp.resetStats();
+    const forced = await route(app, first.cookie, (ctx) => getAccessToken(ctx, { resource: ORDERS, forceRefresh: true }));
+    expect(refreshCalls()).toBe(1);
+    expect(tokenOf(forced.result)).not.toBe(tokenOf(first.result));
+    expect(audOf(tokenOf(forced.result))).toBe(ORDERS);
+    // The cache now holds the new one, for the old cookie too.
+    expect(tokenOf((await tokenFor(app, forced.cookie, ORDERS)).result)).toBe(tokenOf(forced.result));
+    expect(tokenOf((await tokenFor(app, cookie, ORDERS)).result)).not.toBe(tokenOf(first.result));
+  });
+
   it('50 concurrent calls for one resource and one session make exactly 1 token-endpoint call, all get the same token', async () => {
     const app = instance();
     const { cookie } = await signIn(app);
@@ -301,9 +315,11 @@ describe('resource grants and refresh-token rotation', () => {
     expect(audOf(tokenOf(again.result))).toBe(BILLING);
     // One session refresh + one grant per resource, one after another (a replay would have revoked the grant).
     expect(refreshCalls()).toBe(3);
+    // Whichever of the three cookies the browser kept last, it reads (the older ones map for the grace window).
     for (const after of [session.cookie, resource.cookie, again.cookie]) expect(await whoIs(app, after)).toBe('alice@example.com');
-    const cold = instance();
-    expect((await route(cold, again.cookie, async (ctx) => (await fetchAuthSession(ctx, { forceRefresh: true })).userSub)).result).toBeTypeOf('string');
+    // The grant is alive at the IdP: the chain's newest refresh token refreshes on a process that never saw it.
+    const head = await route(app, again.cookie, async (ctx) => (await fetchAuthSession(ctx, { forceRefresh: true })).userSub);
+    expect((await route(instance(), head.cookie, async (ctx) => (await fetchAuthSession(ctx, { forceRefresh: true })).userSub)).result).toBeTypeOf('string');
   });
 
   it('a stale cookie from before a rotating resource grant maps to the new refresh token for the grace window instead of replaying the old one', async () => {

@@ -28,6 +28,13 @@ export interface GetAccessTokenOptions {
    * @default undefined (every scope the sign-in granted)
    */
   scopes?: string[];
+  /**
+   * Get a new token even though the cached one is still valid (the API
+   * answered 401 to it): with `resource`, a new resource grant that never
+   * hands out the current token again; without, a session refresh.
+   * @default false
+   */
+  forceRefresh?: boolean;
 }
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
@@ -86,7 +93,8 @@ export async function getAccessToken(contextSpec: ContextSpec, options: GetAcces
   if (resource !== undefined && !(runtime.config.resources ?? []).includes(resource)) {
     throw new AuthError('ResourceNotGranted', 'getAccessToken: this resource is not in oidc.resources');
   }
-  const session = await readSession(state);
+  const force = options.forceRefresh === true;
+  const session = await readSession(state, { force: force && resource === undefined });
   if (session === undefined) throw new AuthError('UserUnAuthenticated', 'No signed-in user');
   if (resource === undefined) return ownToken(session);
   const refreshToken = session.tokens.refreshToken;
@@ -94,9 +102,10 @@ export async function getAccessToken(contextSpec: ContextSpec, options: GetAcces
   const sub = session.idToken.payload.sub;
   if (typeof sub !== 'string') throw new AuthError('UserUnAuthenticated', 'No signed-in user');
   const scope = scopes === undefined ? undefined : [...new Set(scopes)].sort().join(' ');
+  const request = { resource, ...(scope !== undefined ? { scope } : {}) };
   let outcome: Awaited<ReturnType<ResourceTokens['get']>>;
   try {
-    outcome = await resourceTokensOf(runtime).get({ ...session.tokens, refreshToken }, { resource, ...(scope !== undefined ? { scope } : {}) }, sub);
+    outcome = await resourceTokensOf(runtime).get({ ...session.tokens, refreshToken }, request, sub, { force });
   } catch (err) {
     if (isAuthError(err, 'RefreshTokenRejected')) {
       // The grant is dead (or spent, or answered for someone else): as a failed refresh, signed out.

@@ -75,11 +75,17 @@ export interface ResourceTokens {
    * token, resource and scopes. `tokens` is the session after it (a new
    * refresh token when the IdP rotated it: write it back). `value` is an
    * `AuthError` when the IdP refused after rotating (the rotation must be
-   * written back before the error is thrown).
+   * written back before the error is thrown). `force`: the API rejected
+   * the token the cache holds now: a new one, never that one again.
    *
    * @throws AuthError `RefreshTokenRejected`, `ResourceNotGranted`, `IdpUnavailable`.
    */
-  get(session: TokenSet & { refreshToken: string }, request: ResourceRequest, sub: string): Promise<{ value: AccessTokenResult | AuthError; tokens: TokenSet }>;
+  get(
+    session: TokenSet & { refreshToken: string },
+    request: ResourceRequest,
+    sub: string,
+    options?: { force?: boolean },
+  ): Promise<{ value: AccessTokenResult | AuthError; tokens: TokenSet }>;
 }
 
 /** Sealed under `rt:<hash>:res:<request hash>`. Short keys. */
@@ -137,13 +143,13 @@ export function createResourceTokens(options: ResourceTokensOptions): ResourceTo
   }
 
   /** A usable token for `refreshToken` + `request` already known here or, with a store, to another instance. */
-  async function lookup(refreshToken: string, request: ResourceRequest): Promise<AccessTokenResult | undefined> {
+  async function lookup(refreshToken: string, request: ResourceRequest, refused: string | undefined): Promise<AccessTokenResult | undefined> {
     const rtKey = await refreshTokenKey(refreshToken);
     const key = `${rtKey}\n${requestId(request)}`;
     const t = now();
     const entry = cache.get(key);
     if (entry !== undefined) {
-      if (entry.resource === request.resource && usable(entry, t)) return entry.token;
+      if (entry.resource === request.resource && usable(entry, t) && entry.token.token !== refused) return entry.token;
       cache.delete(key);
     }
     if (store === undefined) return undefined;
@@ -153,7 +159,7 @@ export function createResourceTokens(options: ResourceTokensOptions): ResourceTo
       const data: unknown = await unsealData(raw, { password: options.secrets }).catch(() => undefined);
       if (!isStoredToken(data) || data.r !== request.resource) return undefined;
       const found: Entry = { resource: data.r, issuedAt: data.iat, token: { token: data.tk, expiresAt: data.exp, ...(data.sc !== undefined ? { scope: data.sc } : {}) } };
-      if (!usable(found, now())) return undefined;
+      if (!usable(found, now()) || found.token.token === refused) return undefined;
       remember(key, found);
       return found.token;
     } catch (err) {
@@ -184,11 +190,18 @@ export function createResourceTokens(options: ResourceTokensOptions): ResourceTo
   }
 
   return {
-    async get(session, request, sub) {
+    async get(session, request, sub, { force = false } = {}) {
       const presented = session.refreshToken;
-      const hit = await lookup(presented, request);
+      const current = await lookup(presented, request, undefined);
+      const refused = force ? current?.token : undefined;
+      if (refused !== undefined) {
+        // Refused by the API: gone from this process's memory, whichever cookie it was kept for (rare: a scan is fine).
+        for (const [key, entry] of cache) if (entry.token.token === refused) cache.delete(key);
+      }
+      const hit = force ? undefined : current;
       if (hit !== undefined) return { value: hit, tokens: session };
-      const flightKey = `${await refreshTokenKey(presented)}\n${requestId(request)}`;
+      // A forced renewal never joins a call that may hand out the refused token.
+      const flightKey = `${await refreshTokenKey(presented)}\n${requestId(request)}${refused !== undefined ? `\n${await refreshTokenKey(refused)}` : ''}`;
       const pending = inflight.get(flightKey);
       if (pending) return pending;
       const call = options.refresher
@@ -202,7 +215,7 @@ export function createResourceTokens(options: ResourceTokensOptions): ResourceTo
             await keep([presented, refreshToken, answer.refreshToken], request, { resource: request.resource, token: answer.accessToken, issuedAt });
             return { value: answer.accessToken, refreshToken: answer.refreshToken };
           },
-          (refreshToken) => lookup(refreshToken, request),
+          (refreshToken) => lookup(refreshToken, request, refused),
         )
         .then(async (outcome) => {
           // Found through a successor (another request rotated the token): the old cookie finds it too.
