@@ -9,7 +9,9 @@ import { AuthError } from '../errors/AuthError.js';
  * always when discovery requires it (a plain request would be refused),
  * when `oidc.pushedAuthorizationRequests` is true, never otherwise.
  *
- * @throws AuthError `InvalidConfig` when PAR is asked for but the IdP advertises no PAR endpoint.
+ * @throws AuthError `InvalidConfig` when `pushedAuthorizationRequests` is true but the IdP
+ *   advertises no PAR endpoint (the runner's start-up check reports it), `DiscoveryFailed`
+ *   when discovery requires PAR but names no endpoint.
  * @example
  * ```ts
  * if (usesPushedAuthorization(config, endpoints)) url = await pushAuthorizationRequest(config, endpoints, url, 5000);
@@ -18,12 +20,10 @@ import { AuthError } from '../errors/AuthError.js';
 export function usesPushedAuthorization(config: ResolvedAuthConfig, endpoints: AuthEndpoints): boolean {
   const wanted = endpoints.requirePushedAuthorizationRequests === true || config.pushedAuthorizationRequests === true;
   if (wanted && !endpoints.pushedAuthorizationRequest) {
-    throw new AuthError(
-      'InvalidConfig',
-      endpoints.requirePushedAuthorizationRequests
-        ? 'The IdP requires pushed authorization requests but its discovery document names no pushed_authorization_request_endpoint'
-        : 'Invalid auth config: oidc.pushedAuthorizationRequests is true but the IdP advertises no pushed_authorization_request_endpoint',
-    );
+    // The IdP contradicting itself is its fault (503, logged with this message); asking for PAR where none is offered is ours.
+    throw endpoints.requirePushedAuthorizationRequests
+      ? new AuthError('DiscoveryFailed', 'The IdP requires pushed authorization requests but its discovery document names no pushed_authorization_request_endpoint')
+      : new AuthError('InvalidConfig', 'Invalid auth config: oidc.pushedAuthorizationRequests is true but the IdP advertises no pushed_authorization_request_endpoint');
   }
   return wanted;
 }
