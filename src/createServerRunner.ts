@@ -1,4 +1,5 @@
 import { createEndpointResolver } from './config/createEndpointResolver.js';
+import { invalidConfig } from './config/invalidConfig.js';
 import { parseAuthConfig } from './config/parseAuthConfig.js';
 import { resolveRuntimeOptions } from './config/resolveRuntimeOptions.js';
 import type { RuntimeOptions } from './config/runtimeOptions.js';
@@ -110,6 +111,10 @@ export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput
 export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?: RuntimeOptions, env?: Record<string, string | undefined>): AuthRuntime {
   const options = resolveRuntimeOptions(runtimeOptions, env);
   const config = parseAuthConfig(configInput, options.origin, runtimeOptions?.cognito);
+  // Amplify's cookies are plain tokens for its browser code: a private key has no place there.
+  if (config.dpop && options.session.codec === 'amplify') {
+    throw invalidConfig('oidc.dpop', 'cannot be used with runtimeOptions.session.codec "amplify": its cookies are readable by browser code and cannot hold the session\'s DPoP private key (use "sealed" or "server")');
+  }
   const endpoints = createEndpointResolver(config, { timeoutMs: options.httpTimeoutMs });
   const verifier = createTokenVerifier({
     issuer: config.issuer,
@@ -278,12 +283,12 @@ function sharedRevocationList(issuer: string, clientId: string, ttlMs: number): 
 type RefresherParts = Pick<AuthRuntime, 'config' | 'options' | 'endpoints' | 'verifier' | 'emit'>;
 
 /** The refresh-token grant at the IdP (discovery, token endpoint, verification of the new tokens). */
-export function idpRefreshGrant({ config, options, endpoints, verifier }: RefresherParts): (refreshToken: string) => Promise<TokenSet> {
-  return async (refreshToken) => {
+export function idpRefreshGrant({ config, options, endpoints, verifier }: RefresherParts): (refreshToken: string, previous?: TokenSet) => Promise<TokenSet> {
+  return async (refreshToken, previous) => {
     const known = await endpoints().catch((cause: unknown) => {
       throw new AuthError('IdpUnavailable', `The IdP could not be discovered${isAuthError(cause) ? ` (${cause.message})` : ''}`, { cause });
     });
-    return refreshTokenGrant(config, known, verifier, refreshToken, options.httpTimeoutMs);
+    return refreshTokenGrant(config, known, verifier, refreshToken, options.httpTimeoutMs, previous);
   };
 }
 
@@ -296,7 +301,7 @@ export function idpRefreshGrant({ config, options, endpoints, verifier }: Refres
  */
 export function createRuntimeRefresher(
   parts: RefresherParts,
-  seams: { grant?: (refreshToken: string) => Promise<TokenSet>; state?: RefresherState; now?: () => number; store?: AuthStore; lockTtlMs?: number } = {},
+  seams: { grant?: (refreshToken: string, previous?: TokenSet) => Promise<TokenSet>; state?: RefresherState; now?: () => number; store?: AuthStore; lockTtlMs?: number } = {},
 ): Refresher {
   const { config, options, emit } = parts;
   const grant = seams.grant ?? idpRefreshGrant(parts);

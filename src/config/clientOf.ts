@@ -68,10 +68,19 @@ function clientAuthFor(config: ResolvedAuthConfig): oauth.ClientAuth {
   }
 }
 
-/** Options for every request to the IdP: a timeout, and plain http only for a loopback IdP. */
-export function requestOptions(config: ResolvedAuthConfig, timeoutMs: number): { signal: AbortSignal; [oauth.allowInsecureRequests]: boolean } {
+/**
+ * Options for every request to the IdP: a timeout, plain http only for a
+ * loopback IdP, and with `dpop` (the session's handle, `oidc.dpop`, RFC 9449)
+ * a DPoP proof beside the client authentication.
+ */
+export function requestOptions(
+  config: ResolvedAuthConfig,
+  timeoutMs: number,
+  dpop?: oauth.DPoPHandle,
+): { signal: AbortSignal; [oauth.allowInsecureRequests]: boolean; DPoP?: oauth.DPoPHandle } {
   return {
     signal: AbortSignal.timeout(timeoutMs),
     [oauth.allowInsecureRequests]: isLoopbackHttp(config.issuer),
+    ...(dpop !== undefined ? { DPoP: dpop } : {}),
   };
 }

@@ -7,6 +7,9 @@ import type { AuthTransaction } from './AuthTransaction.js';
 import { clientOf, requestOptions } from '../config/clientOf.js';
 import { toAuthorizationServer } from '../config/toAuthorizationServer.js';
 import { unmetAuthentication } from './unmetAuthentication.js';
+import { checkDPoPBinding } from '../tokens/checkDPoPBinding.js';
+import { withDPoPNonceRetry } from '../tokens/dpopHandle.js';
+import { sessionDPoP } from '../tokens/sessionDPoP.js';
 
 /** Why a callback was refused; shown to the user as an error code. */
 export type CallbackFailure = 'idp_error' | 'invalid_response' | 'token_exchange_failed' | 'invalid_tokens' | 'idp_unavailable' | 'insufficient_authentication';
@@ -26,6 +29,9 @@ function fail(reason: CallbackFailure, message: string, cause?: unknown): AuthEr
  * When the transaction asked for step-up (`maxAge` / `acrValues`), the ID
  * token's `auth_time` must be within `maxAge` (± `clockSkew` seconds) and its
  * `acr` one of `acrValues`, else `insufficient_authentication`.
+ * With `oidc.dpop` a new session key is made and the code exchanged with a
+ * proof (one retry on `use_dpop_nonce`); the tokens must come back bound to
+ * it (`token_type` DPoP, `cnf.jkt`), and the key joins the token set.
  *
  * @throws AuthError `OAuthCallbackFailed` with a `reason`.
  * @example
@@ -52,9 +58,12 @@ export async function processAuthorizationCallback(
     throw fail('invalid_response', 'The authorization response is invalid (state or issuer mismatch)', err);
   }
   let result: oauth.TokenEndpointResponse;
+  const dpop = await sessionDPoP(config);
   try {
-    const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, transaction.redirectUri, transaction.codeVerifier, requestOptions(config, timeoutMs));
-    result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: transaction.nonce, requireIdToken: true });
+    result = await withDPoPNonceRetry(dpop?.handle, async () => {
+      const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, transaction.redirectUri, transaction.codeVerifier, requestOptions(config, timeoutMs, dpop?.handle));
+      return oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: transaction.nonce, requireIdToken: true });
+    });
   } catch (err) {
     if (err instanceof oauth.ResponseBodyError && err.status < 500) throw fail('token_exchange_failed', `The token endpoint refused the code: ${err.error}`, err);
     if (err instanceof oauth.ResponseBodyError || err instanceof TypeError || (err instanceof Error && err.name === 'TimeoutError')) {
@@ -64,6 +73,13 @@ export async function processAuthorizationCallback(
   }
   const idToken = result.id_token;
   if (!idToken || !result.access_token) throw fail('invalid_tokens', 'The token response lacks an ID token or access token');
+  if (dpop !== undefined) {
+    try {
+      checkDPoPBinding(result, dpop.jkt);
+    } catch (err) {
+      throw fail('invalid_tokens', 'The tokens are not bound to the session DPoP key', err);
+    }
+  }
   let id;
   try {
     id = await verifier.verifyIdToken(idToken, { nonce: transaction.nonce });
@@ -77,5 +93,5 @@ export async function processAuthorizationCallback(
   const unmet = unmetAuthentication(id.payload, requirement, now(), clockSkew);
   if (unmet === 'max_age') throw fail('insufficient_authentication', 'The ID token lacks an auth_time within the requested max_age');
   if (unmet === 'acr') throw fail('insufficient_authentication', 'The ID token acr is none of the requested acr_values');
-  return { idToken, accessToken: result.access_token, ...(result.refresh_token ? { refreshToken: result.refresh_token } : {}) };
+  return { idToken, accessToken: result.access_token, ...(result.refresh_token ? { refreshToken: result.refresh_token } : {}), ...(dpop ? { dpopKey: dpop.dpopKey } : {}) };
 }

@@ -3,10 +3,18 @@ import type { AuthEndpoints, ResolvedAuthConfig } from '../config/types.js';
 import { AuthError } from '../errors/AuthError.js';
 import { clientOf, requestOptions } from '../config/clientOf.js';
 import { toAuthorizationServer } from '../config/toAuthorizationServer.js';
+import { sessionDPoP } from '../tokens/sessionDPoP.js';
+
+/** RFC 9449 §9: the resource server wants a proof with its nonce (sent in `DPoP-Nonce` beside this challenge). */
+function asksForNonce(response: Response): boolean {
+  return response.status === 401 && /^\s*dpop\b[^]*\berror\s*=\s*"?use_dpop_nonce\b/i.test(response.headers.get('www-authenticate') ?? '');
+}
 
 /**
  * Calls the IdP's userinfo endpoint with the access token and checks the
- * answer is about `expectedSubject`.
+ * answer is about `expectedSubject`. A DPoP-bound session (`dpopKey`, RFC
+ * 9449) sends `Authorization: DPoP` with a proof (`ath` = the token's hash),
+ * once more when the IdP asks for its nonce.
  *
  * @example
  * ```ts
@@ -20,13 +28,20 @@ export async function requestUserInfo(
   accessToken: string,
   expectedSubject: string,
   timeoutMs: number,
+  dpopKey?: string,
 ): Promise<Record<string, unknown>> {
   if (!endpoints.userinfo) throw new AuthError('UserInfoFailed', 'The IdP has no userinfo endpoint');
   const as = toAuthorizationServer(config, endpoints);
   const { client } = clientOf(config);
   let response: Response;
   try {
-    response = await oauth.userInfoRequest(as, client, accessToken, requestOptions(config, timeoutMs));
+    // Only the session's key: DPoP is the token's property, not the config's.
+    const dpop = dpopKey === undefined ? undefined : await sessionDPoP(config, { dpopKey });
+    response = await oauth.userInfoRequest(as, client, accessToken, requestOptions(config, timeoutMs, dpop?.handle));
+    if (dpop !== undefined && asksForNonce(response)) {
+      await response.body?.cancel();
+      response = await oauth.userInfoRequest(as, client, accessToken, requestOptions(config, timeoutMs, dpop.handle));
+    }
   } catch (cause) {
     throw new AuthError('IdpUnavailable', 'The userinfo endpoint could not be reached', { cause });
   }

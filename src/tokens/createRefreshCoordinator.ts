@@ -6,8 +6,8 @@ import { accessExpiry, refreshTokenKey, sameUser } from './tokenSetFacts.js';
 
 export interface RefreshCoordinatorOptions {
   store: AuthStore;
-  /** Performs one real refresh at the IdP. */
-  grant: (refreshToken: string) => Promise<TokenSet>;
+  /** Performs one real refresh at the IdP (`previous`: the session refreshed, for its DPoP key). */
+  grant: (refreshToken: string, previous?: TokenSet) => Promise<TokenSet>;
   /** `{ id: secret }`, the app's secrets: results are sealed with them before they are stored. */
   secrets: Record<string, string>;
   /** The hard grace window (see `RefresherOptions.graceMs`). */
@@ -204,7 +204,7 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
       const found = await lookup(token, key, force, started);
       if (found) return found;
       try {
-        tokens = await grant(token);
+        tokens = await grant(token, previous);
       } catch (err) {
         if (isAuthError(err, 'RefreshTokenRejected')) await quietly(() => store.set(k.spent, 'rejected', spentMs));
         await quietly(() => store.publish(k.channel, isAuthError(err, 'RefreshTokenRejected') ? 'done' : 'failed'));
@@ -367,7 +367,7 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
         if (!isStoreDown(err)) throw err;
         // Per-process, as without a store: this instance's single-flight still holds.
         options.onUnavailable?.('refresh');
-        const tokens = await grant(token);
+        const tokens = await grant(token, previous);
         return { tokens, until: now() + graceMs, shared: false };
       }
     },

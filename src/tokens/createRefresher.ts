@@ -5,8 +5,8 @@ import type { RefreshCoordinator } from './createRefreshCoordinator.js';
 import { accessExpiry, refreshTokenKey, sameUser } from './tokenSetFacts.js';
 
 export interface RefresherOptions {
-  /** Performs one real refresh at the IdP. */
-  grant: (refreshToken: string) => Promise<TokenSet>;
+  /** Performs one real refresh at the IdP (`previous`: the session refreshed, for its DPoP key). */
+  grant: (refreshToken: string, previous?: TokenSet) => Promise<TokenSet>;
   /**
    * Milliseconds a rotated-out refresh token maps to its successor, counted
    * from its first use. Nothing extends it: after it the token is spent.
@@ -248,7 +248,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     const { coordinator } = options;
     const answer = coordinator
       ? coordinator.refresh(token, key, { force, ...(previous !== undefined ? { previous } : {}) })
-      : options.grant(token).then((tokens) => ({ tokens, until: undefined, shared: false }));
+      : options.grant(token, previous).then((tokens) => ({ tokens, until: undefined, shared: false }));
     const call = answer.then(
       async ({ tokens: result, until, shared }) => {
         const t = now();

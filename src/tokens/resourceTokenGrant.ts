@@ -5,6 +5,9 @@ import { toAuthorizationServer } from '../config/toAuthorizationServer.js';
 import type { AuthEndpoints, ResolvedAuthConfig } from '../config/types.js';
 import { AuthError } from '../errors/AuthError.js';
 import type { TokenVerifier } from './TokenVerifier.js';
+import { checkDPoPBinding } from './checkDPoPBinding.js';
+import { withDPoPNonceRetry } from './dpopHandle.js';
+import { sessionDPoP } from './sessionDPoP.js';
 
 /** What `getAccessToken` hands out: an access token for one API, and when it expires. */
 export interface AccessTokenResult {
@@ -14,6 +17,13 @@ export interface AccessTokenResult {
   expiresAt: number;
   /** The scopes the IdP says it carries (its `scope` answer), when it says. */
   scope?: string;
+  /**
+   * `'DPoP'` when the token is bound to the session's DPoP key (`oidc.dpop`,
+   * RFC 9449): the API wants `Authorization: DPoP <token>` and a proof signed
+   * with that key, which only the API proxy can make (the key never leaves
+   * the session). Absent: a Bearer token.
+   */
+  tokenType?: 'DPoP';
 }
 
 /** One API and the scopes wanted for it (RFC 8707 §2.2: `resource` and `scope` of a refresh-token grant). */
@@ -71,7 +81,7 @@ export async function resourceTokenGrant(
   verifier: Pick<TokenVerifier, 'algorithms'>,
   refreshToken: string,
   request: ResourceRequest,
-  options: { timeoutMs: number; sub: string; now?: () => number },
+  options: { timeoutMs: number; sub: string; now?: () => number; dpopKey?: string },
 ): Promise<ResourceGrantResult> {
   const now = options.now ?? Date.now;
   const as = toAuthorizationServer(config, endpoints, verifier.algorithms);
@@ -79,9 +89,16 @@ export async function resourceTokenGrant(
   const additionalParameters: Record<string, string> = { resource: request.resource, ...(request.scope !== undefined ? { scope: request.scope } : {}) };
   let result: oauth.TokenEndpointResponse;
   const asked = now();
+  // The session's key (RFC 9449): its refresh token may be bound to it, and the API's token will be.
+  // Only the session's own key: a new one would bind the API's token to a key nobody keeps.
+  const dpop = await (options.dpopKey !== undefined ? sessionDPoP(config, { dpopKey: options.dpopKey }) : Promise.resolve(undefined)).catch((cause: unknown) => {
+    throw new AuthError('RefreshTokenRejected', 'The session DPoP key is unusable', { cause });
+  });
   try {
-    const response = await oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, { ...requestOptions(config, options.timeoutMs), additionalParameters });
-    result = await oauth.processRefreshTokenResponse(as, client, response);
+    result = await withDPoPNonceRetry(dpop?.handle, async () => {
+      const response = await oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, { ...requestOptions(config, options.timeoutMs, dpop?.handle), additionalParameters });
+      return oauth.processRefreshTokenResponse(as, client, response);
+    });
   } catch (err) {
     if (err instanceof oauth.ResponseBodyError && err.status < 500) {
       if (NOT_GRANTED.has(err.error)) throw new AuthError('ResourceNotGranted', `The IdP refused ${request.resource} for this session (${err.error})`, { cause: err });
@@ -90,6 +107,13 @@ export async function resourceTokenGrant(
     throw new AuthError('IdpUnavailable', 'The token endpoint could not issue a resource token', { cause: err });
   }
   if (!result.access_token) throw new AuthError('IdpUnavailable', 'The resource token response lacks an access token');
+  if (dpop !== undefined) {
+    try {
+      checkDPoPBinding(result, dpop.jkt);
+    } catch (cause) {
+      throw new AuthError('IdpUnavailable', 'The resource token is not bound to the session DPoP key', { cause });
+    }
+  }
   const claims = claimsOf(result.access_token);
   if (claims !== undefined) {
     const aud = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
@@ -108,7 +132,7 @@ export async function resourceTokenGrant(
   const expiresAt = Math.min(fromExpiresIn, fromExp);
   if (!Number.isFinite(expiresAt)) throw new AuthError('IdpUnavailable', 'The resource token has no expiry (no exp, no expires_in)');
   return {
-    accessToken: { token: result.access_token, expiresAt, ...(typeof result.scope === 'string' ? { scope: result.scope } : {}) },
+    accessToken: { token: result.access_token, expiresAt, ...(typeof result.scope === 'string' ? { scope: result.scope } : {}), ...(dpop !== undefined ? { tokenType: 'DPoP' as const } : {}) },
     refreshToken: result.refresh_token ?? refreshToken,
   };
 }
