@@ -66,7 +66,7 @@ describe('private_key_jwt (RFC 7523, OIDC Core §9)', () => {
     ['RS256', 'a PKCS#8 PEM'],
     ['PS256', 'a JWK with alg PS256'],
     ['EdDSA', 'JWK JSON text (as kept in an environment variable)'],
-  ] as const)('a private_key_jwt client with an %s key given as %s signs in, refreshes and revokes; the IdP uses inline jwks', async (alg) => {
+  ] as const)('a private_key_jwt client with an %s key given as %s signs in, refreshes and revokes; the IdP uses inline jwks', async (alg, _form) => {
     const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
     const publicJwk = await exportJWK(publicKey);
     const clientPrivateKey =
