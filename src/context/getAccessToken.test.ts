@@ -107,6 +107,19 @@ describe('getAccessToken (RFC 8707 resource-scoped access tokens)', () => {
     expect(await whoIs(app, cookie)).toBe('alice@example.com');
   });
 
+  it('with PAR required by the IdP, the resources ride in the pushed request: the browser URL carries none, and the resource token has that aud', async () => {
+    const par = await startDevIdp({ port: 0, quiet: true, mode: 'oidc', resources, clients: [client], requirePushedAuthorizationRequests: true });
+    try {
+      const app = instance({}, par);
+      const { cookie, authorize } = await signIn(app);
+      expect(authorize.searchParams.get('request_uri')).toBeTruthy();
+      expect(authorize.searchParams.getAll('resource')).toEqual([]);
+      expect(audOf(tokenOf((await tokenFor(app, cookie, BILLING)).result))).toBe(BILLING);
+    } finally {
+      await par.close();
+    }
+  });
+
   it("a resource token's aud is the resource, with that API's scopes only, from one refresh_token grant carrying resource=", async () => {
     const app = instance();
     const { cookie } = await signIn(app);
