@@ -118,6 +118,19 @@ describe('pushed authorization requests (RFC 9126)', () => {
     expect([...authorizeRequestOf(trail).searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
   });
 
+  it('a private_key_jwt client pushes with a signed client assertion (the IdP fetches our JWKS route) and signs in', async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    app = await startParApp({
+      idp: { requirePushedAuthorizationRequests: true },
+      client: (origin) => ({ tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: `${origin}/api/auth/jwks` }),
+      oidc: { clientPrivateKey: await exportJWK(privateKey) },
+    });
+    const { response, trail } = await new BrowserLike(app.origin).navigate('/api/auth/sign-in?returnTo=/me', ALICE);
+    expect(response.status).toBe(200);
+    expect([...authorizeRequestOf(trail).searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
+    expect(app.statuses).not.toContain(500);
+  });
+
   it('a PAR the IdP refuses (wrong client secret: invalid_client) is a clear 400 page with no cookie set, never a 500', async () => {
     app = await startParApp({
       idp: { requirePushedAuthorizationRequests: true },
