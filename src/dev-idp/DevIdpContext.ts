@@ -29,6 +29,8 @@ export interface DevIdpContext {
   readonly algorithms: string[];
   /** `secondFactor: true` (oidc mode): the one-time codes of sign-ins that asked for `acr_values=mfa`. */
   readonly secondFactor?: SecondFactorCodes;
+  /** `dpop` (oidc mode, RFC 9449): userinfo checks proofs for bound tokens; nonces from the provider's secret. */
+  readonly dpop?: { readonly requireNonce: boolean; readonly nonceSecret: Buffer };
   /** The identity pool of Cognito Identity (GetId, GetCredentialsForIdentity). */
   readonly identityPool?: ResolvedIdentityPool;
 }

@@ -42,6 +42,9 @@ Options:
   --second-factor          oidc mode: ask for a one-time code after the password when the
                            app sends acr_values=mfa (step-up); the code is on the page
                            and at GET /dev/users/<username>/second-factor-code
+  --dpop                   oidc mode: DPoP (RFC 9449); every client must send proofs
+                           (dpop_bound_access_tokens), userinfo refuses Bearer use of bound tokens
+  --dpop-require-nonce     with --dpop: proofs must carry the IdP's DPoP-Nonce
   --resource 'URI [SCOPE…]'
                            an API (RFC 8707 resource indicator) whose access tokens have
                            aud URI, and the scopes it accepts (repeatable)
@@ -93,6 +96,8 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         'access-token-ttl': { type: 'string' },
         'no-rotate': { type: 'boolean' },
         'second-factor': { type: 'boolean' },
+        dpop: { type: 'boolean' },
+        'dpop-require-nonce': { type: 'boolean' },
         'signing-alg': { type: 'string' },
         'require-par': { type: 'boolean' },
         'private-key-jwt': { type: 'boolean' },
@@ -131,6 +136,8 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   if (values['require-par']) options.requirePushedAuthorizationRequests = true;
   if (values['private-key-jwt'] && values['app-origin'] === undefined) throw new CliUsageError('--private-key-jwt needs --app-origin (the app serves its keys at <origin>/api/auth/jwks)');
   if (values['second-factor']) options.secondFactor = true;
+  if (values['dpop-require-nonce']) options.dpop = { requireNonce: true };
+  else if (values.dpop) options.dpop = true;
 
   const alg = values['signing-alg'] ?? env.DEV_IDP_SIGNING_ALG;
   if (alg !== undefined) {

@@ -30,6 +30,8 @@ export interface ProviderConfigurationInput extends ClaimsShape {
   resources?: Record<string, { scope: string; accessTokenTtl: number }>;
   /** Step-up second factor: `acr` values `pwd` and `mfa` are advertised (`acr_values_supported`). @default false */
   secondFactor?: boolean;
+  /** DPoP (RFC 9449): on, clients bound unless they say otherwise, nonces from `nonceSecret` (required with `requireNonce`). @default undefined (off) */
+  dpop?: { requireNonce: boolean; nonceSecret: Buffer };
 }
 
 /** Cognito's hosted-UI paths; discovery follows them. */
@@ -42,8 +44,10 @@ export const ROUTES = {
   jwks: '/.well-known/jwks.json',
 } as const;
 
-function clientMetadata(client: DevIdpClient): Record<string, unknown> {
+function clientMetadata(client: DevIdpClient, dpop: boolean): Record<string, unknown> {
   return {
+    // RFC 9449: a token request without a proof is refused for a bound client.
+    ...(dpop && client.dpopBoundAccessTokens !== false ? { dpop_bound_access_tokens: true } : {}),
     client_id: client.clientId,
     ...(client.clientSecret === undefined ? {} : { client_secret: client.clientSecret }),
     token_endpoint_auth_method: client.tokenEndpointAuthMethod ?? (client.clientSecret === undefined ? 'none' : 'client_secret_basic'),
@@ -121,7 +125,7 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
 
   return {
     adapter: input.adapter,
-    clients: input.clients.map(clientMetadata),
+    clients: input.clients.map((client) => clientMetadata(client, input.dpop !== undefined)),
     jwks: { keys: input.signingKeys },
     // ID tokens are signed with the key's algorithm (oidc-provider's client default is RS256).
     clientDefaults: { id_token_signed_response_alg: signingAlg },
@@ -195,7 +199,9 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
         enabled: mode === 'oidc' || input.requirePushedAuthorizationRequests === true || input.clients.some((c) => c.requirePushedAuthorizationRequests),
         requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests === true,
       },
-      dPoP: { enabled: false },
+      dPoP: input.dpop
+        ? { enabled: true, nonceSecret: input.dpop.nonceSecret, requireNonce: () => input.dpop!.requireNonce }
+        : { enabled: false },
     },
     pkce: { required: (_ctx: unknown, client: ClientInstance) => client.clientAuthMethod === 'none' },
     // Browser calls (CORS) only from the client's own redirect origins.

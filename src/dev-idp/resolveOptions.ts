@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import { DEFAULT_CLIENT, DEFAULT_PORT } from './defaults.js';
 import { isLoopbackHost } from './isLoopbackHost.js';
 import { SIGNING_ALGS } from './signingKey.js';
@@ -25,6 +27,8 @@ export interface ResolvedOptions {
   resources: Record<string, Required<DevIdpResource>>;
   /** `oidc` mode only: the step-up second factor (acr `mfa`). */
   secondFactor: boolean;
+  /** `oidc` mode only: DPoP (RFC 9449), with the secret its nonces are made from. */
+  dpop?: { requireNonce: boolean; nonceSecret: Buffer };
 }
 
 const THIRTY_DAYS = 30 * 24 * 60 * 60;
@@ -176,7 +180,17 @@ export function resolveOptions(options: DevIdpOptions): ResolvedOptions {
     resources: checkResources(options.resources, accessTokenTtl),
     requirePushedAuthorizationRequests: checkRequirePar(options.requirePushedAuthorizationRequests),
     secondFactor: checkSecondFactor(options.secondFactor, mode),
+    ...checkDPoP(options.dpop, mode),
   };
+}
+
+/** `dpop`: a boolean or `{ requireNonce }`, oidc mode only (Cognito has no DPoP). */
+function checkDPoP(value: unknown, mode: DevIdpMode): { dpop?: { requireNonce: boolean; nonceSecret: Buffer } } {
+  if (value === undefined || value === false) return {};
+  const requireNonce = typeof value === 'object' && value !== null ? (value as { requireNonce?: unknown }).requireNonce ?? false : undefined;
+  if (value !== true && typeof requireNonce !== 'boolean') throw new Error('dev IdP: dpop must be true, false or { requireNonce: boolean }');
+  if (mode !== 'oidc') throw new Error('dev IdP: dpop needs mode "oidc" (Cognito has no DPoP)');
+  return { dpop: { requireNonce: requireNonce === true, nonceSecret: randomBytes(32) } };
 }
 
 /** `secondFactor`: a boolean, and oidc mode only (Cognito issues no `acr` and ignores `acr_values`). */

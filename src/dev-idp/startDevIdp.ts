@@ -199,6 +199,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     },
     identityPool,
     ...(settings.secondFactor ? { secondFactor: new SecondFactorCodes() } : {}),
+    ...(settings.dpop ? { dpop: settings.dpop } : {}),
   };
   const middleware = createDevIdpMiddleware(context);
   provider = buildProvider();

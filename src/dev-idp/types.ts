@@ -102,6 +102,13 @@ export interface DevIdpClient {
    * @default false (or DevIdpOptions.requirePushedAuthorizationRequests)
    */
   requirePushedAuthorizationRequests?: boolean;
+  /**
+   * RFC 9449: the provider refuses a token request from this client that
+   * carries no DPoP proof (`dpop_bound_access_tokens`), so every token it
+   * gets is bound to a key. Needs {@link DevIdpOptions.dpop}.
+   * @default true when DevIdpOptions.dpop is on, else false
+   */
+  dpopBoundAccessTokens?: boolean;
 }
 
 /**
@@ -252,6 +259,23 @@ export interface DevIdpOptions {
    * ```
    */
   secondFactor?: boolean;
+  /**
+   * DPoP (RFC 9449), `oidc` mode only: oidc-provider's `features.dpop` is on
+   * (proofs checked at the token endpoint, tokens bound with `cnf.jkt`,
+   * `token_type` `DPoP`; public clients' refresh tokens bound too), every
+   * client is `dpop_bound_access_tokens` unless it says otherwise (a token
+   * request without a proof is `invalid_grant`), and `/oauth2/userInfo`
+   * refuses a bound token sent as Bearer or without a valid proof (`ath`,
+   * `htm`, `htu`, key = `cnf.jkt`, fresh `iat`, unused `jti`).
+   * `requireNonce`: every proof must carry the IdP's current `DPoP-Nonce`
+   * (token endpoint and userinfo answer `use_dpop_nonce` with one).
+   * @default false
+   * @example
+   * ```ts
+   * const idp = await startDevIdp({ port: 0, mode: 'oidc', dpop: { requireNonce: true } });
+   * ```
+   */
+  dpop?: boolean | { requireNonce?: boolean };
   /**
    * RFC 9126 for every client: discovery says
    * `require_pushed_authorization_requests: true` and a plain authorization
