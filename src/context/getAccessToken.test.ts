@@ -335,6 +335,24 @@ describe('resource grants and refresh-token rotation', () => {
     expect((await route(instance(), head.cookie, async (ctx) => (await fetchAuthSession(ctx, { forceRefresh: true })).userSub)).result).toBeTypeOf('string');
   });
 
+  it('a stolen cookie from before a rotating resource grant, replayed after the grace window, is signed out without reaching the IdP; the owner keeps the session', async () => {
+    const base = createAuthRuntime({ oidc: { issuer: idp.issuer, clientId: CLIENT_ID, scopes: SCOPES, resources: [ORDERS, BILLING] } }, { secret: SECRET, origin: ORIGIN, refresh: { grace: 60 } }, {});
+    const clock = { t: Date.now() };
+    const app = { ...base, refresher: createRuntimeRefresher(base, { state: freshState(), now: () => clock.t }) };
+    const { cookie: stolen } = await signIn(app);
+    const owner = await tokenFor(app, stolen, ORDERS);
+    expect(owner.written).toBe(true);
+    clock.t += 61_000;
+    idp.resetStats();
+    const replay = await route(app, stolen, async (ctx) => (await fetchAuthSession(ctx, { forceRefresh: true })).userSub);
+    expect(replay.result).toBeUndefined();
+    expect(replay.lines.some((l) => /^nsa\.session=;.*Max-Age=0/.test(l))).toBe(true);
+    expect((await tokenFor(app, stolen, BILLING)).result).toBe('UserUnAuthenticated');
+    // Never sent to the IdP (a rotating IdP would have revoked the owner's whole grant).
+    expect(idp.stats().tokenCalls.total).toBe(0);
+    expect(audOf(tokenOf((await tokenFor(app, owner.cookie, BILLING)).result))).toBe(BILLING);
+  });
+
   it('a stale cookie from before a rotating resource grant maps to the new refresh token for the grace window instead of replaying the old one', async () => {
     const app = instance();
     const { cookie: old } = await signIn(app);
