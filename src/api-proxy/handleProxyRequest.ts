@@ -3,6 +3,8 @@ import { getAccessToken } from '../context/getAccessToken.js';
 import { readSession } from '../context/readSession.js';
 import { runInContext } from '../context/runInContext.js';
 import { isAuthError } from '../errors/AuthError.js';
+import { createDPoPSigner } from '../tokens/createDPoPSigner.js';
+import { isDPoPNonceChallenge } from '../tokens/isDPoPNonceChallenge.js';
 import { isSameOriginRequest } from '../routes/isSameOriginRequest.js';
 import { NO_STORE } from '../routes/noStore.js';
 import { bufferBody } from './bufferBody.js';
@@ -77,12 +79,24 @@ export async function handleProxyRequest(runtime: AuthRuntime, settings: ProxySe
       const first = await tokenFor(false);
       if (first === undefined) return json(401, 'unauthenticated', written);
       const body: BufferedBody = BODYLESS.has(method) ? { buffered: true, bytes: undefined } : await bufferBody(request.body, settings.maxBodyBytes);
-      const send = (accessToken: string): Promise<UpstreamOutcome> => {
+      // A DPoP-bound session (RFC 9449): its tokens (the session's and its resource tokens) are bound to its key.
+      const dpopKey = (await readSession(state))?.tokens.dpopKey;
+      const signer = dpopKey === undefined ? undefined : await createDPoPSigner(dpopKey);
+      const send = async (accessToken: string): Promise<UpstreamOutcome> => {
         const init = { method, headers: upstreamRequestHeaders(request.headers, accessToken) };
+        // `Authorization: DPoP` and a fresh proof for this exact upstream request (htm, htu, ath).
+        if (signer !== undefined) await signer.authorize(init.headers, target.url, method, accessToken);
         const payload = body.buffered ? body.bytes : body.stream;
-        return fetchUpstream(target.url, payload === undefined ? init : { ...init, body: payload }, settings.timeoutMs, request.signal);
+        const sent = await fetchUpstream(target.url, payload === undefined ? init : { ...init, body: payload }, settings.timeoutMs, request.signal);
+        if (signer !== undefined && sent.kind === 'response') signer.learn(sent.response, target.url);
+        return sent;
       };
       let outcome = await send(first);
+      if (signer !== undefined && outcome.kind === 'response' && isDPoPNonceChallenge(outcome.response) && body.buffered) {
+        // The upstream wants its nonce in the proof (RFC 9449 §9): learnt from this answer, one retry.
+        await outcome.response.body?.cancel().catch(() => {});
+        outcome = await send(first);
+      }
       if (outcome.kind === 'response' && outcome.response.status === 401 && body.buffered) {
         // The token may have been revoked or rotated elsewhere: one forced refresh, one retry.
         await outcome.response.body?.cancel().catch(() => {});

@@ -3,12 +3,8 @@ import type { AuthEndpoints, ResolvedAuthConfig } from '../config/types.js';
 import { AuthError } from '../errors/AuthError.js';
 import { clientOf, requestOptions } from '../config/clientOf.js';
 import { toAuthorizationServer } from '../config/toAuthorizationServer.js';
+import { isDPoPNonceChallenge } from '../tokens/isDPoPNonceChallenge.js';
 import { sessionDPoP } from '../tokens/sessionDPoP.js';
-
-/** RFC 9449 §9: the resource server wants a proof with its nonce (sent in `DPoP-Nonce` beside this challenge). */
-function asksForNonce(response: Response): boolean {
-  return response.status === 401 && /^\s*dpop\b[^]*\berror\s*=\s*"?use_dpop_nonce\b/i.test(response.headers.get('www-authenticate') ?? '');
-}
 
 /**
  * Calls the IdP's userinfo endpoint with the access token and checks the
@@ -38,7 +34,7 @@ export async function requestUserInfo(
     // Only the session's key: DPoP is the token's property, not the config's.
     const dpop = dpopKey === undefined ? undefined : await sessionDPoP(config, { dpopKey });
     response = await oauth.userInfoRequest(as, client, accessToken, requestOptions(config, timeoutMs, dpop?.handle));
-    if (dpop !== undefined && asksForNonce(response)) {
+    if (dpop !== undefined && isDPoPNonceChallenge(response)) {
       await response.body?.cancel();
       response = await oauth.userInfoRequest(as, client, accessToken, requestOptions(config, timeoutMs, dpop.handle));
     }
