@@ -137,11 +137,11 @@ function resourceTokensOf(runtime: AuthRuntime): ResourceTokens {
   const { config, options, endpoints, verifier, refresher } = runtime;
   tokens = createResourceTokens({
     refresher,
-    grant: async (refreshToken, request, sub) => {
+    grant: async (refreshToken, request, sub, dpopKey) => {
       const known = await endpoints().catch((cause: unknown) => {
         throw new AuthError('IdpUnavailable', 'The IdP could not be discovered', { cause });
       });
-      return resourceTokenGrant(config, known, verifier, refreshToken, request, { timeoutMs: options.httpTimeoutMs, sub });
+      return resourceTokenGrant(config, known, verifier, refreshToken, request, { timeoutMs: options.httpTimeoutMs, sub, ...(dpopKey !== undefined ? { dpopKey } : {}) });
     },
     ...(options.store !== undefined ? { store: options.store } : {}),
     secrets: options.secrets,

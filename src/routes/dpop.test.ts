@@ -7,6 +7,7 @@ import type { AuthRuntime } from '../context/AuthRuntime.js';
 import { createRunWithServerContext } from '../context/createRunWithServerContext.js';
 import { fetchAuthSession } from '../context/fetchAuthSession.js';
 import { fetchUserAttributes } from '../context/fetchUserAttributes.js';
+import { getAccessToken } from '../context/getAccessToken.js';
 import { createCookieStoreFromFetchApi } from '../cookies/createCookieStoreFromFetchApi.js';
 import { startDevIdp } from '../dev-idp/index.js';
 import type { DevIdp, DevIdpOptions } from '../dev-idp/index.js';
@@ -41,7 +42,7 @@ async function startIdp(options: Omit<DevIdpOptions, 'port' | 'clients'> = {}, c
   return idp;
 }
 
-function runtimeFor(issuer: string, oidc: { dpop?: boolean; clientSecret?: string } = { dpop: true }, options: Record<string, unknown> = {}): AuthRuntime {
+function runtimeFor(issuer: string, oidc: { dpop?: boolean; clientSecret?: string; resources?: string[]; scopes?: string[] } = { dpop: true }, options: Record<string, unknown> = {}): AuthRuntime {
   return createAuthRuntime({ oidc: { issuer, clientId: CLIENT_ID, scopes: ['openid', 'email', 'profile', 'offline_access'], ...oidc } }, { secret: SECRET, origin: ORIGIN, ...options }, {});
 }
 
@@ -240,6 +241,19 @@ describe('DPoP (RFC 9449) against the dev IdP with dpop_bound_access_tokens', ()
     const replay = await fetch(userinfoUrl(issuer), { headers: { authorization: `DPoP ${tokens.accessToken}`, dpop: captured.proof() } });
     expect(replay.status).toBe(401);
     expect(await replay.json()).toMatchObject({ error: 'invalid_dpop_proof' });
+  });
+
+  it('a resource token (RFC 8707) of a DPoP session is bound to the session key too, and says so (tokenType DPoP)', async () => {
+    const ORDERS = 'https://orders.example.test';
+    const { issuer } = await startIdp({ resources: { [ORDERS]: { scope: 'orders:read' } } });
+    const runtime = runtimeFor(issuer, { dpop: true, resources: [ORDERS], scopes: ['openid', 'email', 'offline_access', 'orders:read'] });
+    const cookie = cookieHeaderOf(await signIn(runtime));
+    const { jkt } = await importDPoPKey((await sessionTokens(runtime, cookie)).dpopKey!);
+    const { value } = await inRouteHandler<{ token: string; tokenType?: string }>(runtime, cookie, (ctx) => getAccessToken(ctx, { resource: ORDERS }));
+    expect(value.tokenType).toBe('DPoP');
+    const claims = decodeJwt(value.token);
+    expect(claims.aud).toBe(ORDERS);
+    expect((claims.cnf as { jkt: string }).jkt).toBe(jkt);
   });
 
   it('the sealed cookie holds no unsealed key: neither the private nor the public members appear in it, only in the seal', async () => {

@@ -51,8 +51,8 @@ export function resourceTokenStateFor(memory: object): ResourceTokenState {
 export interface ResourceTokensOptions {
   /** The session refresher: resource grants run in its lanes (see `Refresher.inLane`). */
   refresher: Refresher;
-  /** One resource grant at the IdP (`resourceTokenGrant`). */
-  grant: (refreshToken: string, request: ResourceRequest, sub: string) => Promise<ResourceGrantResult>;
+  /** One resource grant at the IdP (`resourceTokenGrant`); `dpopKey`: the session's (RFC 9449), its tokens are bound to it. */
+  grant: (refreshToken: string, request: ResourceRequest, sub: string, dpopKey?: string) => Promise<ResourceGrantResult>;
   /** With a store: tokens are shared between instances, sealed with `secrets`. @default undefined (per process) */
   store?: AuthStore;
   secrets: Record<string, string>;
@@ -96,12 +96,14 @@ interface StoredToken {
   exp: number;
   iat: number;
   sc?: string;
+  /** `tokenType` 'DPoP' (bound to the session's key). */
+  tt?: 'DPoP';
 }
 
 function isStoredToken(d: unknown): d is StoredToken {
   if (typeof d !== 'object' || d === null) return false;
   const r = d as Record<string, unknown>;
-  return r.v === 1 && typeof r.r === 'string' && typeof r.tk === 'string' && typeof r.exp === 'number' && typeof r.iat === 'number' && (r.sc === undefined || typeof r.sc === 'string');
+  return r.v === 1 && typeof r.r === 'string' && typeof r.tk === 'string' && typeof r.exp === 'number' && typeof r.iat === 'number' && (r.sc === undefined || typeof r.sc === 'string') && (r.tt === undefined || r.tt === 'DPoP');
 }
 
 const requestId = (request: ResourceRequest) => `${request.resource}\n${request.scope ?? '*'}`;
@@ -158,34 +160,39 @@ export function createResourceTokens(options: ResourceTokensOptions): ResourceTo
       if (raw === undefined) return undefined;
       const data: unknown = await unsealData(raw, { password: options.secrets }).catch(() => undefined);
       if (!isStoredToken(data) || data.r !== request.resource) return undefined;
-      const found: Entry = { resource: data.r, issuedAt: data.iat, token: { token: data.tk, expiresAt: data.exp, ...(data.sc !== undefined ? { scope: data.sc } : {}) } };
+      const found: Entry = { resource: data.r, issuedAt: data.iat, token: { token: data.tk, expiresAt: data.exp, ...(data.sc !== undefined ? { scope: data.sc } : {}), ...(data.tt !== undefined ? { tokenType: data.tt } : {}) } };
       if (!usable(found, now()) || found.token.token === refused) return undefined;
       remember(key, found);
       return found.token;
-    } catch (err) {
-      if (!isAuthError(err, 'StoreUnavailable')) throw err;
+    } catch {
+      // The store is a cache here: whatever failed, this is a miss (the grant itself holds the lock).
       options.onUnavailable?.();
       return undefined;
     }
   }
 
-  /** Keeps `token` under each refresh token that may present it (the old cookie and the new). */
+  /**
+   * Keeps `token` under each refresh token that may present it (the old cookie and the new).
+   * Never throws: it runs after a grant that may have rotated the refresh token, which must reach the session.
+   */
   async function keep(refreshTokens: string[], request: ResourceRequest, entry: Entry): Promise<void> {
+    try {
+      await keepOrThrow(refreshTokens, request, entry);
+    } catch {
+      options.onUnavailable?.();
+    }
+  }
+
+  async function keepOrThrow(refreshTokens: string[], request: ResourceRequest, entry: Entry): Promise<void> {
     const ttl = Math.floor((entry.token.expiresAt - now()) / 1000);
     const sealed = store !== undefined && ttl > 0
-      ? await sealData({ v: 1, r: entry.resource, tk: entry.token.token, exp: entry.token.expiresAt, iat: entry.issuedAt, ...(entry.token.scope !== undefined ? { sc: entry.token.scope } : {}) } satisfies StoredToken, { password: options.secrets, ttl: ttl + 60 })
+      ? await sealData({ v: 1, r: entry.resource, tk: entry.token.token, exp: entry.token.expiresAt, iat: entry.issuedAt, ...(entry.token.scope !== undefined ? { sc: entry.token.scope } : {}), ...(entry.token.tokenType !== undefined ? { tt: entry.token.tokenType } : {}) } satisfies StoredToken, { password: options.secrets, ttl: ttl + 60 })
       : undefined;
     for (const refreshToken of new Set(refreshTokens)) {
       const rtKey = await refreshTokenKey(refreshToken);
       remember(`${rtKey}\n${requestId(request)}`, entry);
       if (sealed === undefined || store === undefined) continue;
-      try {
-        await store.set(await storeKey(rtKey, request), sealed, ttl * 1000);
-      } catch (err) {
-        if (!isAuthError(err, 'StoreUnavailable')) throw err;
-        options.onUnavailable?.();
-        return;
-      }
+      await store.set(await storeKey(rtKey, request), sealed, ttl * 1000);
     }
   }
 
@@ -210,7 +217,7 @@ export function createResourceTokens(options: ResourceTokensOptions): ResourceTo
           session,
           async (refreshToken) => {
             const issuedAt = now();
-            const answer = await options.grant(refreshToken, request, sub);
+            const answer = await options.grant(refreshToken, request, sub, session.dpopKey);
             if (answer.refused !== undefined) return { value: answer.refused, refreshToken: answer.refreshToken };
             await keep([presented, refreshToken, answer.refreshToken], request, { resource: request.resource, token: answer.accessToken, issuedAt });
             return { value: answer.accessToken, refreshToken: answer.refreshToken };
