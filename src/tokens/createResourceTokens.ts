@@ -188,12 +188,11 @@ export function createResourceTokens(options: ResourceTokensOptions): ResourceTo
     const sealed = store !== undefined && ttl > 0
       ? await sealData({ v: 1, r: entry.resource, tk: entry.token.token, exp: entry.token.expiresAt, iat: entry.issuedAt, ...(entry.token.scope !== undefined ? { sc: entry.token.scope } : {}), ...(entry.token.tokenType !== undefined ? { tt: entry.token.tokenType } : {}) } satisfies StoredToken, { password: options.secrets, ttl: ttl + 60 })
       : undefined;
-    for (const refreshToken of new Set(refreshTokens)) {
-      const rtKey = await refreshTokenKey(refreshToken);
-      remember(`${rtKey}\n${requestId(request)}`, entry);
-      if (sealed === undefined || store === undefined) continue;
-      await store.set(await storeKey(rtKey, request), sealed, ttl * 1000);
-    }
+    const rtKeys = await Promise.all([...new Set(refreshTokens)].map((t) => refreshTokenKey(t)));
+    // This process first: a store failure below must not cost the local cache.
+    for (const rtKey of rtKeys) remember(`${rtKey}\n${requestId(request)}`, entry);
+    if (sealed === undefined || store === undefined) return;
+    for (const rtKey of rtKeys) await store.set(await storeKey(rtKey, request), sealed, ttl * 1000);
   }
 
   return {
