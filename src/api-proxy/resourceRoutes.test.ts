@@ -102,6 +102,36 @@ describe('createApiProxy routes with a resource (RFC 8707)', () => {
     expect(idp.stats().tokenCalls.refresh_token).toBe(1);
   });
 
+  it('a resource the session was not granted at sign-in → 403 resource_not_granted JSON, the upstream never called, not a 500', async () => {
+    const REPORTS = 'https://reports.example.test';
+    // No rotation: oidc-provider 9 rotates before it checks the resource (see getAccessToken's tests).
+    const keep = await startDevIdp({
+      port: 0,
+      quiet: true,
+      mode: 'oidc',
+      rotateRefreshToken: false,
+      resources: { [ORDERS]: { scope: 'orders:read' }, [REPORTS]: { scope: 'reports:read' } },
+      clients: [{ clientId: CLIENT_ID, redirectUris: [`${ORIGIN}/api/auth/sign-in-callback`], postLogoutRedirectUris: [`${ORIGIN}/`] }],
+    });
+    try {
+      const runtimeFor = (resources: string[]) => {
+        const base = createAuthRuntime({ oidc: { issuer: keep.issuer, clientId: CLIENT_ID, scopes: ['openid', 'orders:read', 'reports:read'], resources } }, { secret: SECRET, origin: ORIGIN }, {});
+        return { ...base, refresher: createRuntimeRefresher(base, { state: { inflight: new Map(), recent: new Map(), spent: new Map(), ended: new Map() } }) };
+      };
+      const cookie = await signIn(runtimeFor([ORDERS]));
+      // The app added REPORTS after this user signed in.
+      const later = createApiProxyFor(runtimeFor([ORDERS, REPORTS]))({ routes: { '/api/proxy/reports': { url: `${upstream.origin}/v1/reports`, resource: REPORTS } } });
+      const answer = await get(later, '/api/proxy/reports/1', cookie);
+      expect(answer.status).toBe(403);
+      expect(answer.headers.get('cache-control')).toBe('private, no-store');
+      expect(await answer.json()).toEqual({ error: 'resource_not_granted' });
+      expect(answer.headers.getSetCookie()).toEqual([]);
+      expect(upstream.seen).toEqual([]);
+    } finally {
+      await keep.close();
+    }
+  });
+
   it('signed out → 401 JSON, the upstream never called', async () => {
     const { proxy } = app();
     const answer = await get(proxy, '/api/proxy/orders/1', '');
