@@ -256,6 +256,22 @@ describe('DPoP (RFC 9449) against the dev IdP with dpop_bound_access_tokens', ()
     expect((claims.cnf as { jkt: string }).jkt).toBe(jkt);
   });
 
+  it('sign-out revokes the DPoP-bound refresh token (RFC 7009 needs no proof at this IdP) and the IdP then refuses it even with the right proof', async () => {
+    const { issuer } = await startIdp();
+    const runtime = runtimeFor(issuer);
+    const cookie = cookieHeaderOf(await signIn(runtime));
+    const tokens = await sessionTokens(runtime, cookie);
+    const handlers = createAuthRouteHandlersFor(runtime)({ redirectOnSignOutComplete: '/' });
+    const signOut = await handlers.POST(new Request(`${ORIGIN}/api/auth/sign-out`, { method: 'POST', headers: { cookie, origin: ORIGIN } }), { params: Promise.resolve({ slug: 'sign-out' }) });
+    expect(signOut.status).toBeLessThan(400);
+    expect(idp!.stats().revocations).toBe(1);
+    const as = await oauth.processDiscoveryResponse(new URL(issuer), await oauth.discoveryRequest(new URL(issuer), { [oauth.allowInsecureRequests]: true }));
+    const owner = await dpopHandleWithCache(tokens.dpopKey!);
+    const client = { client_id: CLIENT_ID };
+    const after = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refreshToken!, { DPoP: owner, [oauth.allowInsecureRequests]: true });
+    await expect(oauth.processRefreshTokenResponse(as, client, after)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('the sealed cookie holds no unsealed key: neither the private nor the public members appear in it, only in the seal', async () => {
     const { issuer } = await startIdp();
     const runtime = runtimeFor(issuer);
