@@ -111,7 +111,8 @@ export async function resourceTokenGrant(
     try {
       checkDPoPBinding(result, dpop.jkt);
     } catch (cause) {
-      throw new AuthError('IdpUnavailable', 'The resource token is not bound to the session DPoP key', { cause });
+      // Not thrown: the IdP may have rotated the refresh token, and the session must keep the new one.
+      return { refreshToken: result.refresh_token ?? refreshToken, refused: new AuthError('IdpUnavailable', 'The resource token is not bound to the session DPoP key', { cause }) };
     }
   }
   const claims = claimsOf(result.access_token);
