@@ -21,6 +21,8 @@ import { cookieOf, expireAccessToken, sessionValues } from './__tests__/expiredS
 import { readSession } from './readSession.js';
 import { getContextState } from './contextRegistry.js';
 import { sealedCookieHeader } from './__tests__/sealedCookieHeader.js';
+import { RequestCookies } from 'next/dist/compiled/@edge-runtime/cookies/index.js';
+import { RequestCookiesAdapter } from 'next/dist/server/web/spec-extension/adapters/request-cookies.js';
 
 // RFC 8707 resource-scoped access tokens against the real dev IdP in oidc
 // mode, its resource indicators enforced (an API not named at sign-in is
@@ -351,6 +353,22 @@ describe('resource grants and refresh-token rotation', () => {
     // Never sent to the IdP (a rotating IdP would have revoked the owner's whole grant).
     expect(idp.stats().tokenCalls.total).toBe(0);
     expect(audOf(tokenOf((await tokenFor(app, owner.cookie, BILLING)).result))).toBe(BILLING);
+  });
+
+  it('in a server component (read-only cookies) a rotating resource grant still answers; the unchanged cookie maps to the new refresh token, no replay', async () => {
+    const app = instance();
+    const { cookie } = await signIn(app);
+    const readOnly = async () => RequestCookiesAdapter.seal(new RequestCookies(new Headers({ cookie })));
+    const inPage = () => createRunWithServerContext(app)({ nextServerContext: { cookies: readOnly }, operation: (ctx) => getAccessToken(ctx, { resource: ORDERS }) });
+    idp.resetStats();
+    const first = await inPage();
+    expect(audOf(first.token)).toBe(ORDERS);
+    expect((await inPage()).token).toBe(first.token);
+    expect(refreshCalls()).toBe(1);
+    // The browser still sends the old cookie: its refresh maps (no second use of the rotated-out token at the IdP).
+    const later = await route(app, cookie, async (ctx) => (await fetchAuthSession(ctx, { forceRefresh: true })).userSub);
+    expect(later.result).toBeTypeOf('string');
+    expect(refreshCalls()).toBe(1);
   });
 
   it('a stale cookie from before a rotating resource grant maps to the new refresh token for the grace window instead of replaying the old one', async () => {
