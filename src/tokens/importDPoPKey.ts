@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint } from 'jose';
+import { calculateJwkThumbprint } from 'jose/jwk/thumbprint';
 import { AuthError } from '../errors/AuthError.js';
 
 /** An imported session key: the pair oauth4webapi signs proofs with, and its RFC 7638 thumbprint (`cnf.jkt`). */
