@@ -175,6 +175,15 @@ describe('DPoP (RFC 9449) against the dev IdP with dpop_bound_access_tokens', ()
     expect(callback.headers.getSetCookie().some((line) => /^nsa\.session=[^;]/.test(line))).toBe(false);
   });
 
+  it('a downgrade to Bearer (an IdP that ignores the proof and issues unbound tokens) is refused at the callback: 400 invalid_tokens, no session', async () => {
+    const { issuer } = await startIdp({ dpop: false });
+    const callback = await signIn(runtimeFor(issuer));
+    expect(callback.status).toBe(400);
+    expect(await callback.text()).toContain('invalid_tokens');
+    expect(callback.headers.getSetCookie().some((line) => /^nsa\.session(\.\d+)?=[^;]/.test(line))).toBe(false);
+    expect(idp!.stats().tokenCalls.authorization_code).toBe(1);
+  });
+
   it('nonce-required mode: the sign-in retries once on use_dpop_nonce; the nonce is remembered for the origin, so refresh and userinfo need no retry', async () => {
     const { issuer } = await startIdp({ dpop: { requireNonce: true } });
     const runtime = runtimeFor(issuer);
