@@ -117,8 +117,9 @@ describe('DPoP (RFC 9449) against the dev IdP with dpop_bound_access_tokens', ()
     expect(idp!.stats().tokenCalls.authorization_code).toBe(1);
 
     // Refresh (the same path as the guard's): a proof with the same key, a new bound access token, the key kept.
-    const refreshed = await inRouteHandler(runtime, cookie, (ctx) => fetchAuthSession(ctx, { forceRefresh: true }));
+    const refreshed = await inRouteHandler<{ tokenType?: string }>(runtime, cookie, (ctx) => fetchAuthSession(ctx, { forceRefresh: true }));
     expect(idp!.stats().tokenCalls.refresh_token).toBe(1);
+    expect(refreshed.value.tokenType).toBe('DPoP');
     const after = await sessionTokens(runtime, refreshed.cookie);
     expect(after.accessToken).not.toBe(tokens.accessToken);
     expect(after.dpopKey).toBe(tokens.dpopKey);
