@@ -42,6 +42,19 @@ Options:
                            (env DEV_IDP_IDENTITY_POOL; default: any well-formed id)
   --identity-pool-guests   allow unauthenticated (guest) identities
                            (env DEV_IDP_IDENTITY_POOL_GUESTS=1; default off)
+  --require-par            every client must use pushed authorization requests (RFC 9126);
+                           discovery says require_pushed_authorization_requests
+  --private-key-jwt        with --app-origin: the app authenticates with private_key_jwt,
+                           its public keys fetched from <origin>/api/auth/jwks
+  --second-factor          oidc mode: ask for a one-time code after the password when the
+                           app sends acr_values=mfa (step-up); the code is on the page
+                           and at GET /dev/users/<username>/second-factor-code
+  --dpop                   oidc mode: DPoP (RFC 9449); every client must send proofs
+                           (dpop_bound_access_tokens), userinfo refuses Bearer use of bound tokens
+  --dpop-require-nonce     with --dpop: proofs must carry the IdP's DPoP-Nonce
+  --resource 'URI [SCOPE…]'
+                           an API (RFC 8707 resource indicator) whose access tokens have
+                           aud URI, and the scopes it accepts (repeatable)
   -h, --help               show this help`;
 
 function integer(name: string, value: string, min: number, max: number): number {
@@ -91,9 +104,15 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         'backchannel-logout-uri': { type: 'string' },
         'access-token-ttl': { type: 'string' },
         'no-rotate': { type: 'boolean' },
+        'second-factor': { type: 'boolean' },
+        dpop: { type: 'boolean' },
+        'dpop-require-nonce': { type: 'boolean' },
         'signing-alg': { type: 'string' },
         'identity-pool': { type: 'string' },
         'identity-pool-guests': { type: 'boolean' },
+        'require-par': { type: 'boolean' },
+        'private-key-jwt': { type: 'boolean' },
+        resource: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -125,6 +144,11 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     options.accessTokenTtl = integer(name, ttl, 1, 365 * 24 * 60 * 60);
   }
   if (values['no-rotate']) options.rotateRefreshToken = false;
+  if (values['require-par']) options.requirePushedAuthorizationRequests = true;
+  if (values['private-key-jwt'] && values['app-origin'] === undefined) throw new CliUsageError('--private-key-jwt needs --app-origin (the app serves its keys at <origin>/api/auth/jwks)');
+  if (values['second-factor']) options.secondFactor = true;
+  if (values['dpop-require-nonce']) options.dpop = { requireNonce: true };
+  else if (values.dpop) options.dpop = true;
 
   const alg = values['signing-alg'] ?? env.DEV_IDP_SIGNING_ALG;
   if (alg !== undefined) {
@@ -146,6 +170,11 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       const name = values['identity-pool'] === undefined ? 'DEV_IDP_IDENTITY_POOL' : '--identity-pool';
       throw new CliUsageError(`${name} must look like "<region>:<uuid>" (e.g. ${DEFAULT_IDENTITY_POOL_ID}), got "${identityPoolId}"`);
     }
+  }
+  for (const spec of values.resource ?? []) {
+    const [uri = '', ...scope] = spec.trim().split(/\s+/);
+    if (!URL.canParse(uri) || uri.includes('#')) throw new CliUsageError(`--resource: not an absolute URI without a fragment: "${uri}"`);
+    options.resources = { ...options.resources, [uri]: { scope: scope.join(' ') } };
   }
 
   const redirectUris = values['redirect-uri'];
@@ -169,6 +198,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     } catch (error) {
       throw new CliUsageError(`--app-origin ${(error as Error).message}`);
     }
+    if (values['private-key-jwt']) Object.assign(client, { tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: `${new URL(client.redirectUris[0]!).origin}/api/auth/jwks` });
     client.redirectUris.push(...(redirectUris ?? []).filter((uri) => !client.redirectUris.includes(uri)));
     client.postLogoutRedirectUris.push(...(logoutUris ?? []).filter((uri) => !client.postLogoutRedirectUris.includes(uri)));
     options.clients = [client, ...(clientIds ?? []).slice(1).map((clientId) => structuredClone({ ...client, clientId }))];
