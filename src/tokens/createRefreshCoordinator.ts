@@ -2,7 +2,8 @@ import { sealData, unsealData } from 'iron-session';
 import { AuthError, isAuthError } from '../errors/AuthError.js';
 import type { TokenSet } from '../session/TokenSet.js';
 import type { AuthStore } from '../store/AuthStore.js';
-import { accessExpiry, refreshTokenKey, sameUser } from './tokenSetFacts.js';
+import { refreshRefusal } from './refreshRefusal.js';
+import { accessExpiry, refreshTokenKey } from './tokenSetFacts.js';
 
 export interface RefreshCoordinatorOptions {
   store: AuthStore;
@@ -212,12 +213,13 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
       }
       const t = now();
       const next = tokens.refreshToken !== undefined && tokens.refreshToken !== token ? await refreshTokenKey(tokens.refreshToken) : undefined;
-      if (previous !== undefined && !sameUser(previous, tokens)) {
-        // Tokens about another user: stored nowhere, both tokens dead everywhere.
+      const refused = previous === undefined ? undefined : refreshRefusal(previous, tokens);
+      if (refused !== undefined) {
+        // Tokens about another user, or another authentication (OIDC Core 12.2): stored nowhere, both tokens dead everywhere.
         await quietly(() => store.set(k.spent, 'rejected', spentMs));
         if (next !== undefined) await quietly(() => store.set(keys(next).spent, 'rejected', spentMs));
         await quietly(() => store.publish(k.channel, 'done'));
-        throw new AuthError('RefreshTokenRejected', 'The refresh returned tokens for another user');
+        throw new AuthError('RefreshTokenRejected', refused);
       }
       const until = t + graceMs;
       // Result first, then "spent": a reader that sees the token spent finds its mapping (see lookup).

@@ -2,7 +2,8 @@ import { AuthError, isAuthError } from '../errors/AuthError.js';
 import type { TokenSet } from '../session/TokenSet.js';
 import { REMEMBERED } from './createRefreshCoordinator.js';
 import type { RefreshCoordinator } from './createRefreshCoordinator.js';
-import { accessExpiry, refreshTokenKey, sameUser } from './tokenSetFacts.js';
+import { refreshRefusal } from './refreshRefusal.js';
+import { accessExpiry, refreshTokenKey } from './tokenSetFacts.js';
 
 export interface RefresherOptions {
   /** Performs one real refresh at the IdP (`previous`: the session refreshed, for its DPoP key). */
@@ -48,9 +49,11 @@ export interface RefreshOptions {
   subject?: unknown;
   /**
    * The token set being refreshed. The result must be about the same user
-   * (same `sub` in the ID token and the access token, OIDC Core 12.2), or the
-   * refresh fails with `RefreshTokenRejected` and nothing is remembered but
-   * the token's death.
+   * (same `sub` in the ID token and the access token, OIDC Core 12.2) and the
+   * same authentication (its ID token's `iss`, `aud`, `azp`, no later
+   * `auth_time`, no other `acr`: see `authenticationChange`), or the refresh
+   * fails with `RefreshTokenRejected` and nothing is remembered but the
+   * token's death (and its successor's).
    */
   previous?: TokenSet;
 }
@@ -200,8 +203,9 @@ const rejected = (message: string) => new AuthError('RefreshTokenRejected', mess
  *   IdP again (a strict IdP would revoke the whole grant on reuse);
  * - a token the IdP rejected is remembered the same way (a replayed dead
  *   cookie reaches the IdP once);
- * - a result about another `sub` than the session being refreshed is
- *   refused and never remembered;
+ * - a result about another `sub` than the session being refreshed, or whose
+ *   ID token claims a later `auth_time` or another `acr` than the session's
+ *   (OIDC Core 12.2), is refused and never remembered;
  * - {@link Refresher.end} (sign-out) spends a token and every token of its
  *   chain known here.
  *
@@ -258,10 +262,11 @@ export function createRefresher(options: RefresherOptions): Refresher {
           if (next !== undefined) spend(next, t);
           throw rejected('This refresh token was signed out');
         }
-        if (previous !== undefined && !sameUser(previous, result)) {
+        const refused = previous === undefined ? undefined : refreshRefusal(previous, result);
+        if (refused !== undefined) {
           spend(key, t);
           if (next !== undefined) spend(next, t);
-          return fail(rejected('The refresh returned tokens for another user'));
+          return fail(rejected(refused));
         }
         recent.delete(key);
         // Another instance's answer keeps the window it opened: nothing extends it.
@@ -329,7 +334,8 @@ export function createRefresher(options: RefresherOptions): Refresher {
         result = await refreshKey(successor, await refreshTokenKey(successor), { subject, ...(previous !== undefined ? { previous } : {}) });
       }
     }
-    if (previous !== undefined && !sameUser(previous, result)) throw rejected('The refresh returned tokens for another user');
+    const refused = previous === undefined ? undefined : refreshRefusal(previous, result);
+    if (refused !== undefined) throw rejected(refused);
     return result;
   }
 
