@@ -18,6 +18,7 @@ import { RequestCookies } from 'next/dist/compiled/@edge-runtime/cookies/index.j
 import { RequestCookiesAdapter } from 'next/dist/server/web/spec-extension/adapters/request-cookies.js';
 import { NextRequest } from 'next/server.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { OidcProviderConfig } from '../config/types.js';
 import { createAuthRuntime, createRuntimeRefresher } from '../createServerRunner.js';
 import { signInWithPassword, startDevIdp } from '../dev-idp/index.js';
 import type { DevIdp, DevIdpOptions } from '../dev-idp/index.js';
@@ -26,6 +27,8 @@ import { isAuthError } from '../errors/AuthError.js';
 import { createAuthGuardFor } from '../guard/createAuthGuard.js';
 import type { GuardRule } from '../guard/AuthGuardOptions.js';
 import { createRedisStore } from '../redis/createRedisStore.js';
+import { createAuthRouteHandlersFor } from '../routes/createAuthRouteHandlers.js';
+import { callRoute, captureCallback } from '../routes/__tests__/signInFlow.js';
 import { startRedis } from '../redis/__tests__/startRedis.js';
 import type { StartedRedis } from '../redis/__tests__/startRedis.js';
 import type { TokenSet } from '../session/TokenSet.js';
@@ -36,13 +39,15 @@ import { fetchAuthSession } from './fetchAuthSession.js';
 import { requireAuth } from './requireAuth.js';
 import type { RequireAuthOptions } from './requireAuth.js';
 import { sealedCookieHeader } from './__tests__/sealedCookieHeader.js';
-import { sessionValues } from './__tests__/expiredSession.js';
+import { cookieOf, sessionValues } from './__tests__/expiredSession.js';
+import { getAccessToken } from './getAccessToken.js';
 
 const ORIGIN = 'http://localhost:3000';
 const CLIENT_ID = 'refresh-keeps-auth-client';
 const SECRET = 'refresh-keeps-auth-secret-refresh-keeps-auth-0123';
 // Access (and ID) tokens live 10 minutes: a session signed in 1000 s ago is due for a refresh and too old for maxAge 300.
 const ACCESS_TTL = 600;
+const ORDERS = 'https://orders.example.test';
 const stateDir = mkdtempSync(join(tmpdir(), 'nsa-refresh-auth-'));
 
 let idp: DevIdp;
@@ -53,8 +58,8 @@ let store: AuthStore | undefined;
 // ---- a tampering proxy in front of the dev IdP's token endpoint ------------------------------
 let proxy: Server;
 let proxyUrl: string;
-/** Rewrites the JSON body of a successful refresh answer (undefined: passed through untouched). */
-let tamper: ((body: Record<string, unknown>) => Promise<Record<string, unknown>>) | undefined;
+/** Rewrites the JSON body of a successful refresh answer, given the grant's form (undefined: passed through untouched). */
+let tamper: ((body: Record<string, unknown>, form: URLSearchParams) => Promise<Record<string, unknown>>) | undefined;
 /** Successful refresh answers the IdP gave through the proxy (each is one real refresh_token grant). */
 let refreshAnswers = 0;
 
@@ -84,8 +89,9 @@ beforeAll(async () => {
     mode: 'oidc',
     secondFactor: true,
     accessTokenTtl: ACCESS_TTL,
+    resources: { [ORDERS]: { scope: 'orders:read' } },
     stateFile: join(stateDir, 'idp.json'),
-    clients: [{ clientId: CLIENT_ID, redirectUris: [`${ORIGIN}/cb`], postLogoutRedirectUris: [`${ORIGIN}/`] }],
+    clients: [{ clientId: CLIENT_ID, redirectUris: [`${ORIGIN}/cb`, `${ORIGIN}/api/auth/sign-in-callback`], postLogoutRedirectUris: [`${ORIGIN}/`] }],
   };
   idp = await startDevIdp(idpOptions);
   proxy = createServer((req, res) => {
@@ -98,9 +104,10 @@ beforeAll(async () => {
       }
       const upstream = await fetch(new URL(req.url!, idp.issuer), { method: req.method!, headers, ...(req.method === 'POST' ? { body: body.toString() } : {}) });
       let text = await upstream.text();
-      if (upstream.status === 200 && new URLSearchParams(body.toString()).get('grant_type') === 'refresh_token') {
+      const form = new URLSearchParams(body.toString());
+      if (upstream.status === 200 && form.get('grant_type') === 'refresh_token') {
         refreshAnswers++;
-        if (tamper) text = JSON.stringify(await tamper(JSON.parse(text) as Record<string, unknown>));
+        if (tamper) text = JSON.stringify(await tamper(JSON.parse(text) as Record<string, unknown>, form));
       }
       res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store' });
       res.end(text);
@@ -131,9 +138,9 @@ beforeEach(() => {
  * (everything else straight at the dev IdP), with a refresher memory of its
  * own (one "server"), optionally coordinated through `shared`.
  */
-function instance(shared?: AuthStore): AuthRuntime {
+function instance(shared?: AuthStore, oidc: Partial<OidcProviderConfig['oidc']> = {}): AuthRuntime {
   const base = createAuthRuntime(
-    { oidc: { issuer: idp.issuer, clientId: CLIENT_ID, scopes: ['openid', 'email', 'profile', 'offline_access'] } },
+    { oidc: { issuer: idp.issuer, clientId: CLIENT_ID, scopes: ['openid', 'email', 'profile', 'offline_access'], ...oidc } },
     { secret: SECRET, origin: ORIGIN, ...(shared ? { store: shared } : {}) },
     {},
   );
@@ -313,6 +320,31 @@ describe('a refresh keeps the authentication it refreshes (OIDC Core 12.2)', () 
     expect(claims.auth_time).toBe(claimsOf(tokens).auth_time);
     expect(claims.acr).toBe('pwd');
     expect(refreshAnswers).toBe(1);
+  });
+
+  it('a resource-token grant answering with an ID token that raises acr to mfa leaves the session\'s ID token as it was: an acr rule still asks for a step-up', async () => {
+    const runtime = instance(undefined, { resources: [ORDERS], scopes: ['openid', 'email', 'profile', 'offline_access', 'orders:read'] });
+    const handlers = createAuthRouteHandlersFor(runtime)({ redirectOnSignInComplete: '/home' });
+    const { callbackUrl, cookie: transaction } = await captureCallback(handlers, ORIGIN, { username: 'alice@example.com', password: 'alice-password' });
+    const cookie = cookieOf((await callRoute(handlers, callbackUrl.href, transaction)).headers.getSetCookie());
+    let tampered = 0;
+    tamper = async (body, form) => {
+      if (form.get('resource') !== ORDERS || typeof body.id_token !== 'string') return body;
+      tampered++;
+      return raisedAcr(body);
+    };
+
+    const response = new Response(null);
+    const { token, idToken } = await createRunWithServerContext(runtime)({
+      nextServerContext: { request: new Request(`${ORIGIN}/api/orders`, { headers: { cookie } }), response },
+      operation: async (ctx) => ({ token: await getAccessToken(ctx, { resource: ORDERS }), idToken: (await fetchAuthSession(ctx)).tokens!.idToken }),
+    });
+    expect(tampered).toBe(1);
+    expect(decodeJwt(token.token).aud).toBe(ORDERS);
+    expect(idToken.payload.acr).toBe('pwd');
+    // The session (its refresh token rotated by the grant) still has the sign-in's ID token.
+    const after = sessionValues(response.headers.getSetCookie()).length > 0 ? cookieOf(response.headers.getSetCookie()) : cookie;
+    expect((await routeHandler(runtime, after, { acr: 'mfa' })).outcome).toBe('InsufficientAuthentication');
   });
 
   it('a refresh answer without an ID token keeps the session\'s original auth_time and acr: the session is not replaced', async () => {
