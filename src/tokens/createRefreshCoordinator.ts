@@ -109,6 +109,10 @@ const isStoreDown = (err: unknown) => isAuthError(err, 'StoreUnavailable');
 
 /** Store keys of one refresh token (its hash; the store adds the app's prefix). */
 const keys = (key: string) => ({ lock: `rt:${key}:lock`, result: `rt:${key}:result`, spent: `rt:${key}:spent`, channel: `rt:${key}` });
+type Keys = ReturnType<typeof keys>;
+
+/** A store write by the lock holder that must not fail the refresh when the store is down. */
+type Quietly = (op: () => Promise<unknown>) => Promise<void>;
 
 /**
  * Refresh coordinated across instances through an {@link AuthStore}: a lock
@@ -185,12 +189,15 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
     return undefined;
   }
 
-  /** The lock holder: one IdP call, its result stored sealed, waiters woken. */
-  async function lead(token: string, key: string, force: boolean, started: number, previous: TokenSet | undefined): Promise<CoordinatedResult> {
-    const k = keys(key);
-    let tokens: TokenSet;
+  /**
+   * Runs `body` as the holder of the lock just taken on `k`, and releases it.
+   * The holder's store writes go through `quietly`: the first that finds the
+   * store down is reported and the rest are skipped (the IdP answer still
+   * counts; the lock then expires by itself).
+   */
+  async function holding<R>(k: Keys, body: (quietly: Quietly) => Promise<R>): Promise<R> {
     let storeDown = false;
-    const quietly = async (op: () => Promise<unknown>) => {
+    const quietly: Quietly = async (op) => {
       if (storeDown) return;
       try {
         await op();
@@ -201,16 +208,31 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
       }
     };
     try {
+      return await body(quietly);
+    } finally {
+      if (!storeDown) store.deleteIfEquals(k.lock, instanceId).catch(() => undefined);
+    }
+  }
+
+  /** The holder's IdP call: a rejected token is remembered as spent, and waiters are woken either way ('failed' ends their wait). */
+  async function granting<G>(k: Keys, quietly: Quietly, call: () => Promise<G>): Promise<G> {
+    try {
+      return await call();
+    } catch (err) {
+      if (isAuthError(err, 'RefreshTokenRejected')) await quietly(() => store.set(k.spent, 'rejected', spentMs));
+      await quietly(() => store.publish(k.channel, isAuthError(err, 'RefreshTokenRejected') ? 'done' : 'failed'));
+      throw err;
+    }
+  }
+
+  /** The lock holder: one IdP call, its result stored sealed, waiters woken. */
+  async function lead(token: string, key: string, force: boolean, started: number, previous: TokenSet | undefined): Promise<CoordinatedResult> {
+    const k = keys(key);
+    return holding(k, async (quietly) => {
       // Someone may have finished between our look and our lock.
       const found = await lookup(token, key, force, started);
       if (found) return found;
-      try {
-        tokens = await grant(token, previous);
-      } catch (err) {
-        if (isAuthError(err, 'RefreshTokenRejected')) await quietly(() => store.set(k.spent, 'rejected', spentMs));
-        await quietly(() => store.publish(k.channel, isAuthError(err, 'RefreshTokenRejected') ? 'done' : 'failed'));
-        throw err;
-      }
+      const tokens = await granting(k, quietly, () => grant(token, previous));
       const t = now();
       const next = tokens.refreshToken !== undefined && tokens.refreshToken !== token ? await refreshTokenKey(tokens.refreshToken) : undefined;
       const refused = previous === undefined ? undefined : refreshRefusal(previous, tokens);
@@ -228,9 +250,7 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
       if (next !== undefined) await quietly(() => store.set(k.spent, 'rotated', spentMs));
       await quietly(() => store.publish(k.channel, 'done'));
       return { tokens, until, shared: false };
-    } finally {
-      if (!storeDown) store.deleteIfEquals(k.lock, instanceId).catch(() => undefined);
-    }
+    });
   }
 
   async function coordinate(token: string, key: string, force: boolean, previous: TokenSet | undefined): Promise<CoordinatedResult> {
@@ -307,31 +327,13 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
       const found = await attempt?.(token);
       if (found !== undefined) return { value: found, refreshToken: token };
       if (await store.setIfAbsent(k.lock, instanceId, lockTtlMs)) {
-        let storeDown = false;
-        const quietly = async (op: () => Promise<unknown>) => {
-          if (storeDown) return;
-          try {
-            await op();
-          } catch (err) {
-            if (!isStoreDown(err)) throw err;
-            storeDown = true;
-            options.onUnavailable?.('refresh');
-          }
-        };
-        try {
+        return holding<Exclusive<T>>(k, async (quietly) => {
           // Someone may have finished between our look and our lock.
           const movedMeanwhile = await standing(token, key);
           if (movedMeanwhile) return movedMeanwhile;
           const again = await attempt?.(token);
           if (again !== undefined) return { value: again, refreshToken: token };
-          let answer: { value: T; refreshToken: string };
-          try {
-            answer = await grant(token);
-          } catch (err) {
-            if (isAuthError(err, 'RefreshTokenRejected')) await quietly(() => store.set(k.spent, 'rejected', spentMs));
-            await quietly(() => store.publish(k.channel, isAuthError(err, 'RefreshTokenRejected') ? 'done' : 'failed'));
-            throw err;
-          }
+          const answer = await granting(k, quietly, () => grant(token));
           if (answer.refreshToken !== token) {
             // Rotated: stored as a refresh of `token` (result first, then "spent", as in lead).
             const t = now();
@@ -342,9 +344,7 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
           }
           await quietly(() => store.publish(k.channel, 'done'));
           return answer;
-        } finally {
-          if (!storeDown) store.deleteIfEquals(k.lock, instanceId).catch(() => undefined);
-        }
+        });
       }
       if (Date.now() > deadline) throw new AuthError('IdpUnavailable', 'The refresh lock was held too long');
       // Polling only (no subscription): resource grants are rare next to reads.
