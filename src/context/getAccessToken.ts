@@ -9,6 +9,7 @@ import type { AccessTokenResult } from '../tokens/resourceTokenGrant.js';
 import type { AuthRuntime } from './AuthRuntime.js';
 import type { ContextSpec } from './ContextSpec.js';
 import type { ContextState } from './ContextState.js';
+import { clearQuietly } from './clearQuietly.js';
 import { getContextState } from './contextRegistry.js';
 import { readSession } from './readSession.js';
 
@@ -168,13 +169,4 @@ async function writeBack(state: ContextState, session: Session, tokens: TokenSet
     written = toSession(tokens);
   }
   state.session = Promise.resolve(written);
-}
-
-function clearQuietly(state: ContextState): void {
-  if (state.store === null) return;
-  try {
-    state.runtime.codec.clear(state.store);
-  } catch (err) {
-    if (!isAuthError(err, 'CookiesReadOnly')) throw err;
-  }
 }
