@@ -5,27 +5,23 @@
 // refuses a bound token without a proof of its key, so a refreshed session
 // whose key got lost on the way cannot read userinfo.
 import { decodeJwt } from 'jose';
-import { NextRequest } from 'next/server.js';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAuthRuntime, createRuntimeRefresher } from '../createServerRunner.js';
+import { createAuthRuntime } from '../createServerRunner.js';
 import { createCookieStoreFromFetchApi } from '../cookies/createCookieStoreFromFetchApi.js';
 import { startDevIdp } from '../dev-idp/index.js';
 import type { DevIdp } from '../dev-idp/index.js';
-import { createAuthGuardFor } from '../guard/createAuthGuard.js';
 import { createRedisStore } from '../redis/createRedisStore.js';
 import type { AnyRedisClient } from '../redis/RedisStoreOptions.js';
 import { startRedis } from '../redis/__tests__/startRedis.js';
 import type { StartedRedis } from '../redis/__tests__/startRedis.js';
-import { captureCallback, callRoute } from '../routes/__tests__/signInFlow.js';
-import { createAuthRouteHandlersFor } from '../routes/createAuthRouteHandlers.js';
 import type { AuthStore } from '../store/AuthStore.js';
 import type { TokenSet } from '../session/TokenSet.js';
 import { importDPoPKey } from '../tokens/importDPoPKey.js';
 import type { AuthRuntime } from './AuthRuntime.js';
-import { createRunWithServerContext } from './createRunWithServerContext.js';
 import { fetchUserAttributes } from './fetchUserAttributes.js';
-import { cookieOf, sessionValues } from './__tests__/expiredSession.js';
+import { cookieOf } from './__tests__/expiredSession.js';
+import { asInstance, inContext, onEveryInstance, refreshThroughGuard, signInThenExpire } from './__tests__/refreshInstances.js';
 
 const ORIGIN = 'http://localhost:3000';
 const CLIENT_ID = 'dpop-refresh-client';
@@ -62,13 +58,13 @@ afterAll(async () => {
 beforeEach(() => idp.resetStats());
 
 function runtimeOf(options: { store?: boolean; server?: boolean } = {}): AuthRuntime {
-  const runtime = createAuthRuntime(
-    { oidc: { issuer: idp.issuer, clientId: CLIENT_ID, scopes: ['openid', 'email', 'offline_access'], dpop: true } },
-    { secret: SECRET, origin: ORIGIN, ...(options.store || options.server ? { store } : {}), ...(options.server ? { session: { codec: 'server' as const } } : {}) },
-    {},
+  return asInstance(
+    createAuthRuntime(
+      { oidc: { issuer: idp.issuer, clientId: CLIENT_ID, scopes: ['openid', 'email', 'offline_access'], dpop: true } },
+      { secret: SECRET, origin: ORIGIN, ...(options.store || options.server ? { store } : {}), ...(options.server ? { session: { codec: 'server' as const } } : {}) },
+      {},
+    ),
   );
-  // Each runtime its own refresher memory, as separate instances have.
-  return { ...runtime, refresher: createRuntimeRefresher(runtime, { state: { inflight: new Map(), recent: new Map(), spent: new Map(), ended: new Map() } }) };
 }
 
 /** Every value in Redis, as text. */
@@ -83,13 +79,7 @@ async function redisValues(): Promise<string[]> {
 
 /** Signs alice in through the auth routes (a DPoP code exchange); waits until her access token has expired. */
 async function expiredSessionCookie(runtime: AuthRuntime): Promise<string> {
-  const handlers = createAuthRouteHandlersFor(runtime)();
-  const { callbackUrl, cookie } = await captureCallback(handlers, ORIGIN, ALICE);
-  const signedInAt = Date.now();
-  const callback = await callRoute(handlers, callbackUrl.href, cookie);
-  expect(callback.status).toBe(303);
-  const after = signedInAt + ACCESS_TTL * 1000 + 1000;
-  while (Date.now() < after) await new Promise((resolve) => setTimeout(resolve, after - Date.now()));
+  const callback = await signInThenExpire(runtime, ORIGIN, ALICE, ACCESS_TTL);
   // The sealed codec's chunks, or the server codec's session id.
   return cookieOf(callback.headers.getSetCookie()) || callback.headers.getSetCookie().filter((l) => /^nsa\.sid=[^;]/.test(l)).map((l) => l.split(';')[0]).join('; ');
 }
@@ -103,13 +93,7 @@ describe('DPoP refreshes outside the auth routes', () => {
     const runtime = runtimeOf();
     const cookie = await expiredSessionCookie(runtime);
     const before = (await tokensOf(runtime, cookie))!;
-    const guard = createAuthGuardFor(runtime)({ rules: [{ path: '/dashboard' }] });
-    idp.resetStats();
-    const response = await guard(new NextRequest(`${ORIGIN}/dashboard`, { headers: { cookie } }));
-    expect(response.headers.get('x-middleware-next')).toBe('1');
-    expect(idp.stats().tokenCalls.refresh_token).toBe(1);
-    const written = sessionValues(response.headers.getSetCookie());
-    expect(written.length).toBeGreaterThan(0);
+    const { written } = await refreshThroughGuard(runtime, idp, ORIGIN, cookie);
     const after = (await tokensOf(runtime, cookieOf(written)))!;
     expect(after.accessToken).not.toBe(before.accessToken);
     expect(after.dpopKey).toBe(before.dpopKey);
@@ -120,16 +104,7 @@ describe('DPoP refreshes outside the auth routes', () => {
     const instances = [runtimeOf({ store: true }), runtimeOf({ store: true }), runtimeOf({ store: true })];
     const cookie = await expiredSessionCookie(instances[0]!);
     idp.resetStats();
-    const emails = await Promise.all(
-      instances.flatMap((runtime) =>
-        [1, 2, 3].map(() =>
-          createRunWithServerContext(runtime)({
-            nextServerContext: { request: new Request(`${ORIGIN}/api/me`, { headers: { cookie } }), response: new Response(null) },
-            operation: async (ctx) => (await fetchUserAttributes(ctx)).email,
-          }),
-        ),
-      ),
-    );
+    const emails = await onEveryInstance(instances, ORIGIN, cookie, async (ctx) => (await fetchUserAttributes(ctx)).email);
     expect(emails).toEqual(Array(9).fill('alice@example.com'));
     expect(idp.stats().tokenCalls.refresh_token).toBe(1);
   });
@@ -144,10 +119,7 @@ describe('DPoP refreshes outside the auth routes', () => {
     expect(values.length).toBeGreaterThan(0);
     for (const value of values) for (const member of [x!, y!, d!]) expect(value).not.toContain(member);
     idp.resetStats();
-    const email = await createRunWithServerContext(runtime)({
-      nextServerContext: { request: new Request(`${ORIGIN}/api/me`, { headers: { cookie } }), response: new Response(null) },
-      operation: async (ctx) => (await fetchUserAttributes(ctx)).email,
-    });
+    const email = await inContext(runtime, ORIGIN, cookie, async (ctx) => (await fetchUserAttributes(ctx)).email);
     expect(email).toBe('alice@example.com');
     expect(idp.stats().tokenCalls.refresh_token).toBe(1);
   });
