@@ -73,6 +73,8 @@ export async function processAuthorizationCallback(
   }
   const idToken = result.id_token;
   if (!idToken || !result.access_token) throw fail('invalid_tokens', 'The token response lacks an ID token or access token');
+  // Token confusion: the ID token (aud = this client) would pass as an access token where the IdP's access tokens carry no type.
+  if (idToken === result.access_token) throw fail('invalid_tokens', 'The token response answers the ID token as the access token');
   if (dpop !== undefined) {
     try {
       checkDPoPBinding(result, dpop.jkt);

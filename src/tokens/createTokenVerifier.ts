@@ -80,7 +80,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     ...(options.jwksRefetchIntervalMs === undefined ? {} : { refetchIntervalMs: options.jwksRefetchIntervalMs }),
   });
 
-  async function verify(token: string, ignoreExpiry: boolean, audience?: string): Promise<JWTPayload> {
+  async function verify(token: string, ignoreExpiry: boolean, audience?: string): Promise<{ payload: JWTPayload; typ: string | undefined }> {
     if (typeof token !== 'string' || token.length === 0) throw invalid('Token missing');
     let currentDate = new Date(now());
     if (ignoreExpiry) {
@@ -94,7 +94,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       }
     }
     try {
-      const { payload } = await jwtVerify(token, keys, {
+      const { payload, protectedHeader } = await jwtVerify(token, keys, {
         issuer: options.issuer,
         algorithms: options.algorithms,
         clockTolerance: options.clockSkew,
@@ -104,7 +104,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       });
       // A token issued "in the future" comes from a broken or hostile clock, or was minted to outlive its keys.
       if (typeof payload.iat !== 'number' || payload.iat > now() / 1000 + options.clockSkew) throw invalid('Token rejected: iat is in the future');
-      return payload;
+      return { payload, typ: typeof protectedHeader.typ === 'string' ? protectedHeader.typ.toLowerCase().replace(/^application\//, '') : undefined };
     } catch (err) {
       if (err instanceof AuthError) throw err;
       throw invalid(`Token rejected: ${describe(err)}`, err);
@@ -143,16 +143,23 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       }
     },
     async verifyIdToken(token, { nonce, ignoreExpiry = false } = {}) {
-      const payload = await verify(token, ignoreExpiry, options.clientId);
+      const { payload, typ } = await verify(token, ignoreExpiry, options.clientId);
+      // RFC 9068 §4 / RFC 8725 §3.11: a token typed as an access token is never an ID token.
+      if (typ === 'at+jwt') throw invalid('ID token is typed at+jwt (an access token)');
       if (payload.token_use !== undefined && payload.token_use !== 'id') throw invalid('ID token has token_use other than "id"');
       if (options.flavor === 'cognito' && payload.token_use !== 'id') throw invalid('Cognito ID token lacks token_use "id"');
       const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
       if (aud.length > 1 && payload.azp !== options.clientId) throw invalid('ID token azp does not name this client');
+      // OIDC Core 3.1.3.7 step 5 (1.0 text): an azp, when present, names this client, even with one aud.
+      if (payload.azp !== undefined && payload.azp !== options.clientId) throw invalid('ID token azp names another client');
       if (nonce !== undefined && payload.nonce !== nonce) throw invalid('ID token nonce mismatch');
       return { payload: payload as JWT['payload'], toString: () => token };
     },
     async verifyAccessToken(token, { ignoreExpiry = false } = {}) {
-      const payload = await verify(token, ignoreExpiry);
+      const { payload, typ } = await verify(token, ignoreExpiry);
+      // RFC 9068 §2.1 types access tokens at+jwt; Cognito and many IdPs send "JWT" or nothing. Any
+      // other explicit type (logout+jwt, dpop+jwt, secevent+jwt…) is a token made for something else.
+      if (typ !== undefined && typ !== 'at+jwt' && typ !== 'jwt') throw invalid('Access token is typed as another kind of JWT');
       if (options.flavor === 'cognito' && payload.token_use !== 'access') throw invalid('Cognito access token lacks token_use "access"');
       if (payload.token_use !== undefined && payload.token_use !== 'access') throw invalid('Access token has token_use other than "access"');
       if (payload.client_id !== undefined) {

@@ -56,6 +56,8 @@ export async function refreshTokenGrant(
     throw new AuthError('IdpUnavailable', 'The token endpoint could not refresh the session', { cause: err });
   }
   if (!result.id_token || !result.access_token) throw new AuthError('IdpUnavailable', 'The refresh response lacks an ID token or access token');
+  // Token confusion: the ID token answered as the access token (see processAuthorizationCallback).
+  if (result.id_token === result.access_token) throw new AuthError('IdpUnavailable', 'The refresh response answers the ID token as the access token');
   try {
     await verifier.verifyIdToken(result.id_token);
     await verifier.verifyAccessToken(result.access_token);
