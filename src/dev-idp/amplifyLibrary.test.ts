@@ -19,9 +19,9 @@ import {
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTokenVerifier } from '../tokens/createTokenVerifier.js';
 import { DEV_IDP_USER_POOL_ID, startDevIdp } from './index.js';
 import type { DevIdp } from './index.js';
+import { devIdpVerifier } from './__tests__/helpers.js';
 
 const CLIENT_ID = 'amplifyexample';
 let idp: DevIdp;
@@ -69,15 +69,7 @@ describe('aws-amplify against the dev IdP (userPoolEndpoint)', () => {
     expect(await getCurrentUser()).toMatchObject({ username: 'alice@example.com', signInDetails: { loginId: 'alice@example.com', authFlowType: 'USER_SRP_AUTH' } });
     const { tokens } = await fetchAuthSession();
     // The tokens verify as this library verifies the dev IdP's hosted-UI tokens.
-    const verifier = createTokenVerifier({
-      issuer: idp.issuer,
-      clientId: CLIENT_ID,
-      flavor: 'cognito',
-      jwksUri: async () => `${idp.issuer}/.well-known/jwks.json`,
-      algorithms: ['RS256'],
-      clockSkew: 30,
-      timeoutMs: 5000,
-    });
+    const verifier = devIdpVerifier(idp.issuer, CLIENT_ID, 30);
     await expect(verifier.verifyIdToken(tokens!.idToken!.toString())).resolves.toMatchObject({ payload: { email: 'alice@example.com', token_use: 'id' } });
     await expect(verifier.verifyAccessToken(tokens!.accessToken.toString())).resolves.toMatchObject({ payload: { client_id: CLIENT_ID, token_use: 'access' } });
     expect(await fetchUserAttributes()).toMatchObject({ email: 'alice@example.com', email_verified: 'true', name: 'Alice Example' });

@@ -3,16 +3,17 @@
 import { createHmac } from 'node:crypto';
 
 import {
-  CognitoIdentityProviderClient,
   GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createSrpClient } from '../routes/cognito/createSrpClient.js';
 import { DEV_IDP_USER_POOL_ID, startDevIdp } from './index.js';
 import type { DevIdp, DevIdpClient } from './index.js';
+import { cognitoSdk, rejection } from './__tests__/cognitoSdk.js';
 import { REDIRECT_URI } from './__tests__/helpers.js';
 
 const client = (clientId: string, extra: Partial<DevIdpClient> = {}): DevIdpClient => ({ clientId, redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [], ...extra });
@@ -33,22 +34,12 @@ beforeAll(async () => {
       client('secret-app', { clientSecret: SECRET }),
     ],
   });
-  sdk = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: idp.issuer, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' }, maxAttempts: 1 });
+  sdk = cognitoSdk(idp.issuer);
 });
 afterAll(async () => {
   sdk?.destroy();
   await idp?.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected a rejection');
-}
 
 const secretHash = (username: string, clientId = 'secret-app', secret = SECRET) => createHmac('sha256', secret).update(username + clientId).digest('base64');
 const passwordAuth = (clientId: string, extra: Record<string, string> = {}) =>

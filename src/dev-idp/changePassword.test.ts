@@ -2,17 +2,18 @@
 // resendSignUpCode), driven by the real AWS SDK client over loopback.
 import {
   ChangePasswordCommand,
-  CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startDevIdp } from './index.js';
 import type { DevIdp } from './index.js';
+import { cognitoSdk, rejection } from './__tests__/cognitoSdk.js';
 import { CLIENT_ID } from './__tests__/helpers.js';
 
 let idp: DevIdp;
@@ -29,22 +30,12 @@ beforeAll(async () => {
       { username: 'erin@example.com', password: 'erin-password' },
     ],
   });
-  sdk = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: idp.issuer, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' }, maxAttempts: 1 });
+  sdk = cognitoSdk(idp.issuer);
 });
 afterAll(async () => {
   sdk?.destroy();
   await idp?.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected a rejection');
-}
 
 function passwordAuth(username: string, password: string) {
   return sdk.send(new InitiateAuthCommand({ ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }));

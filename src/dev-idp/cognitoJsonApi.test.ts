@@ -1,6 +1,5 @@
 // The dev IdP's Cognito user-pool JSON API, driven by the real AWS SDK client over loopback.
 import {
-  CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   GetUserCommand,
   GlobalSignOutCommand,
@@ -8,37 +7,18 @@ import {
   RevokeTokenCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTokenVerifier } from '../tokens/createTokenVerifier.js';
 import { startDevIdp } from './index.js';
 import type { DevIdp } from './index.js';
-import { CLIENT_ID } from './__tests__/helpers.js';
+import { cognitoSdk, rejection } from './__tests__/cognitoSdk.js';
+import { CLIENT_ID, devIdpVerifier } from './__tests__/helpers.js';
 
 const APP_ORIGIN = 'http://localhost:3000';
 let idp: DevIdp;
 let rotatingIdp: DevIdp;
 let cognito: CognitoIdentityProviderClient;
-
-function clientFor(issuer: string): CognitoIdentityProviderClient {
-  // Cognito's unauthenticated operations are not signed; the SDK still wants a region and some credentials.
-  return new CognitoIdentityProviderClient({
-    region: 'us-east-1',
-    endpoint: issuer,
-    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
-    maxAttempts: 1,
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected a rejection');
-}
 
 function passwordAuth(username: string, password: string, sdk = cognito) {
   return sdk.send(
@@ -70,7 +50,7 @@ beforeAll(async () => {
   // rotateRefreshToken: false is Cognito's classic app client (the refresh token is kept).
   idp = await startDevIdp({ port: 0, quiet: true, rotateRefreshToken: false });
   rotatingIdp = await startDevIdp({ port: 0, quiet: true });
-  cognito = clientFor(idp.issuer);
+  cognito = cognitoSdk(idp.issuer);
 });
 afterAll(async () => {
   cognito.destroy();
@@ -81,15 +61,7 @@ afterAll(async () => {
 describe('Cognito JSON API: InitiateAuth', () => {
   it('USER_PASSWORD_AUTH returns ID, access and refresh tokens that verify like hosted-UI tokens', async () => {
     const tokens = await signIn();
-    const verifier = createTokenVerifier({
-      issuer: idp.issuer,
-      clientId: CLIENT_ID,
-      flavor: 'cognito',
-      jwksUri: async () => `${idp.issuer}/.well-known/jwks.json`,
-      algorithms: ['RS256'],
-      clockSkew: 5,
-      timeoutMs: 5000,
-    });
+    const verifier = devIdpVerifier(idp.issuer, CLIENT_ID, 5);
     const id = await verifier.verifyIdToken(tokens.idToken);
     expect(id.payload).toMatchObject({ 'cognito:username': 'alice@example.com', email: 'alice@example.com', token_use: 'id', iss: idp.issuer });
     const access = await verifier.verifyAccessToken(tokens.accessToken);
@@ -151,7 +123,7 @@ describe('Cognito JSON API: refresh, sign-out, revocation', () => {
   });
 
   it('with refresh-token rotation on, REFRESH_TOKEN_AUTH also returns the rotated refresh token', async () => {
-    const sdk = clientFor(rotatingIdp.issuer);
+    const sdk = cognitoSdk(rotatingIdp.issuer);
     try {
       const first = await passwordAuth('alice@example.com', 'alice-password', sdk);
       const refreshToken = first.AuthenticationResult!.RefreshToken!;
@@ -216,7 +188,7 @@ describe('Cognito JSON API: RevokeToken across clients', () => {
         { clientId: 'other-app', redirectUris: ['http://localhost:4000/api/auth/sign-in-callback'], postLogoutRedirectUris: [] },
       ],
     });
-    const sdk = clientFor(two.issuer);
+    const sdk = cognitoSdk(two.issuer);
     try {
       const first = await passwordAuth('alice@example.com', 'alice-password', sdk);
       const refreshToken = first.AuthenticationResult!.RefreshToken!;

@@ -5,7 +5,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 import {
-  CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
@@ -13,10 +12,9 @@ import {
   RespondToAuthChallengeCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { InitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient, InitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTokenVerifier } from '../tokens/createTokenVerifier.js';
 import { CognitoUserPoolState } from './CognitoUserPoolState.js';
 import { initiateSrpAuth, parseSrpTimestamp, respondToPasswordVerifier } from './cognitoSrp.js';
 import type { DevIdpContext } from './DevIdpContext.js';
@@ -24,7 +22,8 @@ import { DEV_IDP_USER_POOL_ID, hashPassword, startDevIdp } from './index.js';
 import type { DevIdp } from './index.js';
 import { toUserRecord } from './userRecord.js';
 import { UserStore } from './UserStore.js';
-import { CLIENT_ID } from './__tests__/helpers.js';
+import { cognitoSdk, rejection } from './__tests__/cognitoSdk.js';
+import { CLIENT_ID, devIdpVerifier } from './__tests__/helpers.js';
 
 // ---- client side, as Amplify computes it --------------------------------------------------------
 const N = BigInt(
@@ -88,27 +87,12 @@ let cognito: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
   idp = await startDevIdp({ port: 0, quiet: true, rotateRefreshToken: false });
-  cognito = new CognitoIdentityProviderClient({
-    region: 'us-east-1',
-    endpoint: idp.issuer,
-    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
-    maxAttempts: 1,
-  });
+  cognito = cognitoSdk(idp.issuer);
 });
 afterAll(async () => {
   cognito.destroy();
   await idp.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected a rejection');
-}
 
 async function startSrp(username: string, srp = newClientSrp()): Promise<{ srp: ClientSrp; out: InitiateAuthCommandOutput; params: Record<string, string> }> {
   const out = await cognito.send(
@@ -154,15 +138,7 @@ describe('Cognito SRP sign-in (USER_SRP_AUTH → PASSWORD_VERIFIER) with the rea
   it('the right password signs in with ID, access and refresh tokens that verify like hosted-UI tokens', async () => {
     const out = await srpSignIn('alice@example.com', 'alice-password');
     const result = out.AuthenticationResult!;
-    const verifier = createTokenVerifier({
-      issuer: idp.issuer,
-      clientId: CLIENT_ID,
-      flavor: 'cognito',
-      jwksUri: async () => `${idp.issuer}/.well-known/jwks.json`,
-      algorithms: ['RS256'],
-      clockSkew: 5,
-      timeoutMs: 5000,
-    });
+    const verifier = devIdpVerifier(idp.issuer, CLIENT_ID, 5);
     const id = await verifier.verifyIdToken(result.IdToken!);
     expect(id.payload).toMatchObject({ 'cognito:username': 'alice@example.com', email: 'alice@example.com', token_use: 'id', iss: idp.issuer });
     const access = await verifier.verifyAccessToken(result.AccessToken!);
@@ -237,7 +213,7 @@ describe('Cognito SRP sign-in (USER_SRP_AUTH → PASSWORD_VERIFIER) with the rea
         { clientId: 'app-two', redirectUris: ['http://localhost:3001/cb'], postLogoutRedirectUris: [] },
       ],
     });
-    const sdk = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: other.issuer, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const sdk = cognitoSdk(other.issuer);
     try {
       const srp = newClientSrp();
       const out = await sdk.send(

@@ -1,11 +1,13 @@
 // GetTokensFromRefreshToken: how Amplify v6's browser library refreshes
 // (refreshAuthTokens), driven by the real AWS SDK client over loopback.
-import { CognitoIdentityProviderClient, GetTokensFromRefreshTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { GetTokensFromRefreshTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { signInWithPassword, startDevIdp } from './index.js';
 import type { DevIdp } from './index.js';
+import { cognitoSdk, rejection } from './__tests__/cognitoSdk.js';
 import { alice, CLIENT_ID, REDIRECT_URI } from './__tests__/helpers.js';
 
 const CONFIDENTIAL = { clientId: 'confidential-app', clientSecret: 'confidential-secret-0123456789', redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [] };
@@ -20,22 +22,12 @@ beforeAll(async () => {
     quiet: true,
     clients: [{ clientId: CLIENT_ID, redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [] }, CONFIDENTIAL],
   });
-  sdk = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: idp.issuer, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' }, maxAttempts: 1 });
+  sdk = cognitoSdk(idp.issuer);
 });
 afterAll(async () => {
   sdk?.destroy();
   await idp?.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('Cognito JSON API: GetTokensFromRefreshToken (Amplify v6 refreshes with it)', () => {
   it('returns new ID and access tokens of the same user and the rotated refresh token, which works in turn; the IdP counts the refresh', async () => {

@@ -1,14 +1,15 @@
 // The dev IdP's ForgotPassword / ConfirmForgotPassword, driven by the real AWS SDK client over loopback.
 import {
-  CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ForgotPasswordCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { startDevIdp } from './index.js';
 import type { DevIdp } from './index.js';
+import { cognitoSdk } from './__tests__/cognitoSdk.js';
 import { CLIENT_ID } from './__tests__/helpers.js';
 
 let idp: DevIdp;
@@ -49,12 +50,7 @@ beforeAll(async () => {
       { username: 'hank@example.com', password: 'hank-password', email: 'hank@example.com' },
     ],
   });
-  cognito = new CognitoIdentityProviderClient({
-    region: 'us-east-1',
-    endpoint: idp.issuer,
-    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
-    maxAttempts: 1,
-  });
+  cognito = cognitoSdk(idp.issuer);
 });
 afterAll(async () => {
   cognito.destroy();

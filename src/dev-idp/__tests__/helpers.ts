@@ -2,6 +2,8 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
 
+import { createTokenVerifier } from '../../tokens/createTokenVerifier.js';
+import type { TokenVerifier } from '../../tokens/TokenVerifier.js';
 import { createAuthorizationRequest } from '../authorizationCodeFlow.js';
 import type { AuthorizationRequest } from '../authorizationCodeFlow.js';
 import type { CookieJar } from '../CookieJar.js';
@@ -55,6 +57,14 @@ export async function verifyJwt(issuer: string, token: string, typ?: string): Pr
     ...(typ === undefined ? {} : { typ }),
   });
   return { payload, kid: protectedHeader.kid };
+}
+
+/**
+ * The library's own verifier (Cognito flavour, RS256) for the tokens the dev
+ * IdP at `issuer` issues to `clientId`, with its JWKS and `clockSkew` seconds.
+ */
+export function devIdpVerifier(issuer: string, clientId: string, clockSkew: number): TokenVerifier {
+  return createTokenVerifier({ issuer, clientId, flavor: 'cognito', jwksUri: async () => `${issuer}/.well-known/jwks.json`, algorithms: ['RS256'], clockSkew, timeoutMs: 5000 });
 }
 
 export function sortedKeys(value: object): string[] {
