@@ -11,6 +11,7 @@ import { createCookieStoreFromPagesRouter } from '../cookies/createCookieStoreFr
 import type { CookieStore } from '../cookies/CookieStore.js';
 import { signInWithPassword, startDevIdp } from '../dev-idp/index.js';
 import type { DevIdp } from '../dev-idp/index.js';
+import { devIdpVerifier } from '../dev-idp/__tests__/helpers.js';
 import { isAuthError } from '../errors/AuthError.js';
 import { createTokenVerifier } from '../tokens/createTokenVerifier.js';
 import type { TokenVerifier } from '../tokens/TokenVerifier.js';
@@ -110,15 +111,7 @@ beforeAll(async () => {
     postLogoutRedirectUris: [`${ORIGIN}/api/auth/sign-out-callback`],
   });
   idp = await startDevIdp({ port: 0, quiet: true, users: USERS, clients: [client(CLIENT_ID), client(OTHER_CLIENT_ID)] });
-  verifier = createTokenVerifier({
-    issuer: idp.issuer,
-    clientId: CLIENT_ID,
-    flavor: 'cognito',
-    jwksUri: async () => `${idp.issuer}/.well-known/jwks.json`,
-    algorithms: ['RS256'],
-    clockSkew: 30,
-    timeoutMs: 5000,
-  });
+  verifier = devIdpVerifier(idp.issuer, CLIENT_ID, 30);
   codec = createAmplifyCodec({ clientId: CLIENT_ID, verifier, cookieOptions: { secure: true, sameSite: 'lax', path: '/', maxAge: YEAR } });
   const signedIn = await Promise.all(USERS.map((u) => signIn(u.username, u.password)));
   USERS.forEach((u, i) => (tokens[u.username] = signedIn[i]!));
@@ -197,7 +190,7 @@ describe('amplify codec: reads what Amplify JS v6 (ssr: true) wrote in the brows
       const t = await signInWithPassword({ issuer: short.issuer, clientId: CLIENT_ID, redirectUri: `${ORIGIN}/cb`, username: 'alice@example.com', password: 'alice-password' });
       const shortCodec = createAmplifyCodec({
         clientId: CLIENT_ID,
-        verifier: createTokenVerifier({ issuer: short.issuer, clientId: CLIENT_ID, flavor: 'cognito', jwksUri: async () => `${short.issuer}/.well-known/jwks.json`, algorithms: ['RS256'], clockSkew: 0, timeoutMs: 5000 }),
+        verifier: devIdpVerifier(short.issuer, CLIENT_ID, 0),
         cookieOptions: { secure: true, sameSite: 'lax', path: '/', maxAge: YEAR },
       });
       const expiresAt = (payload(t.accessToken).exp as number) * 1000;
@@ -438,7 +431,7 @@ describe('amplify codec: attacks on a layout nobody sealed', () => {
       const t = await signInWithPassword({ issuer: short.issuer, clientId: CLIENT_ID, redirectUri: `${ORIGIN}/cb`, username: 'alice@example.com', password: 'alice-password' });
       const shortCodec = createAmplifyCodec({
         clientId: CLIENT_ID,
-        verifier: createTokenVerifier({ issuer: short.issuer, clientId: CLIENT_ID, flavor: 'cognito', jwksUri: async () => `${short.issuer}/.well-known/jwks.json`, algorithms: ['RS256'], clockSkew: 0, timeoutMs: 5000 }),
+        verifier: devIdpVerifier(short.issuer, CLIENT_ID, 0),
         cookieOptions: { secure: true, sameSite: 'lax', path: '/', maxAge: YEAR },
       });
       const session = await readHeader(header(amplifyBrowserCookies('alice@example.com', { idToken: t.idToken, accessToken: t.accessToken, refreshToken: t.refreshToken! })), shortCodec);
@@ -492,7 +485,7 @@ describe('amplify codec: attacks on a layout nobody sealed', () => {
 
       const demotedCodec = createAmplifyCodec({
         clientId: CLIENT_ID,
-        verifier: createTokenVerifier({ issuer: second.issuer, clientId: CLIENT_ID, flavor: 'cognito', jwksUri: async () => `${second.issuer}/.well-known/jwks.json`, algorithms: ['RS256'], clockSkew: 30, timeoutMs: 5000 }),
+        verifier: devIdpVerifier(second.issuer, CLIENT_ID, 30),
         cookieOptions: { secure: true, sameSite: 'lax', path: '/', maxAge: YEAR },
       });
       const mixed = { idToken: old.idToken, accessToken: demotedAccess, refreshToken: refreshed.refresh_token };
