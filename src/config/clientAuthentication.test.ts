@@ -4,38 +4,18 @@ import { createServerRunner } from '../createServerRunner.js';
 import { RUNNER_CHECK } from '../runnerCheck.js';
 import type { RunnerCheck } from '../runnerCheck.js';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
-import { AuthError } from '../errors/AuthError.js';
 import { clientAuthenticationOf } from './clientOf.js';
 import { loadClientKey } from './loadClientKey.js';
 import { parseAuthConfig } from './parseAuthConfig.js';
 import { parseClientKey } from './parseClientKey.js';
 import type { OidcProviderConfig } from './types.js';
+import { errorOf, rejectionOf } from './__tests__/errorOf.js';
 
 const ORIGIN = 'https://app.example.com';
 const SECRET = 'a-client-secret-of-at-least-32-characters';
 
 function parse(oidc: Partial<OidcProviderConfig['oidc']>) {
   return parseAuthConfig({ oidc: { issuer: 'https://idp.example.com', clientId: 'web', ...oidc } }, ORIGIN);
-}
-
-function errorOf(fn: () => unknown): AuthError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AuthError) return err;
-    throw err;
-  }
-  throw new Error('expected an AuthError');
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AuthError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
 }
 
 const rsa = await generateKeyPair('RS256', { extractable: true });

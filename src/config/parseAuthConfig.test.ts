@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../errors/AuthError.js';
 import { parseAuthConfig } from './parseAuthConfig.js';
 import type { AmplifyOutputs } from './types.js';
+import { errorOf } from './__tests__/errorOf.js';
 
 const ORIGIN = 'https://app.example.com';
 
@@ -34,15 +34,6 @@ function withAuth(patch: Record<string, unknown>): AmplifyOutputs {
 }
 function withOauth(patch: Record<string, unknown>): AmplifyOutputs {
   return withAuth({ oauth: { ...outputs.auth.oauth, ...patch } });
-}
-function errorOf(fn: () => unknown): AuthError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AuthError) return err;
-    throw err;
-  }
-  throw new Error('expected an AuthError');
 }
 
 describe('amplify_outputs.json', () => {
