@@ -14,6 +14,10 @@
 //   npm run bench -- --part 7          client components: the size of the
 //                                      next-server-auth/react entry (gzip) and the API
 //                                      proxy's added latency vs calling the upstream directly
+//   npm run bench -- --part 8          Cognito server actions and strict OAuth: cognito.signIn
+//                                      SRP vs password, identity-pool credentials, refresh per
+//                                      client-auth method and DPoP, PAR, the proxy with DPoP, cookie
+//                                      bytes, resource tokens, step-up guard rules (~1 minute)
 //   npm run bench -- --part 4 --before-dist DIR   also run Part 4 on another
 //                                      build (e.g. the commit before the fix) as "before"
 //   npm run bench -- --skip-build      reuse dist/ and example-app/.next
@@ -43,7 +47,7 @@ const { values: args } = parseArgs({
     'before-dist': { type: 'string' },
   },
 });
-const parts = args.part ? [Number(args.part)] : [1, 2, 3, 4, 5, 6, 7];
+const parts = args.part ? [Number(args.part)] : [1, 2, 3, 4, 5, 6, 7, 8];
 const started = Date.now();
 const tmp = mkdtempSync(join(tmpdir(), 'nsa-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -139,6 +143,13 @@ if (parts.includes(7)) {
   const loadBefore = load();
   step('Part 7 — client entry size and the API proxy\'s added latency', process.execPath, [join('bench', 'client-proxy.mjs'), '--out', out, ...(args['skip-build'] ? ['--skip-build'] : [])]);
   results.part7 = { load: { before: loadBefore, after: load() }, ...readJson(out) };
+}
+
+if (parts.includes(8)) {
+  const out = join(tmp, 'strict-oauth.json');
+  const loadBefore = load();
+  step('Part 8 — Cognito server actions and strict OAuth', process.execPath, [join('bench', 'strict-oauth.mjs'), '--out', out]);
+  results.part8 = { load: { before: loadBefore, after: load() }, ...readJson(out) };
 }
 
 results.generated = new Date().toISOString();
