@@ -7,12 +7,9 @@
 // its state file): the library sees a genuinely signed token, as it would
 // from a misbehaving or compromised provider.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT } from 'jose';
+import { decodeJwt } from 'jose';
 import type { JWTPayload } from 'jose';
 import { RequestCookies } from 'next/dist/compiled/@edge-runtime/cookies/index.js';
 import { RequestCookiesAdapter } from 'next/dist/server/web/spec-extension/adapters/request-cookies.js';
@@ -22,7 +19,8 @@ import type { OidcProviderConfig } from '../config/types.js';
 import { createAuthRuntime, createRuntimeRefresher } from '../createServerRunner.js';
 import { signInWithPassword, startDevIdp } from '../dev-idp/index.js';
 import type { DevIdp, DevIdpOptions } from '../dev-idp/index.js';
-import { readStateFile } from '../dev-idp/stateFile.js';
+import { resignedByIdp, startTamperingProxy } from '../dev-idp/__tests__/startTamperingProxy.js';
+import type { TamperingProxy } from '../dev-idp/__tests__/startTamperingProxy.js';
 import { isAuthError } from '../errors/AuthError.js';
 import { createAuthGuardFor } from '../guard/createAuthGuard.js';
 import type { GuardRule } from '../guard/AuthGuardOptions.js';
@@ -56,26 +54,15 @@ let redis: StartedRedis | undefined;
 let store: AuthStore | undefined;
 
 // ---- a tampering proxy in front of the dev IdP's token endpoint ------------------------------
-let proxy: Server;
+let proxy: TamperingProxy;
 let proxyUrl: string;
 /** Rewrites the JSON body of a successful refresh answer, given the grant's form (undefined: passed through untouched). */
 let tamper: ((body: Record<string, unknown>, form: URLSearchParams) => Promise<Record<string, unknown>>) | undefined;
 /** Successful refresh answers the IdP gave through the proxy (each is one real refresh_token grant). */
 let refreshAnswers = 0;
 
-async function readBody(req: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /** The ID token with `change` applied to its claims, re-signed with the dev IdP's own signing key. */
-async function resigned(idToken: string, change: (claims: JWTPayload) => JWTPayload): Promise<string> {
-  const jwk = readStateFile(idpOptions.stateFile!)!.signingKey;
-  return new SignJWT(change(decodeJwt(idToken)))
-    .setProtectedHeader({ ...decodeProtectedHeader(idToken), alg: jwk.alg })
-    .sign(await importJWK(jwk, jwk.alg));
-}
+const resigned = (idToken: string, change: (claims: JWTPayload) => JWTPayload): Promise<string> => resignedByIdp(idpOptions.stateFile!, idToken, change);
 
 /** A refresh answer whose ID token claims other facts (signed by the IdP's key). */
 const claiming = (change: (claims: JWTPayload) => JWTPayload) => async (body: Record<string, unknown>) => ({ ...body, id_token: await resigned(body.id_token as string, change) });
@@ -94,34 +81,19 @@ beforeAll(async () => {
     clients: [{ clientId: CLIENT_ID, redirectUris: [`${ORIGIN}/cb`, `${ORIGIN}/api/auth/sign-in-callback`], postLogoutRedirectUris: [`${ORIGIN}/`] }],
   };
   idp = await startDevIdp(idpOptions);
-  proxy = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req);
-      const headers = new Headers();
-      for (const name of ['authorization', 'content-type', 'accept', 'dpop']) {
-        const value = req.headers[name];
-        if (typeof value === 'string') headers.set(name, value);
-      }
-      const upstream = await fetch(new URL(req.url!, idp.issuer), { method: req.method!, headers, ...(req.method === 'POST' ? { body: body.toString() } : {}) });
-      let text = await upstream.text();
-      const form = new URLSearchParams(body.toString());
-      if (upstream.status === 200 && form.get('grant_type') === 'refresh_token') {
-        refreshAnswers++;
-        if (tamper) text = JSON.stringify(await tamper(JSON.parse(text) as Record<string, unknown>, form));
-      }
-      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-store' });
-      res.end(text);
-    })().catch(() => {
-      res.writeHead(502);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startTamperingProxy(idp.issuer);
+  proxyUrl = proxy.url;
+  // Only successful refresh answers are counted and rewritten; the code exchange passes through.
+  proxy.tamper = async (answer, call) => {
+    const form = new URLSearchParams(call.body);
+    if (form.get('grant_type') !== 'refresh_token') return undefined;
+    refreshAnswers++;
+    return tamper ? tamper(answer, form) : undefined;
+  };
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => proxy?.close(resolve));
+  await proxy?.close();
   await store?.close();
   await redis?.stop();
   await idp?.close();

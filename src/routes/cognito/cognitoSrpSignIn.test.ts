@@ -2,10 +2,6 @@
 // allow only the flows they list (like a real pool's explicit auth flows).
 // Forged challenges come from a tampering loopback proxy in front of the real
 // dev IdP, never from a mock.
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { RequestCookies } from 'next/dist/compiled/@edge-runtime/cookies/index.js';
 import { MutableRequestCookiesAdapter } from 'next/dist/server/web/spec-extension/adapters/request-cookies.js';
 import fc from 'fast-check';
@@ -18,6 +14,8 @@ import { createRunWithServerContext } from '../../context/createRunWithServerCon
 import { getCurrentUser } from '../../context/getCurrentUser.js';
 import { DEV_IDP_USER_POOL_ID, startDevIdp } from '../../dev-idp/index.js';
 import type { DevIdp, DevIdpClient } from '../../dev-idp/index.js';
+import { startTamperingProxy } from '../../dev-idp/__tests__/startTamperingProxy.js';
+import type { TamperingProxy } from '../../dev-idp/__tests__/startTamperingProxy.js';
 import { AuthError } from '../../errors/AuthError.js';
 import type { AuthErrorCode } from '../../errors/AuthError.js';
 import { SRP_N } from '../../srp/srpMath.js';
@@ -193,46 +191,28 @@ describe('cognito.signIn with USER_SRP_AUTH (the default)', () => {
 
 // ---- a tampering proxy in front of the real dev IdP ---------------------------------------------
 type Json = Record<string, unknown>;
-let proxy: Server;
+let proxy: TamperingProxy;
 let proxyUrl: string;
 let tamper: { InitiateAuth?: (out: Json) => Json; RespondToAuthChallenge?: (out: Json) => Json } = {};
-const seen: { target: string; body: string }[] = [];
+const operationOf = (headers: Headers) => (headers.get('x-amz-target') ?? '').split('.').pop() as keyof typeof tamper;
 
 beforeAll(async () => {
-  proxy = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    const target = String(req.headers['x-amz-target'] ?? '');
-    seen.push({ target, body });
-    const upstream = await fetch(`${idp.issuer}${req.url ?? '/'}`, {
-      method: req.method ?? 'POST',
-      headers: { 'content-type': String(req.headers['content-type'] ?? ''), 'x-amz-target': target },
-      ...(req.method === 'POST' ? { body } : {}),
-    });
-    let text = await upstream.text();
-    const operation = target.split('.').pop() as keyof typeof tamper;
-    const change = tamper[operation];
-    if (upstream.ok && change) text = JSON.stringify(change(JSON.parse(text) as Json));
-    const errorType = upstream.headers.get('x-amzn-errortype');
-    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/x-amz-json-1.1', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
-    res.end(text);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startTamperingProxy(idp.issuer);
+  proxyUrl = proxy.url;
+  proxy.tamper = (answer, call) => tamper[operationOf(call.headers)]?.(answer);
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => proxy?.close(resolve));
+  await proxy?.close();
 });
 
 afterEach(() => {
   tamper = {};
-  seen.length = 0;
+  proxy.calls.length = 0;
 });
 
 const withParams = (change: (p: Json) => Json) => (out: Json) => ({ ...out, ChallengeParameters: change(out.ChallengeParameters as Json) });
-const targets = () => seen.map((s) => s.target.split('.').pop());
+const targets = () => proxy.calls.map((call) => operationOf(call.headers));
 
 describe('forged PASSWORD_VERIFIER challenges (through a tampering proxy)', () => {
   it.each([
@@ -272,7 +252,7 @@ describe('forged PASSWORD_VERIFIER challenges (through a tampering proxy)', () =
     const { cognito, written } = srpActions('srponly', {}, proxyUrl);
     expect((await failure(cognito.signIn({ username: 'hal@example.com', password: 'hal-password' }))).code).toBe('InvalidCredentials');
     expect(targets()).toEqual(['InitiateAuth', 'RespondToAuthChallenge']);
-    for (const { body } of seen) expect(body).not.toContain('hal-password');
+    for (const { body } of proxy.calls) expect(body).not.toContain('hal-password');
     expect(written).toEqual([]);
   });
 
