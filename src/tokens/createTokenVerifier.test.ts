@@ -21,7 +21,7 @@ interface JwksServer {
   fetches: number;
   /** While true the endpoint answers 503. */
   down: boolean;
-  sign(claims: Record<string, unknown>, kid?: string): Promise<string>;
+  sign(claims: Record<string, unknown>, kid?: string, typ?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -51,7 +51,7 @@ async function startJwksServer(alg = 'ES256'): Promise<JwksServer> {
     set down(value: boolean) {
       state.down = value;
     },
-    sign: (claims, kid = 'key-1') => new SignJWT(claims).setProtectedHeader({ alg, kid }).sign(privateKey as CryptoKey),
+    sign: (claims, kid = 'key-1', typ?: string) => new SignJWT(claims).setProtectedHeader({ alg, kid, ...(typ ? { typ } : {}) }).sign(privateKey as CryptoKey),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -234,5 +234,41 @@ describe('JWKS refetch on an unknown kid (against the dev IdP, which rotates its
     // No verdict on the token: its key could not be fetched (callers must not treat it as forged).
     expect(await rejection(verifier.verifyIdToken(await unknownKidToken()))).toBe('TokenInvalid: Token rejected: ERR_JOSE_GENERIC');
     expect((await verifier.verifyIdToken(tokens.idToken)).payload.email).toBe('alice@example.com');
+  });
+});
+
+describe('token types and azp (checked on every path: callback, refresh, reads of an unsealed session)', () => {
+  let jwks: JwksServer;
+  beforeAll(async () => {
+    jwks = await startJwksServer();
+  });
+  afterAll(async () => {
+    await jwks.close();
+  });
+
+  it('an ID token whose azp names another client is rejected even with this client as its only aud; an azp naming this client is accepted', async () => {
+    const verifier = verifierFor(jwks.uri);
+    const foreign = await jwks.sign({ ...idClaims(seconds()), azp: 'another-client' });
+    expect(await rejection(verifier.verifyIdToken(foreign, { nonce: 'n-1' }))).toBe('TokenInvalid: ID token azp names another client');
+    expect(await rejection(verifier.verifyIdToken(foreign, { ignoreExpiry: true }))).toBe('TokenInvalid: ID token azp names another client');
+    expect((await verifier.verifyIdToken(await jwks.sign({ ...idClaims(seconds()), azp: CLIENT_ID }), { nonce: 'n-1' })).payload.sub).toBe('user-1');
+  });
+
+  it('a token typed at+jwt is never accepted as an ID token (an access token posing as one), whatever its claims', async () => {
+    const verifier = verifierFor(jwks.uri);
+    for (const typ of ['at+jwt', 'application/at+jwt', 'AT+JWT']) {
+      expect(await rejection(verifier.verifyIdToken(await jwks.sign(idClaims(seconds()), 'key-1', typ), { nonce: 'n-1' }))).toBe('TokenInvalid: ID token is typed at+jwt (an access token)');
+    }
+    expect((await verifier.verifyIdToken(await jwks.sign(idClaims(seconds()), 'key-1', 'JWT'), { nonce: 'n-1' })).payload.sub).toBe('user-1');
+  });
+
+  it('an access token typed as another kind of JWT (logout+jwt, dpop+jwt, secevent+jwt) is rejected; at+jwt, application/at+jwt, JWT and no typ are accepted', async () => {
+    const verifier = verifierFor(jwks.uri);
+    for (const typ of ['logout+jwt', 'dpop+jwt', 'secevent+jwt']) {
+      expect(await rejection(verifier.verifyAccessToken(await jwks.sign(accessClaims(seconds()), 'key-1', typ)))).toBe('TokenInvalid: Access token is typed as another kind of JWT');
+    }
+    for (const typ of ['at+jwt', 'application/at+jwt', 'JWT', undefined]) {
+      expect((await verifier.verifyAccessToken(await jwks.sign(accessClaims(seconds()), 'key-1', typ))).payload.sub).toBe('user-1');
+    }
   });
 });
