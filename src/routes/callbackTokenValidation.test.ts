@@ -12,7 +12,9 @@ import { base64url, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair
 import type { JWTPayload } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthRuntime } from '../context/AuthRuntime.js';
-import { createAuthRuntime } from '../createServerRunner.js';
+import { createRunWithServerContext } from '../context/createRunWithServerContext.js';
+import { fetchAuthSession } from '../context/fetchAuthSession.js';
+import { createAuthRuntime, createRuntimeRefresher } from '../createServerRunner.js';
 import { startDevIdp } from '../dev-idp/index.js';
 import type { DevIdp } from '../dev-idp/index.js';
 import { readStateFile } from '../dev-idp/stateFile.js';
@@ -32,6 +34,7 @@ const stateFile = join(stateDir, 'idp.json');
 let idp: DevIdp;
 let proxy: TamperingProxy;
 let handlers: AuthRouteHandlers;
+let runtime: AuthRuntime;
 
 type Answer = Record<string, unknown>;
 
@@ -46,13 +49,15 @@ beforeAll(async () => {
   proxy = await startTamperingProxy(idp.issuer);
   const base = createAuthRuntime({ oidc: { issuer: idp.issuer, clientId: CLIENT_ID, flavor: 'generic' } }, { secret: SECRET, origin: ORIGIN }, {});
   // Only the token endpoint goes through the proxy; discovery, JWKS and the login pages are the IdP's own.
-  const runtime: AuthRuntime = {
+  const proxied: AuthRuntime = {
     ...base,
     endpoints: async () => {
       const known = await base.endpoints();
       return { ...known, token: `${proxy.url}${new URL(known.token).pathname}` };
     },
   };
+  // The refresher captured the runtime's endpoints when it was made: make one over the proxied runtime.
+  runtime = { ...proxied, refresher: createRuntimeRefresher(proxied, { state: { inflight: new Map(), recent: new Map(), spent: new Map(), ended: new Map() } }) };
   handlers = createAuthRouteHandlersFor(runtime)({ redirectOnSignInComplete: '/home' });
 });
 
@@ -321,5 +326,36 @@ describe('forged token responses at the sign-in callback (OIDC Core 3.1.3.7), th
     it('the ID token passed off as the access token is refused at the callback: 400, no session cookie, transaction used up', async () => {
       await expectRefusedAndUsedUp(await signInThrough((answer) => ({ ...answer, access_token: answer.id_token })), 400, 'invalid_tokens');
     });
+  });
+});
+
+describe('the same token confusion in a refresh answer', () => {
+  it('a refresh answering the ID token as the access token is refused: the session keeps its own access token, nothing is written', async () => {
+    let signedInAccessToken: string | undefined;
+    const { response } = await signInThrough((answer) => {
+      signedInAccessToken = answer.access_token as string;
+      return answer;
+    });
+    expect(response.status).toBe(303);
+    const cookie = cookiesSet(response)
+      .map((line) => line.split(';')[0]!)
+      .join('; ');
+    let confused: string | undefined;
+    proxy.tamper = (answer, call) => {
+      if (new URLSearchParams(call.body).get('grant_type') !== 'refresh_token') return undefined;
+      confused = answer.id_token as string;
+      return { ...answer, access_token: confused };
+    };
+    const written = new Response(null);
+    const session = await createRunWithServerContext(runtime)({
+      nextServerContext: { request: new Request(`${ORIGIN}/`, { headers: { cookie } }), response: written },
+      operation: (ctx) => fetchAuthSession(ctx, { forceRefresh: true }),
+    });
+    // The IdP did answer the refresh (through the proxy), and that answer was refused.
+    expect(proxy.calls.filter((c) => new URLSearchParams(c.body).get('grant_type') === 'refresh_token').map((c) => c.status)).toEqual([200]);
+    expect(typeof confused).toBe('string');
+    expect(session.tokens?.accessToken.toString()).toBe(signedInAccessToken);
+    expect(session.tokens?.accessToken.toString()).not.toBe(confused);
+    expect(cookiesSet(written)).toEqual([]);
   });
 });
