@@ -3,15 +3,10 @@
 // it, and the already built example app (`next start`) whose /api/proxy/notes
 // forwards there. The config's chromium stack has hour-long tokens, so it
 // cannot show a refresh across expiry in a test's time.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_USERS, startDevIdp } from '../src/dev-idp/index.js';
 import type { DevIdp } from '../src/dev-idp/index.js';
 import { RESOURCE_PORT } from './resourceServer.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { startExampleApp } from './startExampleApp.js';
 
 // Offset from the config's ports (+30: refreshStack.ts takes +10, the Next 15
 // stack 3120/3320), so two suites run with different E2E_*_PORTs never collide.
@@ -32,31 +27,6 @@ export interface ClientStack {
   stop(): Promise<void>;
 }
 
-async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${url}: its process exited (${child.exitCode ?? child.signalCode}) before answering`);
-    try {
-      const res = await fetch(url, { redirect: 'manual' });
-      if (res.status < 500) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up within ${timeoutMs} ms`);
-}
-
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    // next start forks a next-server that would otherwise keep the port.
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    /* already gone */
-  }
-}
-
 /** Starts the IdP, the resource server and the example app (built by the config's webServer before any test runs). */
 export async function startClientStack(): Promise<ClientStack> {
   const idp = await startDevIdp({
@@ -72,42 +42,26 @@ export async function startClientStack(): Promise<ClientStack> {
     ],
     users: [...DEFAULT_USERS],
   });
-  const env = {
-    ...process.env,
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-    AUTH_ORIGIN: CLIENT_APP_URL,
-    AUTH_SECRET: 'e2e-client-secret-e2e-client-secret-0123456789',
-    DEV_IDP_ISSUER: CLIENT_IDP_URL,
-    AUTH_CLIENT_ID: CLIENT_ID,
-    DEV_IDP_MODE: 'cognito',
-    RESOURCE_PORT: String(STACK_RESOURCE_PORT),
-  };
-  const stderr: string[] = [];
-  const collect = (label: string) => (chunk: Buffer) => {
-    stderr.push(`[${label}] ${chunk.toString()}`);
-    if (process.env.E2E_CLIENT_VERBOSE) process.stderr.write(`[client stack ${label}] ${chunk.toString()}`);
-  };
-  const resource = spawn(process.execPath, [join(root, 'example-app', 'resource-server.mjs')], { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  resource.stderr?.on('data', collect('resource server'));
-  const app = spawn(process.execPath, [join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(APP_PORT), '-H', '127.0.0.1'], {
-    cwd: join(root, 'example-app'),
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    detached: true,
-  });
-  app.stderr?.on('data', collect('app'));
-
-  const stop = async () => {
-    killGroup(app);
-    killGroup(resource);
+  const app = await startExampleApp({
+    port: APP_PORT,
+    env: {
+      AUTH_SECRET: 'e2e-client-secret-e2e-client-secret-0123456789',
+      DEV_IDP_ISSUER: CLIENT_IDP_URL,
+      AUTH_CLIENT_ID: CLIENT_ID,
+      DEV_IDP_MODE: 'cognito',
+      RESOURCE_PORT: String(STACK_RESOURCE_PORT),
+    },
+    resourceHealthUrl: `${CLIENT_RESOURCE_URL}/health`,
+    echo: process.env.E2E_CLIENT_VERBOSE ? 'client stack' : undefined,
+  }).catch(async (err: unknown) => {
     await idp.close();
+    throw err;
+  });
+  return {
+    idp,
+    async stop() {
+      app.stop();
+      await idp.close();
+    },
   };
-  try {
-    await Promise.all([waitFor(`${CLIENT_RESOURCE_URL}/health`, resource), waitFor(`${CLIENT_APP_URL}/`, app)]);
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}\n${stderr.join('')}`);
-  }
-  return { idp, stop };
 }

@@ -2,19 +2,15 @@
 // access tokens that the tests can stop and restart, and the already built
 // example app (`next start`) pointed at it. The config's webServer stack has
 // hour-long tokens and an IdP in another process, so it cannot be used here.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import type { BrowserContext, Cookie, Page } from '@playwright/test';
 import { DEFAULT_USERS, startDevIdp } from '../src/dev-idp/index.js';
 import type { DevIdp, DevIdpOptions } from '../src/dev-idp/index.js';
+import { startExampleApp } from './startExampleApp.js';
 import { USERS } from './support.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // Offset from the config's ports, so two suites run with different
 // E2E_APP_PORT/E2E_IDP_PORT never collide on this stack either.
@@ -40,31 +36,6 @@ export interface RefreshStack {
   stop(): Promise<void>;
 }
 
-async function waitForApp(url: string, app: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (app.exitCode !== null || app.signalCode !== null) throw new Error(`example app exited (${app.exitCode ?? app.signalCode}) before answering`);
-    try {
-      const res = await fetch(url, { redirect: 'manual' });
-      if (res.status < 500) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up within ${timeoutMs} ms`);
-}
-
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    // next start forks a next-server that would otherwise keep the port.
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    /* already gone */
-  }
-}
-
 /** Starts the IdP and the example app (built by the config's webServer before any test runs). */
 export async function startRefreshStack(): Promise<RefreshStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'nsa-e2e-refresh-'));
@@ -77,40 +48,27 @@ export async function startRefreshStack(): Promise<RefreshStack> {
     users: [...DEFAULT_USERS],
   };
   let idp = await startDevIdp(idpOptions);
-
-  const stderr: string[] = [];
-  const app = spawn(process.execPath, [join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(APP_PORT), '-H', '127.0.0.1'], {
-    cwd: join(root, 'example-app'),
+  const closeIdp = async () => {
+    await idp.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  const app = await startExampleApp({
+    port: APP_PORT,
     env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      AUTH_ORIGIN: REFRESH_APP_URL,
       AUTH_SECRET: 'e2e-refresh-secret-e2e-refresh-secret-0123456789',
       DEV_IDP_ISSUER: REFRESH_IDP_URL,
       AUTH_CLIENT_ID: CLIENT_ID,
       DEV_IDP_MODE: 'cognito',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    detached: true,
+    echo: process.env.E2E_REFRESH_VERBOSE ? 'refresh' : undefined,
+  }).catch(async (err: unknown) => {
+    await closeIdp();
+    throw err;
   });
-  app.stderr?.on('data', (chunk: Buffer) => {
-    const text = chunk.toString();
-    stderr.push(text);
-    if (process.env.E2E_REFRESH_VERBOSE) process.stderr.write(`[refresh app] ${text}`);
-  });
-
   const stop = async () => {
-    killGroup(app);
-    await idp.close();
-    rmSync(stateDir, { recursive: true, force: true });
+    app.stop();
+    await closeIdp();
   };
-  try {
-    await waitForApp(`${REFRESH_APP_URL}/`, app);
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}\n${stderr.join('')}`);
-  }
 
   return {
     get idp() {
