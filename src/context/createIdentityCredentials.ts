@@ -44,7 +44,9 @@ export interface IdentityCredentialsOptions {
 }
 
 // Loaded on first use only, and out of reach of bundlers' static analysis:
-// the SDK is Node-only and must never enter the edge guard's bundle.
+// the SDK is Node-only and must never enter the edge guard's bundle. The
+// import spells the name literally so webpack builds' output file tracing
+// still lists it for `output: 'standalone'` (Turbopack's tracing does not).
 const SDK = '@aws-sdk/client-cognito-identity';
 type Sdk = typeof SdkModule;
 type Client = InstanceType<Sdk['CognitoIdentityClient']>;
@@ -103,7 +105,7 @@ export function createIdentityCredentials(pool: ResolvedIdentityPool, options: I
   let client: Promise<{ sdk: Sdk; client: Client }> | undefined;
 
   const clientOf = (): Promise<{ sdk: Sdk; client: Client }> => {
-    client ??= (import(/* webpackIgnore: true */ /* turbopackIgnore: true */ SDK) as Promise<Sdk>).then(
+    client ??= (import(/* webpackIgnore: true */ /* turbopackIgnore: true */ '@aws-sdk/client-cognito-identity') as Promise<Sdk>).then(
       (sdk) => ({
         sdk,
         client: new sdk.CognitoIdentityClient({

@@ -4,7 +4,7 @@ import type { AuthRuntime } from '../../context/AuthRuntime.js';
 import { AuthError } from '../../errors/AuthError.js';
 import { cognitoPoolOf } from './cognitoPoolOf.js';
 
-const PACKAGE = '@aws-sdk/client-cognito-identity-provider';
+const PACKAGE = '@aws-sdk/client-cognito-identity-provider'; // for messages; the import below spells it out
 
 /** The parts of the AWS SDK the actions use (kept out of the public types). */
 export interface CognitoSdk {
@@ -19,8 +19,10 @@ async function load(runtime: AuthRuntime): Promise<CognitoSdk> {
   try {
     // Out of the bundlers' reach: Node resolves it at run time from node_modules,
     // so the SDK (Node-only) never enters the edge guard's bundle, which
-    // imports the runner too.
-    sdk = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ PACKAGE)) as typeof CognitoSdkModule;
+    // imports the runner too. A literal specifier (not a variable) so that
+    // webpack builds' output file tracing (nft reads the source) still lists
+    // the package for `output: 'standalone'`; Turbopack's tracing does not.
+    sdk = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ '@aws-sdk/client-cognito-identity-provider')) as typeof CognitoSdkModule;
   } catch {
     throw new AuthError('InvalidConfig', `cognito.* server actions could not load ${PACKAGE} (a dependency of next-server-auth): reinstall node_modules`);
   }
