@@ -25,6 +25,7 @@ const steps = [
   ['edge bundle check', 'node', ['scripts/check-edge-bundle.mjs']],
   ['edge bundle check catches bad imports', 'node', ['--test', 'scripts/check-edge-bundle.test.mjs']],
   ['proxy bundle check catches the AWS SDK', 'node', ['--test', 'scripts/check-proxy-bundle.test.mjs']],
+  ['standalone check catches an untraced AWS SDK', 'node', ['--test', 'scripts/check-standalone.test.mjs']],
   // The Redis store's integration tests start Debian's redis-server; installs it with apt-get when missing.
   ['redis-server installed', 'node', ['scripts/ensure-redis.mjs']],
   ['unit + integration (vitest)', 'npx', ['vitest', 'run']],
@@ -36,6 +37,9 @@ const steps = [
   // (Next 15 edge middleware.ts, webpack): both import the runner, whose cognito.* actions load the AWS SDK
   // lazily; it must not be in either proxy/middleware bundle (login-form.spec.ts shows the actions load it).
   ['proxy/middleware bundles hold no AWS SDK', 'node', ['scripts/check-proxy-bundle.mjs']],
+  // Same builds: every AWS SDK client the server code loads is bundled or listed by a .nft.json trace, so an
+  // `output: 'standalone'` build (which copies only traced files) ships it. Reads the traces; < 1 s.
+  ['output: standalone would ship the AWS SDK clients (bundled or traced)', 'node', ['scripts/check-standalone.mjs']],
   // After the e2e step (reuses its builds): `npm run start:cluster` on its own ports, a sign-in through
   // the round-robin proxy, and a 30-request burst of an expired session → one IdP refresh across 3 instances;
   // once with the sealed cookie, once with server-side sessions (SESSION_MODE=server).
