@@ -1,8 +1,10 @@
-// Build check: the AWS SDK (which the cognito.* server actions and the
-// identity-pool credentials import lazily, at run time, with a specifier the
-// bundlers do not follow) must not be in the proxy / middleware bundle that
+// Build check: the AWS SDK must not be in the proxy / middleware bundle that
 // `next build` wrote, although that bundle imports the runner, and so the
-// code that loads the SDK. Prints each bundle's files and size.
+// code that loads the SDK (the cognito.* server actions import it at run
+// time with a specifier the bundlers do not follow; the identity-pool
+// credentials through '#aws/cognito-identity', a stub under the edge
+// conditions, and only from next-server-auth/server, which a proxy rarely
+// imports). Prints each bundle's files and size.
 //
 //   node scripts/check-proxy-bundle.mjs [appDir ...]
 //
