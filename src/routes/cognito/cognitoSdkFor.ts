@@ -24,7 +24,8 @@ async function load(runtime: AuthRuntime): Promise<CognitoSdk> {
     // the package for `output: 'standalone'`; Turbopack's tracing does not.
     sdk = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ '@aws-sdk/client-cognito-identity-provider')) as typeof CognitoSdkModule;
   } catch {
-    throw new AuthError('InvalidConfig', `cognito.* server actions could not load ${PACKAGE} (a dependency of next-server-auth): reinstall node_modules`);
+    // Also what an `output: 'standalone'` build does today: Next's file tracing cannot see this import.
+    throw new AuthError('InvalidConfig', `cognito.* server actions could not load ${PACKAGE} (a dependency of next-server-auth): reinstall node_modules; an output: 'standalone' build does not ship it`);
   }
   const timeout = runtime.options.httpTimeoutMs;
   const client = new sdk.CognitoIdentityProviderClient({
