@@ -19,9 +19,10 @@ async function load(runtime: AuthRuntime): Promise<CognitoSdk> {
   try {
     // Out of the bundlers' reach: Node resolves it at run time from node_modules,
     // so the SDK (Node-only) never enters the edge guard's bundle, which
-    // imports the runner too. A literal specifier (not a variable) so that
-    // webpack builds' output file tracing (nft reads the source) still lists
-    // the package for `output: 'standalone'`; Turbopack's tracing does not.
+    // imports the runner too. Neither Turbopack's nor webpack's output file
+    // tracing follows it, so `output: 'standalone'` lacks the package
+    // (scripts/check-standalone.mjs reports it); the specifier is literal so
+    // that check and the edge-bundle check can see the import.
     sdk = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ '@aws-sdk/client-cognito-identity-provider')) as typeof CognitoSdkModule;
   } catch {
     // Also what an `output: 'standalone'` build does today: Next's file tracing cannot see this import.
