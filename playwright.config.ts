@@ -3,6 +3,7 @@ import { NEXT15_APP_PORT, NEXT15_APP_URL, NEXT15_IDP_PORT, NEXT15_TOKEN_TTL } fr
 import { CNA_APP_DIR, CNA_STACKS } from './e2e/create-next-app/env.js';
 import { RESOURCE_PORT } from './e2e/resourceServer.js';
 import { CLUSTER_IDP_PORT, CLUSTER_PORT, CLUSTER_REDIS_PORT, CLUSTER_URL, CLUSTER_USERS_FILE } from './e2e/cluster/env.js';
+import { AMPLIFY_APP_PORT, AMPLIFY_APP_URL, AMPLIFY_IDP_PORT, AMPLIFY_RESOURCE_PORT, AMPLIFY_TOKEN_TTL } from './e2e/amplifyEnv.js';
 
 // Ports differ from `npm start` (3000/3200) so the suite runs beside a dev session.
 const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
@@ -18,6 +19,8 @@ const AUTH_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-secret';
 // oidc mode (a generic OIDC provider; the app's flavor follows DEV_IDP_MODE)
 // for `create-next-app-oidc`, built from a copy in .e2e/ (APP_COPY_DIR) so
 // the two do not share a .next.
+// The example app runs a second time, with 20-second tokens, for `amplify`
+// (e2e/amplify.spec.ts: Amplify's own browser library on /amplify).
 // Playwright starts every webServer whatever projects run, so start only the
 // stacks the `--project` selection needs (no selection: all).
 // `--project a b` takes every name up to the next option, as Playwright's CLI does.
@@ -67,6 +70,25 @@ const servers: { command: string; url: string; env: Record<string, string> }[] =
             RESOURCE_PORT: String(CLUSTER_IDP_PORT + 10),
             DEV_IDP_USERS: CLUSTER_USERS_FILE,
             DEV_IDP_ACCESS_TOKEN_TTL: '3600',
+            ...(wants('chromium') ? { SKIP_BUILD: '1' } : {}),
+          },
+        },
+      ]
+    : []),
+  // The example app again for the `amplify` project (Amplify's browser
+  // library on /amplify), with 20-second tokens so a spec can see the server
+  // refresh Amplify's cookies. It reuses the `chromium` stack's build when
+  // that one runs too (started before it), as the cluster does.
+  ...(wants('amplify')
+    ? [
+        {
+          command: 'node scripts/start.mjs',
+          url: `${AMPLIFY_APP_URL}/`,
+          env: {
+            PORT: String(AMPLIFY_APP_PORT),
+            DEV_IDP_PORT: String(AMPLIFY_IDP_PORT),
+            RESOURCE_PORT: String(AMPLIFY_RESOURCE_PORT),
+            DEV_IDP_ACCESS_TOKEN_TTL: String(AMPLIFY_TOKEN_TTL),
             ...(wants('chromium') ? { SKIP_BUILD: '1' } : {}),
           },
         },
@@ -122,7 +144,8 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'chromium', testIgnore: ['next15/**', 'create-next-app/**', 'apps/**', 'cluster/**'], use: { ...devices['Desktop Chrome'], channel: undefined } },
+    { name: 'chromium', testIgnore: ['next15/**', 'create-next-app/**', 'apps/**', 'cluster/**', 'amplify.spec.ts'], use: { ...devices['Desktop Chrome'], channel: undefined } },
+    { name: 'amplify', testMatch: 'amplify.spec.ts', use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: AMPLIFY_APP_URL } },
     { name: 'cluster', testMatch: 'cluster/**/*.spec.ts', use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: CLUSTER_URL } },
     { name: 'next15-edge', testMatch: 'next15/**/*.spec.ts', use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: NEXT15_APP_URL } },
     // The same specs per stack; they find their stack with cnaStack(test.info().project.name).

@@ -39,6 +39,10 @@ export const { runWithServerContext, createAuthRouteHandlers, createAuthGuard, c
     },
   },
   runtimeOptions: {
+    // cognito.signIn proves the password with SRP, which hashes it with the
+    // user pool id; the dev IdP's pool is us-east-1_DevPool01 (an
+    // amplify_outputs.json config has its own user_pool_id and needs no such line).
+    ...(hasCognitoUserPool ? { cognito: { userPoolId: 'us-east-1_DevPool01' } } : {}),
     ...(store ? { store } : {}),
     ...(sessionMode === 'server' ? { session: { codec: 'server' as const } } : {}),
   },

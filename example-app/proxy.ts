@@ -1,3 +1,5 @@
+import type { NextRequest } from 'next/server';
+import { createAuthGuard as createAmplifyGuard } from './amplify-auth';
 import { createAuthGuard } from './auth';
 
 // Shown (with status 403) to a signed-in user without the ADMINS group.
@@ -9,7 +11,7 @@ const FORBIDDEN = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 <h1 data-testid="forbidden">403 — Forbidden</h1><p>Your account is not in the ADMINS group. Ask an administrator for access.</p>
 <p><a href="/dashboard" style="color:#3b5bdb">Back to your dashboard</a></p></section></main></body></html>`;
 
-export const proxy = createAuthGuard({
+const appGuard = createAuthGuard({
   // Rules see the path as Next routes it (percent-decoded, canonical); a path
   // that reads two ways under a rule is refused.
   rules: [
@@ -22,6 +24,29 @@ export const proxy = createAuthGuard({
   ],
   forbidden: () => new Response(FORBIDDEN, { headers: { 'content-type': 'text/html; charset=utf-8' } }),
 });
+
+// /amplify keeps its session in Amplify's own cookies (amplify-auth.ts), so
+// its pages go through that runner's guard, which also refreshes those
+// cookies when the access token is due. /amplify itself is public (it hosts
+// the sign-in form); /amplify/private needs a signed-in user.
+const amplifyGuard = createAmplifyGuard({ rules: [{ path: '/amplify/private' }] });
+
+// Decided on the path as Next routes it, as the guards' rules are
+// (`/%61mplify/private` and `//amplify/private` must not reach the other
+// guard); the guarded page checks the session itself too.
+function isAmplifyPath(pathname: string): boolean {
+  let path = pathname;
+  try {
+    path = decodeURIComponent(pathname);
+  } catch {
+    // Malformed escapes: the app guard refuses them under its rules.
+  }
+  return /^\/+amplify(\/|$)/.test(path);
+}
+
+export function proxy(request: NextRequest): Promise<Response> {
+  return isAmplifyPath(request.nextUrl.pathname) ? amplifyGuard(request) : appGuard(request);
+}
 
 export const config = {
   // /team is left out to show server components reading the session on their own.

@@ -23,7 +23,7 @@ import { connect, createServer as createTcpServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureRedis } from './ensure-redis.mjs';
-import { createProcesses, devIdpArgs, waitFor } from './lib/processes.mjs';
+import { createProcesses, devIdpArgs, EXAMPLE_IDENTITY_POOL_ID, waitFor } from './lib/processes.mjs';
 
 const INSTANCES = 3;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,6 +60,8 @@ const env = {
   // One secret for all instances (a cookie sealed by one opens on the others), fresh per start.
   AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString('base64url'),
   DEV_IDP_ISSUER: issuer,
+  // The identity pool the dev IdP serves (cognito mode), for the app's /amplify page.
+  DEV_IDP_IDENTITY_POOL: EXAMPLE_IDENTITY_POOL_ID,
   RESOURCE_PORT: String(resourcePort),
 };
 delete env.PORT;

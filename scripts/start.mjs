@@ -18,7 +18,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } fro
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { createProcesses, devIdpArgs, waitFor } from './lib/processes.mjs';
+import { createProcesses, devIdpArgs, EXAMPLE_IDENTITY_POOL_ID, waitFor } from './lib/processes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = process.env.APP_DIR ? join(root, process.env.APP_DIR) : join(root, 'example-app');
@@ -56,6 +56,8 @@ const env = {
   // A fresh secret per start: sessions do not outlive a restart of the example.
   AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString('base64url'),
   DEV_IDP_ISSUER: issuer,
+  // The identity pool the dev IdP serves (cognito mode), for the app's /amplify page.
+  DEV_IDP_IDENTITY_POOL: EXAMPLE_IDENTITY_POOL_ID,
   // The app's /api/proxy/notes route forwards here.
   RESOURCE_PORT: String(resourcePort),
 };
@@ -97,7 +99,7 @@ console.log(`
 [start] ready
   example app  ${origin}
   dev IdP      ${issuer}   (development only)
-${withResourceServer ? `  resource     ${resourceUrl}/notes   (the API /client calls through /api/proxy/notes)\n` : ''}  users        alice@example.com / alice-password  (group ADMINS)
+${withResourceServer ? `  resource     ${resourceUrl}/notes   (the API /client calls through /api/proxy/notes)\n` : ''}${withResourceServer && process.env.DEV_IDP_MODE !== 'oidc' ? `  amplify      ${origin}/amplify   (Amplify's browser library; identity pool ${EXAMPLE_IDENTITY_POOL_ID})\n` : ''}  users        alice@example.com / alice-password  (group ADMINS)
                bob@example.com / bob-password
   Ctrl+C stops them all.
 `);

@@ -1,4 +1,5 @@
 import { createEndpointResolver } from './config/createEndpointResolver.js';
+import { invalidConfig } from './config/invalidConfig.js';
 import { parseAuthConfig } from './config/parseAuthConfig.js';
 import { resolveRuntimeOptions } from './config/resolveRuntimeOptions.js';
 import type { RuntimeOptions } from './config/runtimeOptions.js';
@@ -40,6 +41,8 @@ import { createTokenVerifier } from './tokens/createTokenVerifier.js';
 import { verifySessionTokens } from './tokens/verifySessionTokens.js';
 import { createConsumedStates, sharedConsumedStates } from './oauth/createConsumedStates.js';
 import { RUNNER_CHECK } from './runnerCheck.js';
+import { loadClientKey } from './config/loadClientKey.js';
+import { usesPushedAuthorization } from './oauth/pushAuthorizationRequest.js';
 import type { RunnerCheck } from './runnerCheck.js';
 
 export interface ServerRunnerInput {
@@ -81,6 +84,8 @@ export interface ServerRunner {
  */
 export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput): ServerRunner {
   const runtime = createAuthRuntime(config, runtimeOptions);
+  // Import the private_key_jwt key now: a broken one is logged at start-up (naming the field), not at the first sign-in.
+  if (runtime.config.clientKey) void loadClientKey(runtime.config.clientKey).catch((err: unknown) => console.error(`next-server-auth: ${isAuthError(err) ? err.message : 'oidc.clientPrivateKey could not be imported'}`));
   const runner: ServerRunner = {
     runWithServerContext: createRunWithServerContext(runtime),
     createAuthRouteHandlers: createAuthRouteHandlersFor(runtime),
@@ -91,7 +96,10 @@ export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput
   };
   // For assertAuthReady (instrumentation.ts): whichever of these auth.ts exports carries the check.
   const check: RunnerCheck = async ({ discovery }) => {
-    if (discovery) await runtime.endpoints();
+    // private_key_jwt: key material only WebCrypto can vet (config parsing is synchronous).
+    if (runtime.config.clientKey) await loadClientKey(runtime.config.clientKey);
+    // PAR asked for (or required) but not offered: InvalidConfig now, not at the first sign-in.
+    if (discovery) usesPushedAuthorization(runtime.config, await runtime.endpoints());
   };
   for (const fn of [runner.runWithServerContext, runner.createAuthRouteHandlers, runner.createAuthGuard, runner.createApiProxy]) {
     Object.defineProperty(fn, RUNNER_CHECK, { value: check });
@@ -103,6 +111,10 @@ export function createServerRunner({ config, runtimeOptions }: ServerRunnerInput
 export function createAuthRuntime(configInput: AuthConfigInput, runtimeOptions?: RuntimeOptions, env?: Record<string, string | undefined>): AuthRuntime {
   const options = resolveRuntimeOptions(runtimeOptions, env);
   const config = parseAuthConfig(configInput, options.origin, runtimeOptions?.cognito);
+  // Amplify's cookies are plain tokens for its browser code: a private key has no place there.
+  if (config.dpop && options.session.codec === 'amplify') {
+    throw invalidConfig('oidc.dpop', 'cannot be used with runtimeOptions.session.codec "amplify": its cookies are readable by browser code and cannot hold the session\'s DPoP private key (use "sealed" or "server")');
+  }
   const endpoints = createEndpointResolver(config, { timeoutMs: options.httpTimeoutMs });
   const verifier = createTokenVerifier({
     issuer: config.issuer,
@@ -271,12 +283,12 @@ function sharedRevocationList(issuer: string, clientId: string, ttlMs: number): 
 type RefresherParts = Pick<AuthRuntime, 'config' | 'options' | 'endpoints' | 'verifier' | 'emit'>;
 
 /** The refresh-token grant at the IdP (discovery, token endpoint, verification of the new tokens). */
-export function idpRefreshGrant({ config, options, endpoints, verifier }: RefresherParts): (refreshToken: string) => Promise<TokenSet> {
-  return async (refreshToken) => {
+export function idpRefreshGrant({ config, options, endpoints, verifier }: RefresherParts): (refreshToken: string, previous?: TokenSet) => Promise<TokenSet> {
+  return async (refreshToken, previous) => {
     const known = await endpoints().catch((cause: unknown) => {
       throw new AuthError('IdpUnavailable', `The IdP could not be discovered${isAuthError(cause) ? ` (${cause.message})` : ''}`, { cause });
     });
-    return refreshTokenGrant(config, known, verifier, refreshToken, options.httpTimeoutMs);
+    return refreshTokenGrant(config, known, verifier, refreshToken, options.httpTimeoutMs, previous);
   };
 }
 
@@ -289,7 +301,7 @@ export function idpRefreshGrant({ config, options, endpoints, verifier }: Refres
  */
 export function createRuntimeRefresher(
   parts: RefresherParts,
-  seams: { grant?: (refreshToken: string) => Promise<TokenSet>; state?: RefresherState; now?: () => number; store?: AuthStore; lockTtlMs?: number } = {},
+  seams: { grant?: (refreshToken: string, previous?: TokenSet) => Promise<TokenSet>; state?: RefresherState; now?: () => number; store?: AuthStore; lockTtlMs?: number } = {},
 ): Refresher {
   const { config, options, emit } = parts;
   const grant = seams.grant ?? idpRefreshGrant(parts);

@@ -24,7 +24,7 @@ export type { AuthRouteHandlerOptions } from './routes/AuthRouteHandlerOptions.j
 export type { AuthRouteHandlers, AuthRouteContext } from './routes/createAuthRouteHandlers.js';
 export type { AuthGuardOptions, GuardRule } from './guard/AuthGuardOptions.js';
 export type { AuthGuard } from './guard/createAuthGuard.js';
-export type { ApiProxyOptions } from './api-proxy/ApiProxyOptions.js';
+export type { ApiProxyOptions, ApiProxyRoute } from './api-proxy/ApiProxyOptions.js';
 export type { ApiProxy } from './api-proxy/ApiProxy.js';
 export type { AuthEvents, AuthEventUser } from './config/AuthEvents.js';
 export type { AuthStore } from './store/AuthStore.js';

@@ -25,6 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link href="/team">Team</Link>
             <Link href="/sessions">Sessions</Link>
             <Link href="/client">Client</Link>
+            <Link href="/amplify">Amplify</Link>
           </nav>
           <div className="account">
             {viewer === SESSION_UNAVAILABLE ? (

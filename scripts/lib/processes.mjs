@@ -151,11 +151,28 @@ export async function waitFor(url) {
 }
 
 /**
+ * The identity pool the example app's /amplify page reads identityId from
+ * (the dev IdP's DEFAULT_IDENTITY_POOL_ID); DEV_IDP_IDENTITY_POOL overrides it
+ * for both the dev IdP and the app.
+ */
+export const EXAMPLE_IDENTITY_POOL_ID = process.env.DEV_IDP_IDENTITY_POOL || 'us-east-1:00000000-0000-4000-8000-000000000000';
+
+/**
+ * The app client of the example app's /amplify page (example-app/amplify-auth.ts):
+ * a second client of the dev IdP, because an amplify_outputs.json config takes
+ * Cognito-shaped client ids only ([\w+]+) and the main one has dashes.
+ */
+export const EXAMPLE_AMPLIFY_CLIENT_ID = 'amplifyexample';
+
+/**
  * The dev IdP CLI's arguments for the example app at `origin` (`users`: another
  * users file, relative to root; `backchannelLogout`: the IdP POSTs a logout
  * token to the app's /api/auth/backchannel-logout whenever a session ends).
+ * In cognito mode the IdP also registers EXAMPLE_AMPLIFY_CLIENT_ID and serves
+ * the identity pool `identityPool` (default EXAMPLE_IDENTITY_POOL_ID; Amplify's
+ * user and identity pools are Cognito's).
  */
-export function devIdpArgs({ root, port, origin, mode, users, backchannelLogout = false }) {
+export function devIdpArgs({ root, port, origin, mode, users, backchannelLogout = false, identityPool = EXAMPLE_IDENTITY_POOL_ID }) {
   const args = [
     join(root, 'dist', 'dev-idp', 'cli.js'),
     '--port', String(port),
@@ -165,5 +182,9 @@ export function devIdpArgs({ root, port, origin, mode, users, backchannelLogout 
   ];
   if (backchannelLogout) args.push('--backchannel-logout-uri', `${origin}/api/auth/backchannel-logout`);
   if (mode) args.push('--mode', mode);
+  if (mode !== 'oidc') {
+    // The main client again (a --client-id replaces the default) and the /amplify page's.
+    args.push('--client-id', 'next-server-auth-example', '--client-id', EXAMPLE_AMPLIFY_CLIENT_ID, '--identity-pool', identityPool);
+  }
   return args;
 }

@@ -10,6 +10,22 @@ export interface ProxyRoute {
   origin: string;
   /** The upstream base path, no trailing slash (`''` for the root), e.g. `/orders`. */
   basePath: string;
+  /** RFC 8707: the upstream gets a token for this resource (and these scopes) instead of the session's. */
+  resource?: string;
+  scopes?: string[];
+}
+
+/** `{ resource, scopes }` of an object route: a resource string; scopes only with it, a non-empty list of scope tokens. */
+function resourceOf(entry: object, field: string): Pick<ProxyRoute, 'resource' | 'scopes'> {
+  const { resource, scopes } = entry as { resource?: unknown; scopes?: unknown };
+  if (resource !== undefined && (typeof resource !== 'string' || resource === '')) throw invalidConfig(`${field}.resource`, 'must be a resource URI listed in oidc.resources');
+  if (scopes !== undefined) {
+    if (resource === undefined) throw invalidConfig(`${field}.scopes`, 'needs a resource');
+    if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => typeof s === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))) {
+      throw invalidConfig(`${field}.scopes`, 'must be a non-empty list of scope tokens');
+    }
+  }
+  return { ...(resource !== undefined ? { resource } : {}), ...(scopes !== undefined ? { scopes: [...(scopes as string[])] } : {}) };
 }
 
 /**
@@ -22,13 +38,15 @@ export interface ProxyRoute {
  * // [{ prefix: '/api/proxy/orders', origin: 'https://api.example.com', basePath: '/orders' }]
  * ```
  */
-export function compileProxyRoutes(routes: Record<string, string>): ProxyRoute[] {
+export function compileProxyRoutes(routes: Record<string, string | { url: string; resource?: string; scopes?: string[] }>): ProxyRoute[] {
   if (routes === null || typeof routes !== 'object' || Object.keys(routes).length === 0) {
     throw invalidConfig('createApiProxy.routes', 'must map at least one path prefix to an upstream URL');
   }
   const compiled: ProxyRoute[] = [];
-  for (const [rawPrefix, target] of Object.entries(routes)) {
+  for (const [rawPrefix, entry] of Object.entries(routes)) {
     const field = `createApiProxy.routes['${rawPrefix}']`;
+    const audience = typeof entry === 'object' && entry !== null ? resourceOf(entry, field) : {};
+    const target: unknown = typeof entry === 'object' && entry !== null ? (entry as { url?: unknown }).url : entry;
     const prefix = rawPrefix.endsWith('/') ? rawPrefix.slice(0, -1) : rawPrefix;
     // The prefix is compared with the request path as sent: it must itself be a plain path.
     if (!prefix.startsWith('/') || prefix === '' || !isPlainPathSuffix(prefix) || prefix.endsWith('/')) {
@@ -51,7 +69,7 @@ export function compileProxyRoutes(routes: Record<string, string>): ProxyRoute[]
     if (base.pathname !== '/' && !isPlainPathSuffix(base.pathname.replace(/\/$/, ''))) {
       throw invalidConfig(field, 'has an ambiguous path');
     }
-    compiled.push({ prefix, origin: base.origin, basePath: base.pathname.replace(/\/+$/, '') });
+    compiled.push({ prefix, origin: base.origin, basePath: base.pathname.replace(/\/+$/, ''), ...audience });
   }
   return compiled.sort((a, b) => b.prefix.length - a.prefix.length);
 }

@@ -30,6 +30,10 @@ export function createApiProxyFor(runtime: AuthRuntime) {
    * - An upstream 401 → one forced refresh and one retry (bodies up to
    *   `maxBodyBytes`); a refresh the IdP rejects → 401 and the session cleared.
    * - Upstream unreachable → 502, no response headers within `timeoutMs` → 504.
+   * - A route `{ url, resource, scopes }` sends its upstream a token for that
+   *   resource (RFC 8707, `getAccessToken`); an upstream 401 gets one forced
+   *   new resource token and one retry; a resource the IdP refuses for this
+   *   session → 403 `{ error: 'resource_not_granted' }`, the upstream not called.
    *
    * @throws AuthError `InvalidConfig` naming the bad route or option.
    * @example
@@ -46,8 +50,15 @@ export function createApiProxyFor(runtime: AuthRuntime) {
    * ```
    */
   return function createApiProxy(options: ApiProxyOptions): ApiProxy {
+    const routes = compileProxyRoutes(options?.routes);
+    for (const route of routes) {
+      // Only the APIs named at sign-in: a typo must fail at start-up, not as a 403 per request.
+      if (route.resource !== undefined && !(runtime.config.resources ?? []).includes(route.resource)) {
+        throw invalidConfig(`createApiProxy.routes['${route.prefix}'].resource`, 'must be listed in oidc.resources');
+      }
+    }
     const settings = {
-      routes: compileProxyRoutes(options?.routes),
+      routes,
       timeoutMs: positiveInteger(options?.timeoutMs, 10_000, 'createApiProxy.timeoutMs'),
       maxBodyBytes: positiveInteger(options?.maxBodyBytes, 1_048_576, 'createApiProxy.maxBodyBytes'),
     };

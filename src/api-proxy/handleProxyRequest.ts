@@ -1,7 +1,10 @@
 import type { AuthRuntime } from '../context/AuthRuntime.js';
+import { getAccessToken } from '../context/getAccessToken.js';
 import { readSession } from '../context/readSession.js';
 import { runInContext } from '../context/runInContext.js';
 import { isAuthError } from '../errors/AuthError.js';
+import { createDPoPSigner } from '../tokens/createDPoPSigner.js';
+import { isDPoPNonceChallenge } from '../tokens/isDPoPNonceChallenge.js';
 import { isSameOriginRequest } from '../routes/isSameOriginRequest.js';
 import { NO_STORE } from '../routes/noStore.js';
 import { bufferBody } from './bufferBody.js';
@@ -56,30 +59,57 @@ export async function handleProxyRequest(runtime: AuthRuntime, settings: ProxySe
   if (!SAFE.has(method) && !isSameOriginRequest(request.headers, runtime.options.origin)) return json(403, 'cross_site');
 
   const scratch = new Response(null);
-  const proxied = runInContext(runtime, { request, response: scratch }, async (_spec, state) => {
+  const proxied = runInContext(runtime, { request, response: scratch }, async (spec, state) => {
     const written = scratch.headers;
+    const { resource, scopes } = target.route;
+    // The upstream's own audience (RFC 8707), or the session's access token.
+    const tokenFor = async (force: boolean): Promise<string | undefined> => {
+      if (resource === undefined) {
+        const session = await readSession(state, { force });
+        return session?.tokens.accessToken;
+      }
+      try {
+        return (await getAccessToken(spec, { resource, ...(scopes ? { scopes } : {}), forceRefresh: force })).token;
+      } catch (err) {
+        if (isAuthError(err, 'UserUnAuthenticated')) return undefined;
+        throw err;
+      }
+    };
     try {
-      let session = await readSession(state);
-      if (session === undefined) return json(401, 'unauthenticated', written);
+      const first = await tokenFor(false);
+      if (first === undefined) return json(401, 'unauthenticated', written);
       const body: BufferedBody = BODYLESS.has(method) ? { buffered: true, bytes: undefined } : await bufferBody(request.body, settings.maxBodyBytes);
-      const send = (accessToken: string): Promise<UpstreamOutcome> => {
+      // A DPoP-bound session (RFC 9449): its tokens (the session's and its resource tokens) are bound to its key.
+      const dpopKey = (await readSession(state))?.tokens.dpopKey;
+      const signer = dpopKey === undefined ? undefined : await createDPoPSigner(dpopKey);
+      const send = async (accessToken: string): Promise<UpstreamOutcome> => {
         const init = { method, headers: upstreamRequestHeaders(request.headers, accessToken) };
+        // `Authorization: DPoP` and a fresh proof for this exact upstream request (htm, htu, ath).
+        if (signer !== undefined) await signer.authorize(init.headers, target.url, method, accessToken);
         const payload = body.buffered ? body.bytes : body.stream;
-        return fetchUpstream(target.url, payload === undefined ? init : { ...init, body: payload }, settings.timeoutMs, request.signal);
+        const sent = await fetchUpstream(target.url, payload === undefined ? init : { ...init, body: payload }, settings.timeoutMs, request.signal);
+        if (signer !== undefined && sent.kind === 'response') signer.learn(sent.response, target.url);
+        return sent;
       };
-      let outcome = await send(session.tokens.accessToken);
+      let outcome = await send(first);
+      if (signer !== undefined && outcome.kind === 'response' && isDPoPNonceChallenge(outcome.response) && body.buffered) {
+        // The upstream wants its nonce in the proof (RFC 9449 §9): learnt from this answer, one retry.
+        await outcome.response.body?.cancel().catch(() => {});
+        outcome = await send(first);
+      }
       if (outcome.kind === 'response' && outcome.response.status === 401 && body.buffered) {
         // The token may have been revoked or rotated elsewhere: one forced refresh, one retry.
         await outcome.response.body?.cancel().catch(() => {});
-        session = await readSession(state, { force: true });
-        if (session === undefined) return json(401, 'unauthenticated', written);
-        outcome = await send(session.tokens.accessToken);
+        const again = await tokenFor(true);
+        if (again === undefined) return json(401, 'unauthenticated', written);
+        outcome = await send(again);
       }
       return answer(outcome, written, (location) => proxiedLocation(target.route, target.url, location));
     } catch (err) {
       log(`failed (${isAuthError(err) ? err.code : 'unexpected error'})`);
       if (isAuthError(err, 'DiscoveryFailed') || isAuthError(err, 'IdpUnavailable')) return json(503, 'idp_unavailable', written);
       if (isAuthError(err, 'StoreUnavailable')) return json(503, 'session_store_unavailable', written);
+      if (isAuthError(err, 'ResourceNotGranted')) return json(403, 'resource_not_granted', written);
       return json(502, 'bad_gateway', written);
     }
   });

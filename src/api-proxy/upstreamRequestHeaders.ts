@@ -7,7 +7,8 @@ import { hopByHopNames } from './hopByHopNames.js';
  * middleware. `Host`, `Content-Length` and `Accept-Encoding` are set by the
  * HTTP client for the new hop (it decodes what it asked for).
  */
-const DROPPED = new Set(['authorization', 'cookie', 'host', 'content-length', 'accept-encoding', 'forwarded', 'x-real-ip', 'expect']);
+// `dpop`: only the proxy's own proof may reach the upstream, never one the browser made up.
+const DROPPED = new Set(['authorization', 'dpop', 'cookie', 'host', 'content-length', 'accept-encoding', 'forwarded', 'x-real-ip', 'expect']);
 const DROPPED_PREFIXES = ['x-forwarded-', 'x-middleware-', 'x-invoke-', 'x-nextjs-'];
 
 /**

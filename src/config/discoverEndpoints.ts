@@ -40,6 +40,9 @@ export async function discoverEndpoints(config: ResolvedAuthConfig, { timeoutMs 
   if (as.revocation_endpoint) endpoints.revocation = as.revocation_endpoint;
   if (as.end_session_endpoint) endpoints.endSession = as.end_session_endpoint;
   if (as.authorization_response_iss_parameter_supported === true) endpoints.issParameterSupported = true;
+  // RFC 9126 §5: where to push, and whether a plain authorization request would be refused.
+  if (typeof as.pushed_authorization_request_endpoint === 'string') endpoints.pushedAuthorizationRequest = as.pushed_authorization_request_endpoint;
+  if (as.require_pushed_authorization_requests === true) endpoints.requirePushedAuthorizationRequests = true;
   if (Array.isArray(as.scopes_supported)) endpoints.scopesSupported = as.scopes_supported.filter((s): s is string => typeof s === 'string');
   if (config.flavor === 'cognito') {
     // Cognito's hosted UI serves /logout and /signup beside /oauth2/*; discovery lists neither.

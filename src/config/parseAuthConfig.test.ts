@@ -73,6 +73,8 @@ describe('amplify_outputs.json', () => {
         allowGuests: false,
         providerName: 'cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xYz',
       },
+      userPoolId: 'eu-west-1_AbC123xYz',
+      authFlow: 'USER_SRP_AUTH',
     });
   });
 
@@ -191,5 +193,32 @@ describe('runtimeOptions.cognito.userPoolEndpoint (a local Cognito-compatible se
   it('is refused beside an { oidc } config, which names its own issuer', () => {
     const error = errorOf(() => parseAuthConfig({ oidc: { issuer: 'https://id.example.com', clientId: 'c' } }, ORIGIN, { userPoolEndpoint: 'http://127.0.0.1:3200' }));
     expect(error.message).toContain('runtimeOptions.cognito.userPoolEndpoint');
+  });
+});
+
+describe('runtimeOptions.cognito: authFlow and userPoolId (cognito.signIn)', () => {
+  const devIdp = { oidc: { issuer: 'http://127.0.0.1:3200', clientId: 'x', flavor: 'cognito' as const } };
+  it('USER_SRP_AUTH by default; the pool id comes from the outputs, the Cognito issuer, or the option for a local issuer', () => {
+    expect(parseAuthConfig({ oidc: { issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc', clientId: 'x' } }, ORIGIN)).toMatchObject({
+      authFlow: 'USER_SRP_AUTH',
+      userPoolId: 'us-east-1_abc',
+    });
+    expect(parseAuthConfig(devIdp, ORIGIN).userPoolId).toBeUndefined();
+    expect(parseAuthConfig(devIdp, ORIGIN, { userPoolId: 'us-east-1_DevPool01', authFlow: 'USER_PASSWORD_AUTH' })).toMatchObject({
+      authFlow: 'USER_PASSWORD_AUTH',
+      userPoolId: 'us-east-1_DevPool01',
+    });
+    const generic = parseAuthConfig({ oidc: { issuer: 'https://id.example.org', clientId: 'x' } }, ORIGIN, { authFlow: 'USER_PASSWORD_AUTH' });
+    expect(generic.authFlow).toBeUndefined();
+  });
+
+  it.each([
+    ['runtimeOptions.cognito.authFlow', { authFlow: 'CUSTOM_AUTH' }],
+    ['runtimeOptions.cognito.userPoolId', { userPoolId: 'DevPool01' }],
+    ['runtimeOptions.cognito.userPoolId', { userPoolId: 'eu-west-1_Other' }],
+  ])('names %s when it is invalid or contradicts the config', (field, cognito) => {
+    const err = errorOf(() => parseAuthConfig(outputs, ORIGIN, cognito as never));
+    expect(err.code).toBe('InvalidConfig');
+    expect(err.message).toMatch(new RegExp(`^Invalid auth config: ${field.replace(/[[\].]/g, '\\$&')} `));
   });
 });

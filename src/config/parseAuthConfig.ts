@@ -1,4 +1,5 @@
 import type { AmplifyOutputs, AuthConfigInput, CognitoEndpointOptions, OidcProviderConfig, ResolvedAuthConfig } from './types.js';
+import { cognitoSignInOf } from './cognitoSignInOf.js';
 import { invalidConfig } from './invalidConfig.js';
 import { parseAmplifyOutputs } from './parseAmplifyOutputs.js';
 import { parseOidcConfig } from './parseOidcConfig.js';
@@ -21,8 +22,12 @@ export function parseAuthConfig(input: AuthConfigInput, origin: string, cognito?
     if (cognito?.userPoolEndpoint !== undefined) {
       throw invalidConfig('runtimeOptions.cognito.userPoolEndpoint', 'applies to amplify_outputs.json configs only (an { oidc } config names its issuer)');
     }
-    return parseOidcConfig(input as OidcProviderConfig, origin);
+    const config = parseOidcConfig(input as OidcProviderConfig, origin);
+    return { ...config, ...cognitoSignInOf(config, cognito, undefined) };
   }
-  if ('auth' in input) return parseAmplifyOutputs(input as AmplifyOutputs, origin, cognito);
+  if ('auth' in input) {
+    const config = parseAmplifyOutputs(input as AmplifyOutputs, origin, cognito);
+    return { ...config, ...cognitoSignInOf(config, cognito, (input as AmplifyOutputs).auth.user_pool_id) };
+  }
   throw invalidConfig('config', 'must have an "auth" section (amplify_outputs.json) or an "oidc" section');
 }

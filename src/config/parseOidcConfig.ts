@@ -1,6 +1,9 @@
 import type { OidcProviderConfig, ResolvedAuthConfig } from './types.js';
 import { invalidConfig } from './invalidConfig.js';
 import { pickRedirectUri } from './pickRedirectUri.js';
+import { parseResources } from './parseResources.js';
+import { parseClientKey } from './parseClientKey.js';
+import type { ClientKey } from './parseClientKey.js';
 
 const COGNITO_ISSUER = /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/[\w-]+$/;
 
@@ -48,7 +51,9 @@ export function parseOidcConfig(config: OidcProviderConfig, origin: string): Res
   if (c.groupsClaim !== undefined && (typeof c.groupsClaim !== 'string' || c.groupsClaim === '')) {
     throw invalidConfig('oidc.groupsClaim', 'must be a non-empty string');
   }
+  const clientAuth = parseClientAuthentication(c);
   return {
+    ...clientAuth,
     flavor,
     // Compared byte for byte with `iss`, so keep exactly what was configured.
     issuer: c.issuer,
@@ -61,5 +66,52 @@ export function parseOidcConfig(config: OidcProviderConfig, origin: string): Res
     identityProviders: [],
     groupsClaim: (c.groupsClaim as string | undefined) ?? (flavor === 'cognito' ? 'cognito:groups' : 'groups'),
     accessTokenAudience: optionalStringList(c.accessTokenAudience, 'oidc.accessTokenAudience') ?? [],
+    ...(c.resources !== undefined ? { resources: parseResources(c.resources) } : {}),
+    ...parseDPoP(c.dpop),
+  };
+}
+
+function parseDPoP(dpop: unknown): { dpop?: true } {
+  if (dpop !== undefined && typeof dpop !== 'boolean') throw invalidConfig('oidc.dpop', 'must be true or false');
+  return dpop === true ? { dpop } : {};
+}
+
+type ClientAuthentication = NonNullable<ResolvedAuthConfig['clientAuthentication']>;
+const CLIENT_AUTH_METHODS: readonly ClientAuthentication[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
+const SECRET_METHODS: readonly ClientAuthentication[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt'];
+
+/**
+ * `clientAuthentication`, `clientPrivateKey` and `pushedAuthorizationRequests`:
+ * each method has what it needs and nothing that contradicts it. Fields are
+ * returned only when configured, so a plain config resolves as before.
+ */
+function parseClientAuthentication(c: Record<string, unknown>): Pick<ResolvedAuthConfig, 'clientAuthentication' | 'clientKey' | 'pushedAuthorizationRequests'> {
+  const method = c.clientAuthentication;
+  if (method !== undefined && !CLIENT_AUTH_METHODS.includes(method as ClientAuthentication)) {
+    throw invalidConfig('oidc.clientAuthentication', `must be one of ${CLIENT_AUTH_METHODS.map((m) => `"${m}"`).join(', ')}`);
+  }
+  const clientKey: ClientKey | undefined = c.clientPrivateKey === undefined ? undefined : parseClientKey(c.clientPrivateKey);
+  const secret = typeof c.clientSecret === 'string' && c.clientSecret !== '';
+  let resolved = method as ClientAuthentication | undefined;
+  if (resolved === undefined && clientKey) {
+    if (secret) throw invalidConfig('oidc.clientAuthentication', 'is required when both oidc.clientSecret and oidc.clientPrivateKey are given (which one authenticates the app?)');
+    resolved = 'private_key_jwt';
+  }
+  if (resolved !== undefined && SECRET_METHODS.includes(resolved) && !secret) {
+    throw invalidConfig('oidc.clientSecret', `is required with clientAuthentication "${resolved}"`);
+  }
+  if (resolved === 'client_secret_jwt' && (c.clientSecret as string).length < 32) {
+    // HS256 needs a key of at least 256 bits (RFC 7518 §3.2).
+    throw invalidConfig('oidc.clientSecret', 'must be at least 32 characters for clientAuthentication "client_secret_jwt" (HS256 key size, RFC 7518 §3.2)');
+  }
+  if (resolved === 'private_key_jwt' && !clientKey) throw invalidConfig('oidc.clientPrivateKey', 'is required with clientAuthentication "private_key_jwt"');
+  if (resolved === 'none' && secret) throw invalidConfig('oidc.clientSecret', 'must not be given with clientAuthentication "none" (a public client has no secret)');
+  if (c.pushedAuthorizationRequests !== undefined && typeof c.pushedAuthorizationRequests !== 'boolean') {
+    throw invalidConfig('oidc.pushedAuthorizationRequests', 'must be true or false');
+  }
+  return {
+    ...(resolved !== undefined ? { clientAuthentication: resolved } : {}),
+    ...(clientKey ? { clientKey } : {}),
+    ...(c.pushedAuthorizationRequests !== undefined ? { pushedAuthorizationRequests: c.pushedAuthorizationRequests as boolean } : {}),
   };
 }

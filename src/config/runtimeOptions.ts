@@ -114,9 +114,12 @@ export interface RuntimeOptions {
     grace?: number;
   };
   /**
-   * `amplify_outputs.json` configs: `userPoolEndpoint` points the pool at a
-   * local Cognito-compatible server (the dev IdP), as Amplify's own option
-   * does, so tests need no network. See {@link CognitoEndpointOptions}.
+   * Cognito settings. `amplify_outputs.json` configs: `userPoolEndpoint`
+   * points the pool at a local Cognito-compatible server (the dev IdP), as
+   * Amplify's own option does, so tests need no network. Every Cognito
+   * config: `authFlow` (how `cognito.signIn` proves the password,
+   * USER_SRP_AUTH by default) and `userPoolId` (for an `{ oidc }` config on a
+   * local issuer). See {@link CognitoEndpointOptions}.
    * @default {}
    */
   cognito?: CognitoEndpointOptions;

@@ -21,6 +21,7 @@ export function toAuthorizationServer(config: ResolvedAuthConfig, endpoints: Aut
     ...(endpoints.userinfo ? { userinfo_endpoint: endpoints.userinfo } : {}),
     ...(endpoints.revocation ? { revocation_endpoint: endpoints.revocation } : {}),
     ...(endpoints.endSession ? { end_session_endpoint: endpoints.endSession } : {}),
+    ...(endpoints.pushedAuthorizationRequest ? { pushed_authorization_request_endpoint: endpoints.pushedAuthorizationRequest } : {}),
     ...(endpoints.issParameterSupported ? { authorization_response_iss_parameter_supported: true } : {}),
     ...(algorithms ? { id_token_signing_alg_values_supported: [...algorithms] } : {}),
   };

@@ -1,3 +1,5 @@
+import type { ClientKey } from './parseClientKey.js';
+
 /**
  * The `auth` section of Amplify Gen 2's `amplify_outputs.json` (the fields this library reads).
  *
@@ -80,6 +82,86 @@ export interface OidcProviderConfig {
     groupsClaim?: string;
     /** Extra accepted `aud` values for access tokens of generic providers. */
     accessTokenAudience?: string | string[];
+    /**
+     * APIs this app calls with the user's authority (RFC 8707 resource
+     * indicators): absolute URIs without fragment, each sent as `resource=` at
+     * sign-in. {@link getAccessToken} `(ctx, { resource })` then returns an access
+     * token whose audience is that API, from a refresh-token grant carrying
+     * `resource`; a resource not listed here is refused before any IdP call
+     * (`ResourceNotGranted`). The session's own access token is unchanged.
+     * @default [] (no resource-scoped tokens)
+     * @example
+     * ```ts
+     * oidc: { issuer, clientId: 'web', scopes: ['openid', 'email', 'orders:read'], resources: ['https://orders.example.com'] }
+     * ```
+     */
+    resources?: string[];
+    /**
+     * How the app authenticates at the token, revocation and PAR endpoints
+     * (OIDC Core §9, RFC 7523): `client_secret_basic` / `client_secret_post`
+     * send `clientSecret`; `client_secret_jwt` signs a short assertion with
+     * it (HS256, secret ≥ 32 characters); `private_key_jwt` signs one with
+     * `clientPrivateKey` (register `${origin}/api/auth/jwks` or the JWKS it
+     * serves at the IdP); `none` is a public client (PKCE only).
+     * @default 'private_key_jwt' with a clientPrivateKey, 'client_secret_basic' with a clientSecret, else 'none'
+     * @example
+     * ```ts
+     * oidc: { issuer, clientId: 'web', clientAuthentication: 'private_key_jwt', clientPrivateKey: process.env.CLIENT_KEY_PEM }
+     * ```
+     */
+    clientAuthentication?: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+    /**
+     * The private key of `private_key_jwt`: a private JWK (object, or its
+     * JSON text from an environment variable) or a PKCS#8 PEM
+     * (`-----BEGIN PRIVATE KEY-----`). RSA (≥ 2048 bits; RS256, or the JWK's
+     * `alg`, e.g. PS256), EC P-256/P-384/P-521 (ES256/384/512) or Ed25519
+     * (EdDSA). `kid`: the JWK's, else its RFC 7638 thumbprint. Its public
+     * half is served at `GET /api/auth/jwks`.
+     * @default undefined
+     * @example
+     * ```ts
+     * clientPrivateKey: process.env.CLIENT_KEY_PEM // '-----BEGIN PRIVATE KEY-----\n…'
+     * ```
+     */
+    clientPrivateKey?: JsonWebKey | string;
+    /**
+     * Pushed Authorization Requests (RFC 9126): the authorization parameters
+     * are POSTed to the IdP (with client authentication) and the browser is
+     * sent with only `client_id` and `request_uri`. Always used when
+     * discovery says `require_pushed_authorization_requests` (a plain request
+     * would be refused); `true` uses it with an IdP that merely offers it (or
+     * requires it for this client only, which discovery cannot say).
+     * @default true when discovery says require_pushed_authorization_requests, else false
+     * @example
+     * ```ts
+     * oidc: { issuer, clientId: 'web', clientSecret, pushedAuthorizationRequests: true }
+     * ```
+     */
+    pushedAuthorizationRequests?: boolean;
+    /**
+     * DPoP (RFC 9449): sender-constrained tokens. At sign-in a key pair
+     * (ES256, WebCrypto) is made for the session; every token request (code
+     * exchange, refresh, `getAccessToken`'s resource grants) and every
+     * userinfo call carries a proof signed with it, so the IdP binds the
+     * tokens to the key (`token_type` `DPoP`, `cnf.jkt`). A stolen access or
+     * refresh token is useless without the private key, which lives only
+     * sealed in the session (the sealed cookie, or the store's record with
+     * `session.codec: 'server'`); the `'amplify'` codec cannot hold it and is
+     * refused with `dpop: true`. `DPoP-Nonce` challenges are answered (one
+     * retry; the nonce is remembered per IdP origin). The API proxy sends
+     * `Authorization: DPoP` with a proof to upstreams.
+     *
+     * Independent of `clientAuthentication`: DPoP proves possession of the
+     * session's key, client authentication proves the app's identity; both
+     * are sent on every token request (a public client, `none`, gets
+     * DPoP-bound refresh tokens too, RFC 9449 §5).
+     * @default false
+     * @example
+     * ```ts
+     * oidc: { issuer, clientId: 'web', clientAuthentication: 'private_key_jwt', clientPrivateKey: process.env.CLIENT_KEY_PEM, dpop: true }
+     * ```
+     */
+    dpop?: boolean;
   };
 }
 
@@ -110,7 +192,41 @@ export interface CognitoEndpointOptions {
    * @default true (credentials when the outputs have `identity_pool_id`)
    */
   identityPoolCredentials?: boolean;
+  /**
+   * How `cognito.signIn` proves the password to the user pool:
+   * `'USER_SRP_AUTH'` (Secure Remote Password: the password never leaves the
+   * server; the app client must allow `ALLOW_USER_SRP_AUTH`, on by default in
+   * new app clients and what Amplify uses) or `'USER_PASSWORD_AUTH'` (the
+   * password is sent to Cognito over TLS; the app client must allow
+   * `ALLOW_USER_PASSWORD_AUTH`, off by default). A flow the app client does
+   * not allow fails with `AuthError('InvalidConfig')`.
+   *
+   * @example
+   * ```ts
+   * createServerRunner({ config: outputs, runtimeOptions: { cognito: { authFlow: 'USER_PASSWORD_AUTH' } } });
+   * ```
+   * @default 'USER_SRP_AUTH'
+   */
+  authFlow?: CognitoAuthFlow;
+  /**
+   * The user pool id (`<region>_<id>`) SRP hashes the password with, for an
+   * `{ oidc }` config whose issuer is not a Cognito URL (a local server such
+   * as the dev IdP, whose pool is `DEV_IDP_USER_POOL_ID` from
+   * `next-server-auth/dev-idp`). Not needed otherwise: `amplify_outputs.json`
+   * has `user_pool_id` and a Cognito issuer ends with it (a different value
+   * there is `InvalidConfig`).
+   *
+   * @example
+   * ```ts
+   * runtimeOptions: { cognito: { userPoolId: 'us-east-1_DevPool01' } }
+   * ```
+   * @default the pool id of the outputs or of the Cognito issuer (none for other issuers)
+   */
+  userPoolId?: string;
 }
+
+/** How `cognito.signIn` authenticates (Cognito's `AuthFlow`). */
+export type CognitoAuthFlow = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
 
 /** The identity pool of an `amplify_outputs.json` config, validated. */
 export interface ResolvedIdentityPool {
@@ -141,6 +257,10 @@ export interface AuthEndpoints {
   cognitoLogout?: string;
   /** Cognito hosted UI `/signup`. */
   signUp?: string;
+  /** RFC 9126 `pushed_authorization_request_endpoint` (discovery; absent when not advertised). */
+  pushedAuthorizationRequest?: string;
+  /** Discovery said `require_pushed_authorization_requests: true`. */
+  requirePushedAuthorizationRequests?: boolean;
   /** Discovery's `scopes_supported` (absent when not advertised). */
   scopesSupported?: string[];
   /**
@@ -167,6 +287,20 @@ export interface ResolvedAuthConfig {
   accessTokenAudience: string[];
   /** Known without discovery (Cognito); otherwise discovered on first use. */
   endpoints?: AuthEndpoints;
+  /** `oidc.resources` (RFC 8707), validated; absent or empty: none. */
+  resources?: string[];
+  /** `oidc.clientAuthentication` as resolved (absent: the default for `clientSecret`). */
+  clientAuthentication?: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+  /** `oidc.clientPrivateKey`, checked (imported on first use by `loadClientKey`). */
+  clientKey?: ClientKey;
+  /** `oidc.pushedAuthorizationRequests` as configured (absent: only when discovery requires it). */
+  pushedAuthorizationRequests?: boolean;
+  /** `oidc.dpop`: tokens bound to a per-session key (RFC 9449). */
+  dpop?: boolean;
   /** Cognito identity pool (`amplify_outputs.json` with `identity_pool_id`). */
   identityPool?: ResolvedIdentityPool;
+  /** Cognito configs: the user pool id (`<region>_<id>`), when known (SRP needs it). */
+  userPoolId?: string;
+  /** Cognito configs: `cognito.signIn`'s auth flow. */
+  authFlow?: CognitoAuthFlow;
 }

@@ -16,6 +16,13 @@ export interface AuthSession<Claims extends object = NoCustomClaims> {
   /** The `sub` of the signed-in user. */
   userSub?: string;
   /**
+   * `'DPoP'` when the tokens are bound to the session's DPoP key
+   * (`oidc.dpop`, RFC 9449): an API that enforces DPoP refuses the access
+   * token as Bearer; call it through the API proxy, which adds the proof.
+   * Absent: Bearer tokens.
+   */
+  tokenType?: 'DPoP';
+  /**
    * Temporary AWS credentials from the identity pool (`auth.identity_pool_id`
    * in `amplify_outputs.json`): the user's, or a guest's when signed out and
    * `unauthenticated_identities_enabled`. Absent without an identity pool.
@@ -70,6 +77,7 @@ export async function fetchAuthSession<Claims extends object = NoCustomClaims>(
   return {
     tokens,
     ...(typeof sub === 'string' ? { userSub: sub } : {}),
+    ...(session.tokens.dpopKey !== undefined ? { tokenType: 'DPoP' as const } : {}),
     ...(identities && typeof sub === 'string' ? await identities.get({ sub, idToken: session.idToken.toString() }) : {}),
   };
 }

@@ -38,7 +38,7 @@ export async function fetchUserAttributes<Claims extends object = NoCustomClaims
   state.userInfo ??= (async () => {
     const { runtime } = state;
     const endpoints = await runtime.endpoints();
-    return requestUserInfo(runtime.config, endpoints, session.tokens.accessToken, sub, runtime.options.httpTimeoutMs);
+    return requestUserInfo(runtime.config, endpoints, session.tokens.accessToken, sub, runtime.options.httpTimeoutMs, session.tokens.dpopKey);
   })();
   const claims = await state.userInfo;
   // The IdP's answer, typed as declared: a declaration, not a runtime check.

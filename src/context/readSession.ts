@@ -2,6 +2,7 @@ import { AuthError, isAuthError } from '../errors/AuthError.js';
 import type { Session } from '../session/Session.js';
 import { toSession } from '../session/toSession.js';
 import type { ContextState } from './ContextState.js';
+import { clearQuietly } from './clearQuietly.js';
 import { readStoredSession } from './readStoredSession.js';
 import { userOf } from './userOf.js';
 
@@ -98,15 +99,6 @@ async function load(state: ContextState, force: boolean): Promise<Session | unde
   }
   await persist(state, session);
   return session;
-}
-
-function clearQuietly(state: ContextState): void {
-  if (state.store === null) return;
-  try {
-    state.runtime.codec.clear(state.store);
-  } catch (err) {
-    if (!isAuthError(err, 'CookiesReadOnly')) throw err;
-  }
 }
 
 let warnedReadOnly = false;

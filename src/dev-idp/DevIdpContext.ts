@@ -4,6 +4,7 @@ import type { Provider } from 'oidc-provider';
 
 import type { AdapterStore } from './AdapterStore.js';
 import type { ClaimsShape } from './claims.js';
+import type { SecondFactorCodes } from './SecondFactorCodes.js';
 import type { StatsRecorder } from './StatsRecorder.js';
 import type { DevIdpClient, DevIdpUserInput } from './types.js';
 import type { UserRecord } from './userRecord.js';
@@ -26,6 +27,10 @@ export interface DevIdpContext {
   readonly keySet: ReturnType<typeof createLocalJWKSet>;
   /** Algorithms of the published keys. */
   readonly algorithms: string[];
+  /** `secondFactor: true` (oidc mode): the one-time codes of sign-ins that asked for `acr_values=mfa`. */
+  readonly secondFactor?: SecondFactorCodes;
+  /** `dpop` (oidc mode, RFC 9449): userinfo checks proofs for bound tokens; nonces from the provider's secret. */
+  readonly dpop?: { readonly requireNonce: boolean; readonly nonceSecret: Buffer };
   /** The identity pool of Cognito Identity (GetId, GetCredentialsForIdentity). */
   readonly identityPool?: ResolvedIdentityPool;
 }

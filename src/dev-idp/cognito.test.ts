@@ -237,8 +237,8 @@ describe('/oauth2/userInfo', () => {
     for (const token of [undefined, tampered, idToken, 'not-a-jwt']) {
       const response = await userInfo(idp.issuer, token);
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
-      expect(await response.json()).toEqual({ error: 'invalid_token' });
+      expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token", error_description="the access token is invalid"');
+      expect(await response.json()).toEqual({ error: 'invalid_token', error_description: 'the access token is invalid' });
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { KoaContext } from 'oidc-provider';
 
+import { assertAuthFlowAllowed, assertSecretHash } from './appClientAuth.js';
 import { CognitoError, sendCognitoError } from './CognitoError.js';
 import { initiateSrpAuth, respondToPasswordVerifier } from './cognitoSrp.js';
 import { cognitoIdentityOperation, IDENTITY_TARGET_PREFIX } from './cognitoIdentityApi.js';
@@ -14,6 +15,8 @@ import { toUserRecord } from './userRecord.js';
 import type { UserRecord } from './userRecord.js';
 import { userForAccessToken } from './userInfoRoute.js';
 import { cognitoAuthResult } from './cognitoAuthResult.js';
+import { changePassword } from './changePassword.js';
+import { resendConfirmationCode } from './resendConfirmationCode.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const BODY_LIMIT = 64 * 1024;
@@ -136,10 +139,29 @@ async function refreshAuth(idp: DevIdpContext, client: DevIdpClient, params: Jso
   });
 }
 
+/**
+ * GetTokensFromRefreshToken, what Amplify v6 refreshes with (REFRESH_TOKEN_AUTH
+ * is the SDK's older way): the same new tokens, with a rotated refresh token
+ * when the dev IdP rotates them; a confidential client must send its
+ * ClientSecret, as Cognito requires.
+ */
+async function getTokensFromRefreshToken(idp: DevIdpContext, body: Json): Promise<Json> {
+  const client = clientOf(idp, body);
+  if (client.clientSecret !== undefined && body.ClientSecret !== client.clientSecret) {
+    throw new CognitoError('NotAuthorizedException', 'Client authentication failed.');
+  }
+  assertAuthFlowAllowed(client, 'REFRESH_TOKEN_AUTH');
+  const { AuthenticationResult } = await refreshAuth(idp, client, { REFRESH_TOKEN: str(body, 'RefreshToken') });
+  return { AuthenticationResult };
+}
+
 async function initiateAuth(idp: DevIdpContext, state: CognitoUserPoolState, body: Json): Promise<Json> {
   const client = clientOf(idp, body);
   const flow = str(body, 'AuthFlow');
   const params = typeof body.AuthParameters === 'object' && body.AuthParameters !== null ? (body.AuthParameters as Json) : {};
+  const known = flow === 'REFRESH_TOKEN' ? 'REFRESH_TOKEN_AUTH' : flow;
+  if (known === 'USER_PASSWORD_AUTH' || known === 'USER_SRP_AUTH' || known === 'REFRESH_TOKEN_AUTH') assertAuthFlowAllowed(client, known);
+  if (known !== 'REFRESH_TOKEN_AUTH') assertSecretHash(client, params.USERNAME, params.SECRET_HASH);
   if (flow === 'USER_PASSWORD_AUTH') return passwordAuth(idp, state, client, params);
   if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') return refreshAuth(idp, client, params);
   if (flow === 'USER_SRP_AUTH') return initiateSrpAuth(idp, state, client, params);
@@ -264,10 +286,17 @@ async function confirmSignUp(idp: DevIdpContext, state: CognitoUserPoolState, bo
 
 async function dispatch(operation: string, idp: DevIdpContext, state: CognitoUserPoolState, body: Json): Promise<Json> {
   switch (operation) {
-    case 'RespondToAuthChallenge':
-      return respondToPasswordVerifier(idp, state, clientOf(idp, body), body);
+    case 'RespondToAuthChallenge': {
+      const client = clientOf(idp, body);
+      const responses = typeof body.ChallengeResponses === 'object' && body.ChallengeResponses !== null ? (body.ChallengeResponses as Json) : {};
+      // Against the pool's own name for the user (USER_ID_FOR_SRP), as Cognito checks it.
+      assertSecretHash(client, responses.USERNAME, responses.SECRET_HASH);
+      return respondToPasswordVerifier(idp, state, client, body);
+    }
     case 'InitiateAuth':
       return initiateAuth(idp, state, body);
+    case 'GetTokensFromRefreshToken':
+      return getTokensFromRefreshToken(idp, body);
     case 'GetUser': {
       const user = await userOf(idp, body);
       return { Username: user.username, UserAttributes: attributesOf(user), MFAOptions: [] };
@@ -283,6 +312,10 @@ async function dispatch(operation: string, idp: DevIdpContext, state: CognitoUse
       return signUp(idp, state, body);
     case 'ConfirmSignUp':
       return confirmSignUp(idp, state, body);
+    case 'ResendConfirmationCode':
+      return resendConfirmationCode(idp, state, body);
+    case 'ChangePassword':
+      return changePassword(idp, state, body);
     case 'ForgotPassword':
       return forgotPassword(idp, state, body);
     case 'ConfirmForgotPassword':
@@ -310,10 +343,12 @@ function applyCors(ctx: KoaContext, idp: DevIdpContext): boolean {
  * Amplify's browser library call it: `POST /` with `Content-Type:
  * application/x-amz-json-1.1` and `X-Amz-Target:
  * AWSCognitoIdentityProviderService.<Operation>`, plus the CORS preflight for
- * the configured app origins. InitiateAuth (USER_PASSWORD_AUTH,
- * REFRESH_TOKEN_AUTH), GetUser, GlobalSignOut, RevokeToken, SignUp,
- * ConfirmSignUp, ForgotPassword, ConfirmForgotPassword (passwordReset.ts);
- * errors in Cognito's shape. Resolves to false for other requests.
+ * the configured app origins. InitiateAuth (USER_SRP_AUTH, USER_PASSWORD_AUTH,
+ * REFRESH_TOKEN_AUTH), RespondToAuthChallenge (PASSWORD_VERIFIER), GetTokensFromRefreshToken, GetUser, GlobalSignOut, RevokeToken, SignUp,
+ * ConfirmSignUp, ResendConfirmationCode, ChangePassword, ForgotPassword, ConfirmForgotPassword (passwordReset.ts);
+ * errors in Cognito's shape. Each client allows only its `authFlows`, and a
+ * client with a secret needs SECRET_HASH on InitiateAuth and
+ * RespondToAuthChallenge (appClientAuth.ts). Resolves to false for other requests.
  *
  * @example
  * ```ts

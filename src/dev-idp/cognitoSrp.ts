@@ -1,10 +1,10 @@
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 import { CognitoError } from './CognitoError.js';
 import type { CognitoUserPoolState } from './CognitoUserPoolState.js';
 import type { DevIdpContext } from './DevIdpContext.js';
 import { signInWithPassword } from './signInWithPassword.js';
-import { modPow, paddedHex, SRP_G, SRP_K, SRP_N, srpU } from './srpMath.js';
+import { modPow, SRP_G, SRP_K, SRP_N, srpClaimSignature, srpPasswordKey, srpServerSecret, srpU } from '../srp/srpMath.js';
 import { DEV_IDP_POOL_NAME, srpVerifierFor } from './srpVerifiers.js';
 import type { DevIdpClient } from './types.js';
 import { cognitoAuthResult } from './cognitoAuthResult.js';
@@ -136,11 +136,8 @@ export function parseSrpTimestamp(value: string): number | undefined {
 function expectedSignature(challenge: Challenge, secretBlock: string, timestamp: string): Buffer {
   const u = srpU(challenge.A, challenge.B);
   // S = (A · v^u)^b mod N, the value the client reaches as (B − k·g^x)^(a + u·x).
-  const S = modPow((challenge.A * modPow(challenge.verifier, u, SRP_N)) % SRP_N, challenge.b, SRP_N);
-  const key = Buffer.from(hkdfSync('sha256', Buffer.from(paddedHex(S), 'hex'), Buffer.from(paddedHex(u), 'hex'), 'Caldera Derived Key', 16));
-  return createHmac('sha256', key)
-    .update(Buffer.concat([Buffer.from(DEV_IDP_POOL_NAME, 'utf8'), Buffer.from(challenge.userId, 'utf8'), Buffer.from(secretBlock, 'base64'), Buffer.from(timestamp, 'utf8')]))
-    .digest();
+  const S = srpServerSecret({ A: challenge.A, b: challenge.b, u, verifier: challenge.verifier });
+  return srpClaimSignature(srpPasswordKey(S, u), DEV_IDP_POOL_NAME, challenge.userId, secretBlock, timestamp);
 }
 
 /**

@@ -1,11 +1,13 @@
 import type { KoaContext, KoaMiddleware, KoaNext } from 'oidc-provider';
 
 import { addConsentForOfflineAccess } from './addConsentForOfflineAccess.js';
+import { addConsentToPushedRequest, PAR_PATH } from './addConsentToPushedRequest.js';
 import { handleCognitoJsonApi, handleConfirmationCodeRoute } from './cognitoJsonApi.js';
 import { CognitoUserPoolState } from './CognitoUserPoolState.js';
 import { handlePasswordResetCodeRoute } from './passwordReset.js';
 import type { DevIdpContext } from './DevIdpContext.js';
 import { handleDevRoute } from './devRoutes.js';
+import { handleSecondFactorCodeRoute } from './secondFactorCodeRoute.js';
 import { handleHostedUiEntry } from './hostedUiEntry.js';
 import { handleInteraction, matchInteractionPath } from './interactionRoutes.js';
 import { isCrossSiteRequest } from './isCrossSiteRequest.js';
@@ -96,8 +98,11 @@ export function createDevIdpMiddleware(idp: DevIdpContext): KoaMiddleware {
     if (await handleCognitoJsonApi(ctx, idp, cognito)) return;
     if (handleConfirmationCodeRoute(ctx, cognito)) return;
     if (handlePasswordResetCodeRoute(ctx, cognito)) return;
+    if (handleSecondFactorCodeRoute(ctx, idp)) return;
     if (await handleDevRoute(ctx, idp)) return;
     if (method === 'GET' && path === ROUTES.authorization && idp.shape.mode === 'oidc') addConsentForOfflineAccess(ctx);
+    // The same for pushed authorization requests (RFC 9126), whose parameters are a POST body.
+    if (method === 'POST' && path === PAR_PATH && idp.shape.mode === 'oidc') await addConsentToPushedRequest(ctx);
     await next();
   };
 }

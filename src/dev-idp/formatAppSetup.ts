@@ -1,3 +1,4 @@
+import type { DevIdpIdentityPoolOptions } from './cognitoIdentityApi.js';
 import type { DevIdpClient, DevIdpMode } from './types.js';
 
 /** What {@link formatAppSetup} describes. */
@@ -11,6 +12,23 @@ export interface AppSetupInput {
   appOrigin: string;
   /** The `--users` file, when the built-in users were replaced. */
   usersFile?: string;
+  /** `--identity-pool` / `--identity-pool-guests`, when given. */
+  identityPool?: DevIdpIdentityPoolOptions;
+}
+
+/**
+ * One line naming the identity pool the dev IdP answers for (`--identity-pool`),
+ * for the start-up text.
+ *
+ * @example
+ * ```ts
+ * identityPoolLine({ id: 'us-east-1:00000000-0000-4000-8000-000000000000' });
+ * // '  identity pool      us-east-1:00000000-0000-4000-8000-000000000000 (signed-in users only) …'
+ * ```
+ */
+export function identityPoolLine(pool: DevIdpIdentityPoolOptions): string {
+  const guests = pool.allowGuests ? 'guests allowed' : 'signed-in users only';
+  return `  identity pool      ${pool.id ?? 'any well-formed id'} (${guests}): amplify_outputs.json's identity_pool_id, at this issuer`;
 }
 
 /**
@@ -51,12 +69,17 @@ const FLAVOR_NOTE = {
 export function formatAppSetup(input: AppSetupInput): string {
   const { oidc } = appConfigFor(input);
   const { appOrigin, client } = input;
+  // --private-key-jwt: the app signs client assertions; the IdP fetches its public key from the app.
+  const keyJwt = client.tokenEndpointAuthMethod === 'private_key_jwt';
   return [
     '',
-    `Your app at ${appOrigin} is registered as the public client "${client.clientId}" (PKCE, no secret):`,
+    keyJwt
+      ? `Your app at ${appOrigin} is registered as the client "${client.clientId}" authenticating with private_key_jwt (public key fetched from ${client.jwksUri ?? 'its jwks'}):`
+      : `Your app at ${appOrigin} is registered as the public client "${client.clientId}" (PKCE, no secret):`,
     `  sign-in callback   ${client.redirectUris.join(', ')}`,
     `  after sign-out     ${client.postLogoutRedirectUris.join(', ')}`,
     ...(client.backchannelLogoutUri ? [`  back-channel logout ${client.backchannelLogoutUri} (logout tokens when the IdP session ends)`] : []),
+    ...(input.identityPool ? [identityPoolLine(input.identityPool)] : []),
     '',
     '1. The dev IdP needs oidc-provider in your app (a devDependency, never shipped):',
     '',
@@ -72,6 +95,9 @@ export function formatAppSetup(input: AppSetupInput): string {
     `      issuer: ${quote(oidc.issuer)},`,
     `      clientId: ${quote(oidc.clientId)},`,
     `      flavor: '${oidc.flavor}', // ${FLAVOR_NOTE[oidc.flavor]}`,
+    ...(keyJwt
+      ? ["      clientAuthentication: 'private_key_jwt',", '      clientPrivateKey: process.env.CLIENT_PRIVATE_KEY, // PKCS#8 PEM or private JWK; its public half is served at /api/auth/jwks']
+      : []),
     '    },',
     '  },',
     '});',
@@ -79,6 +105,7 @@ export function formatAppSetup(input: AppSetupInput): string {
     '3. .env.local:',
     '',
     `AUTH_ORIGIN=${appOrigin}`,
+    ...(keyJwt ? ['CLIENT_PRIVATE_KEY="<the output of: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256>"'] : []),
     '# AUTH_SECRET=<at least 32 random characters: openssl rand -base64 32>',
     '#   optional in development on an http loopback origin (a public development secret is used, with a warning);',
     '#   required in production.',

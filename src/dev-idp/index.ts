@@ -13,6 +13,7 @@ export type { DevIdpIdentityPoolOptions } from './cognitoIdentityApi.js';
 export { DEV_IDP_USER_POOL_ID } from './srpVerifiers.js';
 export type {
   DevIdp,
+  DevIdpAuthFlow,
   DevIdpClient,
   DevIdpLogoutResult,
   DevIdpMode,

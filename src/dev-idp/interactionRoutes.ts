@@ -2,9 +2,10 @@ import type { InteractionDetails, KoaContext } from 'oidc-provider';
 
 import type { DevIdpContext } from './DevIdpContext.js';
 import { endSession } from './endSession.js';
-import { renderMessagePage, renderSignInPage, renderSignUpPage } from './pages.js';
+import { renderMessagePage, renderSecondFactorPage, renderSignInPage, renderSignUpPage } from './pages.js';
 import { readForm } from './readForm.js';
 import { redirect, sendHtml } from './respond.js';
+import { ACR_PASSWORD, ACR_SECOND_FACTOR } from './SecondFactorCodes.js';
 import { looksLikeEmail } from './userRecord.js';
 import type { UserRecord } from './userRecord.js';
 
@@ -15,13 +16,15 @@ export const MESSAGES = {
   invalidEmail: 'Enter a valid email address.',
   nameRequired: 'Enter your name.',
   passwordTooShort: 'Password must be at least 8 characters.',
+  badSecondFactorCode: 'Incorrect code. Try again.',
+  secondFactorExpired: 'The code expired or was tried too many times. Sign in again.',
 } as const;
 
 const MIN_PASSWORD_LENGTH = 8;
 
-export type Screen = 'auto' | 'signin' | 'signup';
+export type Screen = 'auto' | 'signin' | 'signup' | 'second-factor';
 
-const INTERACTION_PATH = /^\/login\/([A-Za-z0-9_-]+)(?:\/(signin|signup))?\/?$/;
+const INTERACTION_PATH = /^\/login\/([A-Za-z0-9_-]+)(?:\/(signin|signup|second-factor))?\/?$/;
 
 /**
  * Matches the hosted-UI paths `/login/<uid>`, `/login/<uid>/signin` and
@@ -35,7 +38,7 @@ const INTERACTION_PATH = /^\/login\/([A-Za-z0-9_-]+)(?:\/(signin|signup))?\/?$/;
 export function matchInteractionPath(path: string): { uid: string; screen: Screen } | undefined {
   const match = INTERACTION_PATH.exec(path);
   if (!match?.[1]) return undefined;
-  const screen = match[2] === 'signin' || match[2] === 'signup' ? match[2] : 'auto';
+  const screen = match[2] === 'signin' || match[2] === 'signup' || match[2] === 'second-factor' ? match[2] : 'auto';
   return { uid: match[1], screen };
 }
 
@@ -50,12 +53,24 @@ function expired(ctx: KoaContext): void {
   );
 }
 
-async function finish(ctx: KoaContext, idp: DevIdpContext, details: InteractionDetails, user: UserRecord): Promise<void> {
+/** With the second factor on, every login says how it was made (`acr`, `amr`); without it, nothing (as before). */
+function loginMethod(idp: DevIdpContext, secondFactor: boolean): { acr?: string; amr?: string[] } {
+  if (idp.secondFactor === undefined) return {};
+  return secondFactor ? { acr: ACR_SECOND_FACTOR, amr: ['pwd', 'otp'] } : { acr: ACR_PASSWORD, amr: ['pwd'] };
+}
+
+/** The sign-in asked for the second factor: `acr_values` names `mfa` (and the second factor is on). */
+function wantsSecondFactor(idp: DevIdpContext, details: InteractionDetails): boolean {
+  const requested = details.params.acr_values;
+  return idp.secondFactor !== undefined && typeof requested === 'string' && requested.split(' ').includes(ACR_SECOND_FACTOR);
+}
+
+async function finish(ctx: KoaContext, idp: DevIdpContext, details: InteractionDetails, user: UserRecord, method: { acr?: string; amr?: string[] } = {}): Promise<void> {
   // `create` marks the prompt=create prompt as resolved too (sign-up and sign-in both end it).
   const returnTo = await idp.provider.interactionResult(
     ctx.req,
     ctx.res,
-    { login: { accountId: user.sub }, create: {} },
+    { login: { accountId: user.sub, ...method }, create: {} },
     { mergeWithLastSubmission: false },
   );
   const previous = details.session;
@@ -109,6 +124,25 @@ export async function handleInteraction(ctx: KoaContext, idp: DevIdpContext, uid
   const signUp = (status: number, fields: { email?: string; name?: string }, error?: string): void =>
     sendHtml(ctx, status, renderSignUpPage({ action: `${base}/signup`, signInHref: `${base}/signin`, clientId, ...fields, error }));
 
+  const codes = idp.secondFactor;
+  const secondFactorPage = (status: number, code: string, username: string, error?: string): void =>
+    sendHtml(ctx, status, renderSecondFactorPage({ action: `${base}/second-factor`, username, code, ...(error ? { error } : {}) }));
+  if (resolved === 'second-factor') {
+    // Only after the password of this very interaction: otherwise back to the sign-in form.
+    const pending = codes?.pending(uid);
+    if (codes === undefined || pending === undefined) return signIn(ctx.method === 'POST' ? 401 : 200, undefined, ctx.method === 'POST' ? MESSAGES.secondFactorExpired : undefined);
+    if (ctx.method !== 'POST') return secondFactorPage(200, pending.code, pending.username);
+    const result = codes.check(uid, (await readForm(ctx.req)).get('code') ?? '');
+    if (result.ok) {
+      const user = idp.users.findBySub(result.sub);
+      if (user === undefined) return signIn(401, undefined, MESSAGES.secondFactorExpired);
+      await finish(ctx, idp, details, user, loginMethod(idp, true));
+      return;
+    }
+    if (!result.retry) return signIn(401, pending.username, MESSAGES.secondFactorExpired);
+    return secondFactorPage(401, pending.code, pending.username, MESSAGES.badSecondFactorCode);
+  }
+
   if (ctx.method !== 'POST') {
     if (resolved === 'signup') signUp(200, {});
     else signIn(200);
@@ -123,7 +157,13 @@ export async function handleInteraction(ctx: KoaContext, idp: DevIdpContext, uid
       signIn(401, username, MESSAGES.badCredentials);
       return;
     }
-    await finish(ctx, idp, details, user);
+    if (codes !== undefined && wantsSecondFactor(idp, details)) {
+      // Step-up: the password alone is not enough for this request; a one-time code next.
+      codes.issue(uid, { sub: user.sub, username: user.username });
+      redirect(ctx, 303, `${base}/second-factor`);
+      return;
+    }
+    await finish(ctx, idp, details, user, loginMethod(idp, false));
     return;
   }
 
@@ -142,5 +182,5 @@ export async function handleInteraction(ctx: KoaContext, idp: DevIdpContext, uid
     // Lost a race with another sign-up for the same email.
     return signUp(409, { email, name }, MESSAGES.userExists);
   }
-  await finish(ctx, idp, details, user);
+  await finish(ctx, idp, details, user, loginMethod(idp, false));
 }

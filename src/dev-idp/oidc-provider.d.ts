@@ -77,6 +77,8 @@ declare module 'oidc-provider' {
 
   export interface SessionInstance {
     readonly accountId?: string;
+    /** The `acr` of the last login (`interactionResult`'s `login.acr`). */
+    readonly acr?: string;
     grantIdFor(clientId: string): string | undefined;
   }
 
@@ -129,6 +131,8 @@ declare module 'oidc-provider' {
     proxy: boolean;
     readonly Grant: GrantModel;
     readonly Client: ClientModel;
+    /** RFC 8707 resource servers as the provider models them (`getResourceServerInfo`'s result). */
+    readonly ResourceServer: new (identifier: string, info: object) => ResourceServerInstance;
     use(middleware: KoaMiddleware): this;
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     cookieName(type: 'session' | 'interaction' | 'resume'): string;
@@ -146,7 +150,14 @@ declare module 'oidc-provider' {
   export class Prompt {
     constructor(options: { name: string; requestable: boolean });
     readonly name: string;
-    readonly checks: { remove(reason: string): void };
+    readonly checks: { remove(reason: string): void; add(check: Check, index?: number): void };
+  }
+
+  /** One reason to show a prompt; `check` answers `Check.REQUEST_PROMPT` (true) or `Check.NO_NEED_TO_PROMPT` (false). */
+  export class Check {
+    constructor(reason: string, description: string, check: (ctx: KoaContext) => boolean | Promise<boolean>);
+    static readonly REQUEST_PROMPT: true;
+    static readonly NO_NEED_TO_PROMPT: false;
   }
 
   export interface Policy extends Array<Prompt> {
@@ -157,6 +168,7 @@ declare module 'oidc-provider' {
   export const interactionPolicy: {
     base(): Policy;
     Prompt: typeof Prompt;
+    Check: typeof Check;
   };
 
   export default Provider;

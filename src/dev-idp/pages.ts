@@ -116,6 +116,33 @@ ${errorBlock(error)}
 }
 
 /**
+ * The second-factor page of a step-up sign-in (`acr_values=mfa`): a 6-digit
+ * one-time code. A real IdP would send it or an authenticator app would show
+ * it; the development IdP shows it right here (and at
+ * `GET /dev/users/<username>/second-factor-code`).
+ *
+ * @example
+ * ```ts
+ * ctx.body = renderSecondFactorPage({ action: '/login/abc/second-factor', username: 'alice@example.com', code: '123456' });
+ * ```
+ */
+export function renderSecondFactorPage(options: { action: string; username: string; code: string; error?: string }): string {
+  const { action, username, code, error } = options;
+  return layout(
+    'Verify it is you',
+    `<h1>Verify it is you</h1>
+<p class="sub">This page asks for a second factor for <strong>${escapeHtml(username)}</strong>.</p>
+${errorBlock(error)}
+<p class="hint">Development IdP: your one-time code is <strong data-testid="second-factor-code">${escapeHtml(code)}</strong> (a real provider would send it or your authenticator app would show it).</p>
+<form id="second-factor-form" method="post" action="${escapeHtml(action)}" novalidate>
+<label for="code">One-time code</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required autofocus>
+<button type="submit">Verify</button>
+</form>`,
+  );
+}
+
+/**
  * A plain message page (errors, signed out).
  *
  * @example

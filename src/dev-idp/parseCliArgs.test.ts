@@ -141,6 +141,45 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--app-origin', origin], {})).toThrow(message);
   });
 
+  it('--identity-pool and --identity-pool-guests set the identity pool the IdP answers for', () => {
+    const id = 'eu-west-1:11111111-2222-4333-8444-555555555555';
+    expect(parseCliArgs(['--identity-pool', id], {}).options).toEqual({ identityPool: { id } });
+    expect(parseCliArgs(['--identity-pool', id, '--identity-pool-guests'], {}).options).toEqual({ identityPool: { id, allowGuests: true } });
+    // Guests without an id: any well-formed pool id, guests allowed.
+    expect(parseCliArgs(['--identity-pool-guests'], {}).options).toEqual({ identityPool: { allowGuests: true } });
+  });
+
+  it('falls back to DEV_IDP_IDENTITY_POOL and DEV_IDP_IDENTITY_POOL_GUESTS=1, the flag wins', () => {
+    const env = { DEV_IDP_IDENTITY_POOL: 'us-east-1:00000000-0000-4000-8000-000000000000', DEV_IDP_IDENTITY_POOL_GUESTS: '1' };
+    expect(parseCliArgs([], env).options).toEqual({ identityPool: { id: 'us-east-1:00000000-0000-4000-8000-000000000000', allowGuests: true } });
+    const id = 'us-west-2:11111111-2222-4333-8444-555555555555';
+    expect(parseCliArgs(['--identity-pool', id], env).options).toEqual({ identityPool: { id, allowGuests: true } });
+    // Empty or 0 means unset / off.
+    expect(parseCliArgs([], { DEV_IDP_IDENTITY_POOL: '', DEV_IDP_IDENTITY_POOL_GUESTS: '0' }).options).toEqual({});
+  });
+
+  it.each([
+    [['--identity-pool', 'not-a-pool'], {}, /--identity-pool must look like "<region>:<uuid>"/],
+    [['--identity-pool', 'us-east-1_DevPool01'], {}, /--identity-pool must look like/],
+    [[], { DEV_IDP_IDENTITY_POOL: 'pool' }, /DEV_IDP_IDENTITY_POOL must look like/],
+    [[], { DEV_IDP_IDENTITY_POOL_GUESTS: 'yes' }, /DEV_IDP_IDENTITY_POOL_GUESTS must be 1 or 0, got "yes"/],
+  ])('a malformed identity pool %j %j is a usage error naming the flag or variable', (argv, env, message) => {
+    expect(() => parseCliArgs(argv, env)).toThrow(CliUsageError);
+    expect(() => parseCliArgs(argv, env)).toThrow(message);
+  });
+
+  it('--client-id is repeatable: more clients with the same URIs (an Amplify page beside the app, say)', () => {
+    const uris = ['--redirect-uri', 'http://localhost:3000/cb', '--logout-uri', 'http://localhost:3000/out'];
+    expect(parseCliArgs(['--client-id', 'app', '--client-id', 'amplifyexample', ...uris], {}).options.clients).toEqual([
+      { clientId: 'app', redirectUris: ['http://localhost:3000/cb'], postLogoutRedirectUris: ['http://localhost:3000/out'] },
+      { clientId: 'amplifyexample', redirectUris: ['http://localhost:3000/cb'], postLogoutRedirectUris: ['http://localhost:3000/out'] },
+    ]);
+    const withOrigin = parseCliArgs(['--app-origin', 'http://localhost:3000', '--client-id', 'shop', '--client-id', 'shopamplify'], {}).options.clients;
+    expect(withOrigin?.map((c) => c.clientId)).toEqual(['shop', 'shopamplify']);
+    expect(withOrigin?.[1]).toEqual({ ...withOrigin?.[0], clientId: 'shopamplify' });
+    expect(() => parseCliArgs(['--client-id', 'app', '--client-id', 'app'], {})).toThrow(/--client-id: the same client id twice/);
+  });
+
   it('recognises --help', () => {
     expect(parseCliArgs(['-h'], {}).help).toBe(true);
   });

@@ -3,6 +3,7 @@ import type { Adapter, ClientInstance, KoaContext, Policy, TokenInstance } from 
 import { accessTokenClaims, idTokenClaims, originJtiOf, scopeClaims } from './claims.js';
 import type { ClaimsShape } from './claims.js';
 import { renderMessagePage } from './pages.js';
+import { ACR_PASSWORD, ACR_SECOND_FACTOR } from './SecondFactorCodes.js';
 import type { SigningJwk } from './signingKey.js';
 import type { DevIdpClient } from './types.js';
 import type { UserStore } from './UserStore.js';
@@ -23,6 +24,14 @@ export interface ProviderConfigurationInput extends ClaimsShape {
   cookieKeys: string[];
   adapter: (model: string) => Adapter;
   policy: Policy;
+  /** RFC 9126 required of every client (discovery says so). @default false */
+  requirePushedAuthorizationRequests?: boolean;
+  /** RFC 8707 resource servers: `aud` is the URI. Empty: any resource indicator, `aud` the client id. @default {} */
+  resources?: Record<string, { scope: string; accessTokenTtl: number }>;
+  /** Step-up second factor: `acr` values `pwd` and `mfa` are advertised (`acr_values_supported`). @default false */
+  secondFactor?: boolean;
+  /** DPoP (RFC 9449): on, clients bound unless they say otherwise, nonces from `nonceSecret` (required with `requireNonce`). @default undefined (off) */
+  dpop?: { requireNonce: boolean; nonceSecret: Buffer };
 }
 
 /** Cognito's hosted-UI paths; discovery follows them. */
@@ -35,12 +44,17 @@ export const ROUTES = {
   jwks: '/.well-known/jwks.json',
 } as const;
 
-function clientMetadata(client: DevIdpClient): Record<string, unknown> {
+function clientMetadata(client: DevIdpClient, dpop: boolean): Record<string, unknown> {
   return {
+    // RFC 9449: a token request without a proof is refused for a bound client.
+    ...(dpop && client.dpopBoundAccessTokens !== false ? { dpop_bound_access_tokens: true } : {}),
     client_id: client.clientId,
-    ...(client.clientSecret === undefined
-      ? { token_endpoint_auth_method: 'none' }
-      : { client_secret: client.clientSecret, token_endpoint_auth_method: 'client_secret_basic' }),
+    ...(client.clientSecret === undefined ? {} : { client_secret: client.clientSecret }),
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod ?? (client.clientSecret === undefined ? 'none' : 'client_secret_basic'),
+    // private_key_jwt: the app's public keys, fetched from its JWKS route or given inline.
+    ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
+    ...(client.jwks ? { jwks: client.jwks } : {}),
+    ...(client.requirePushedAuthorizationRequests ? { require_pushed_authorization_requests: true } : {}),
     application_type: 'web',
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
@@ -62,12 +76,27 @@ type FetchOptions = RequestInit & { dispatcher?: unknown };
  * loopback. Every other URL keeps the guard.
  */
 function fetchAllowingBackchannel(clients: readonly DevIdpClient[]): (url: string, options: FetchOptions) => Promise<Response> {
-  const trusted = new Set(clients.flatMap((c) => (c.backchannelLogoutUri ? [new URL(c.backchannelLogoutUri).href] : [])));
+  // Also the clients' jwks_uri (private_key_jwt): the app's own JWKS route on loopback.
+  const trusted = new Set(clients.flatMap((c) => [c.backchannelLogoutUri, c.jwksUri].flatMap((uri) => (uri ? [new URL(uri).href] : []))));
   return (url, options) => {
     if (!trusted.has(url)) return globalThis.fetch(url, options as RequestInit);
     const { dispatcher: _guarded, ...rest } = options;
     return globalThis.fetch(url, rest);
   };
+}
+
+/**
+ * oidc-provider's `InvalidTarget` (RFC 8707 `invalid_target`), duck-typed:
+ * its error classes live in the lazily loaded module.
+ */
+function invalidTarget(): Error {
+  return Object.assign(new Error('invalid_target'), {
+    expose: true,
+    status: 400,
+    statusCode: 400,
+    allow_redirect: true,
+    error_description: 'unknown resource indicator',
+  });
 }
 
 /** The `Koa` context with oidc-provider's request state, as config callbacks receive it. */
@@ -91,22 +120,31 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
   const { users, mode } = input;
   const shape: ClaimsShape = { mode, groupsClaim: input.groupsClaim };
   const signingAlg = input.signingKeys[0]!.alg;
+  const resources = input.resources ?? {};
   const resourceScope = mode === 'cognito' ? 'openid email profile phone aws.cognito.signin.user.admin' : 'openid email profile';
 
   return {
     adapter: input.adapter,
-    clients: input.clients.map(clientMetadata),
+    clients: input.clients.map((client) => clientMetadata(client, input.dpop !== undefined)),
     jwks: { keys: input.signingKeys },
     // ID tokens are signed with the key's algorithm (oidc-provider's client default is RS256).
     clientDefaults: { id_token_signed_response_alg: signingAlg },
     enabledJWA: { idTokenSigningAlgValues: [signingAlg] },
+    ...(input.secondFactor ? { acrValues: [ACR_PASSWORD, ACR_SECOND_FACTOR] } : {}),
     cookies: { keys: input.cookieKeys },
     scopes: mode === 'cognito'
       ? ['openid', 'offline_access', 'email', 'profile', 'phone', 'aws.cognito.signin.user.admin']
       : ['openid', 'offline_access', 'email', 'profile'],
-    claims: scopeClaims(shape),
+    // Step-up second factor: the ID token says how the user signed in (acr, amr).
+    claims: input.secondFactor ? { ...scopeClaims(shape), openid: [...scopeClaims(shape).openid!, 'acr', 'amr'] } : scopeClaims(shape),
     responseTypes: ['code'],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    // The JWT methods (RFC 7523) in oidc mode, or for a client registered with one (Cognito knows neither).
+    clientAuthMethods: [
+      'client_secret_basic',
+      'client_secret_post',
+      'none',
+      ...(['client_secret_jwt', 'private_key_jwt'] as const).filter((m) => mode === 'oidc' || input.clients.some((c) => c.tokenEndpointAuthMethod === m)),
+    ],
     // Keep the user's claims in the ID token even though an access token is issued too.
     conformIdTokenClaims: false,
     routes: ROUTES,
@@ -127,15 +165,17 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
       },
       resourceIndicators: {
         enabled: true,
-        defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string[]) => oneOf ?? DEFAULT_RESOURCE,
+        // Several granted (RFC 8707 resources named at sign-in): a token request naming none gets the client's own.
+        defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string[]) =>
+          oneOf === undefined ? DEFAULT_RESOURCE : oneOf.length > 1 && oneOf.includes(DEFAULT_RESOURCE) ? DEFAULT_RESOURCE : oneOf,
         useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx: unknown, _resource: string, client: ClientInstance) => ({
-          scope: resourceScope,
-          audience: client.clientId,
-          accessTokenTTL: input.accessTokenTtl,
-          accessTokenFormat: 'jwt',
-          jwt: { sign: { alg: signingAlg } },
-        }),
+        getResourceServerInfo: async (_ctx: unknown, resource: string, client: ClientInstance) => {
+          // `resources` (RFC 8707): the named APIs get their own audience; with any named, others are refused.
+          const api = Object.hasOwn(resources, resource) ? resources[resource] : undefined;
+          if (api) return { scope: api.scope, audience: resource, accessTokenTTL: api.accessTokenTtl, accessTokenFormat: 'jwt', jwt: { sign: { alg: signingAlg } } };
+          if (resource !== DEFAULT_RESOURCE && Object.keys(resources).length > 0) throw invalidTarget();
+          return { scope: resourceScope, audience: client.clientId, accessTokenTTL: input.accessTokenTtl, accessTokenFormat: 'jwt', jwt: { sign: { alg: signingAlg } } };
+        },
       },
       // The built-in end-session shows a confirm page; /logout is handled by our own
       // middleware. Enabled in oidc mode only so discovery advertises end_session_endpoint.
@@ -154,8 +194,14 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
         },
       },
       userinfo: { enabled: true },
-      pushedAuthorizationRequests: { enabled: false },
-      dPoP: { enabled: false },
+      // RFC 9126 at /request: offered in oidc mode, required of every client with requirePushedAuthorizationRequests.
+      pushedAuthorizationRequests: {
+        enabled: mode === 'oidc' || input.requirePushedAuthorizationRequests === true || input.clients.some((c) => c.requirePushedAuthorizationRequests),
+        requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests === true,
+      },
+      dPoP: input.dpop
+        ? { enabled: true, nonceSecret: input.dpop.nonceSecret, requireNonce: () => input.dpop!.requireNonce }
+        : { enabled: false },
     },
     pkce: { required: (_ctx: unknown, client: ClientInstance) => client.clientAuthMethod === 'none' },
     // Browser calls (CORS) only from the client's own redirect origins.
@@ -192,6 +238,11 @@ export function createProviderConfiguration(input: ProviderConfigurationInput): 
       const grant = existing && existing.accountId === account.accountId
         ? existing
         : new oidc.provider.Grant({ clientId: client.clientId, accountId: account.accountId });
+      // Resources named at sign-in (RFC 8707): the client's own audience is granted beside them.
+      const named = Object.keys(oidc.resourceServers);
+      if (named.length > 0 && !named.includes(DEFAULT_RESOURCE)) {
+        oidc.resourceServers[DEFAULT_RESOURCE] = new oidc.provider.ResourceServer(DEFAULT_RESOURCE, { scope: resourceScope, audience: client.clientId, accessTokenTTL: input.accessTokenTtl, accessTokenFormat: 'jwt', jwt: { sign: { alg: signingAlg } } });
+      }
       const oidcScopes = [...oidc.requestParamOIDCScopes].join(' ');
       if (oidcScopes) grant.addOIDCScope(oidcScopes);
       const claims = [...oidc.requestParamClaims];

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+
 import { DEFAULT_CLIENT, DEFAULT_PORT } from './defaults.js';
 import { isLoopbackHost } from './isLoopbackHost.js';
 import { SIGNING_ALGS } from './signingKey.js';
-import type { DevIdpClient, DevIdpMode, DevIdpOptions, DevIdpSigningAlg, DevIdpUserInput } from './types.js';
+import type { DevIdpClient, DevIdpMode, DevIdpOptions, DevIdpResource, DevIdpSigningAlg, DevIdpUserInput } from './types.js';
+import { ALL_AUTH_FLOWS } from './appClientAuth.js';
 
 /** DevIdpOptions with defaults applied and values checked. */
 export interface ResolvedOptions {
@@ -19,6 +22,14 @@ export interface ResolvedOptions {
   signingAlg: DevIdpSigningAlg;
   stateFile: string | undefined;
   quiet: boolean;
+  /** RFC 9126 required of every client (discovery says so). */
+  requirePushedAuthorizationRequests: boolean;
+  /** Resource servers (RFC 8707), checked: absolute URIs without fragment, scope and lifetime filled in. */
+  resources: Record<string, Required<DevIdpResource>>;
+  /** `oidc` mode only: the step-up second factor (acr `mfa`). */
+  secondFactor: boolean;
+  /** `oidc` mode only: DPoP (RFC 9449), with the secret its nonces are made from. */
+  dpop?: { requireNonce: boolean; nonceSecret: Buffer };
 }
 
 const THIRTY_DAYS = 30 * 24 * 60 * 60;
@@ -49,6 +60,21 @@ function backchannelUri(label: string, value: unknown): string | undefined {
   return url.href;
 }
 
+/** `resources`: absolute URIs without fragment (RFC 8707 §2), a scope string, a positive lifetime. */
+function checkResources(value: unknown, accessTokenTtl: number): Record<string, Required<DevIdpResource>> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('dev IdP: resources must be an object keyed by resource URI');
+  const out: Record<string, Required<DevIdpResource>> = {};
+  for (const [uri, resource] of Object.entries(value as Record<string, unknown>)) {
+    if (!URL.canParse(uri) || uri.includes('#')) throw new Error(`dev IdP: resources: "${uri}" must be an absolute URI without a fragment`);
+    const r = (resource ?? {}) as DevIdpResource;
+    if (typeof r !== 'object') throw new Error(`dev IdP: resources["${uri}"] must be an object`);
+    if (r.scope !== undefined && typeof r.scope !== 'string') throw new Error(`dev IdP: resources["${uri}"].scope must be a space-separated string`);
+    out[uri] = { scope: r.scope ?? '', accessTokenTtl: seconds(`resources["${uri}"].accessTokenTtl`, r.accessTokenTtl, accessTokenTtl) };
+  }
+  return out;
+}
+
 function checkClient(client: DevIdpClient, index: number, defaultBackchannelUri: string | undefined): DevIdpClient {
   const label = `clients[${index}]`;
   if (typeof client.clientId !== 'string' || client.clientId.length === 0) {
@@ -61,12 +87,52 @@ function checkClient(client: DevIdpClient, index: number, defaultBackchannelUri:
   if (redirectUris.length === 0) throw new Error(`dev IdP: ${label}.redirectUris must not be empty`);
   const backchannelLogoutUri =
     client.backchannelLogoutUri === undefined ? defaultBackchannelUri : backchannelUri(`${label}.backchannelLogoutUri`, client.backchannelLogoutUri);
+  const flows: unknown = client.authFlows;
+  if (flows !== undefined && (!Array.isArray(flows) || flows.some((f) => !(ALL_AUTH_FLOWS as readonly unknown[]).includes(f)))) {
+    throw new Error(`dev IdP: ${label}.authFlows must list some of ${ALL_AUTH_FLOWS.join(', ')}`);
+  }
   return {
     clientId: client.clientId,
     ...(client.clientSecret === undefined ? {} : { clientSecret: client.clientSecret }),
     redirectUris,
     postLogoutRedirectUris: absoluteUrls(`${label}.postLogoutRedirectUris`, client.postLogoutRedirectUris ?? []),
     ...(backchannelLogoutUri === undefined ? {} : { backchannelLogoutUri }),
+    ...(client.authFlows === undefined ? {} : { authFlows: [...client.authFlows] }),
+    ...checkClientAuth(client, label),
+  };
+}
+
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+
+/** `tokenEndpointAuthMethod`, `jwksUri` / `jwks`, `requirePushedAuthorizationRequests`: each method has what it needs. */
+function checkClientAuth(client: DevIdpClient, label: string): Pick<DevIdpClient, 'tokenEndpointAuthMethod' | 'jwksUri' | 'jwks' | 'requirePushedAuthorizationRequests'> {
+  const method = client.tokenEndpointAuthMethod;
+  if (method !== undefined && !AUTH_METHODS.includes(method)) {
+    throw new Error(`dev IdP: ${label}.tokenEndpointAuthMethod must be one of ${AUTH_METHODS.join(', ')}, got "${String(method)}"`);
+  }
+  const secret = client.clientSecret !== undefined;
+  if ((method === 'client_secret_basic' || method === 'client_secret_post' || method === 'client_secret_jwt') && !secret) {
+    throw new Error(`dev IdP: ${label}.clientSecret is required with tokenEndpointAuthMethod "${method}"`);
+  }
+  if (method === 'none' && secret) throw new Error(`dev IdP: ${label}.clientSecret must not be given with tokenEndpointAuthMethod "none"`);
+  if (client.jwksUri !== undefined && client.jwks !== undefined) throw new Error(`dev IdP: ${label}: give jwksUri or jwks, not both`);
+  if (client.jwksUri !== undefined && !(typeof client.jwksUri === 'string' && /^https?:$/.test(URL.canParse(client.jwksUri) ? new URL(client.jwksUri).protocol : ''))) {
+    throw new Error(`dev IdP: ${label}.jwksUri must be an absolute http(s) URL`);
+  }
+  if (client.jwks !== undefined && !(typeof client.jwks === 'object' && client.jwks !== null && Array.isArray(client.jwks.keys))) {
+    throw new Error(`dev IdP: ${label}.jwks must be a JWK Set ({ keys: [...] })`);
+  }
+  if (method === 'private_key_jwt' && client.jwksUri === undefined && client.jwks === undefined) {
+    throw new Error(`dev IdP: ${label}.jwksUri or ${label}.jwks is required with tokenEndpointAuthMethod "private_key_jwt"`);
+  }
+  if (client.requirePushedAuthorizationRequests !== undefined && typeof client.requirePushedAuthorizationRequests !== 'boolean') {
+    throw new Error(`dev IdP: ${label}.requirePushedAuthorizationRequests must be true or false`);
+  }
+  return {
+    ...(method === undefined ? {} : { tokenEndpointAuthMethod: method }),
+    ...(client.jwksUri === undefined ? {} : { jwksUri: new URL(client.jwksUri).href }),
+    ...(client.jwks === undefined ? {} : { jwks: { keys: [...client.jwks.keys] } }),
+    ...(client.requirePushedAuthorizationRequests ? { requirePushedAuthorizationRequests: true } : {}),
   };
 }
 
@@ -117,5 +183,33 @@ export function resolveOptions(options: DevIdpOptions): ResolvedOptions {
     signingAlg,
     stateFile: options.stateFile,
     quiet: options.quiet ?? false,
+    resources: checkResources(options.resources, accessTokenTtl),
+    requirePushedAuthorizationRequests: checkRequirePar(options.requirePushedAuthorizationRequests),
+    secondFactor: checkSecondFactor(options.secondFactor, mode),
+    ...checkDPoP(options.dpop, mode),
   };
+}
+
+/** `dpop`: a boolean or `{ requireNonce }`, oidc mode only (Cognito has no DPoP). */
+function checkDPoP(value: unknown, mode: DevIdpMode): { dpop?: { requireNonce: boolean; nonceSecret: Buffer } } {
+  if (value === undefined || value === false) return {};
+  const requireNonce = typeof value === 'object' && value !== null ? (value as { requireNonce?: unknown }).requireNonce ?? false : undefined;
+  if (value !== true && typeof requireNonce !== 'boolean') throw new Error('dev IdP: dpop must be true, false or { requireNonce: boolean }');
+  if (mode !== 'oidc') throw new Error('dev IdP: dpop needs mode "oidc" (Cognito has no DPoP)');
+  return { dpop: { requireNonce: requireNonce === true, nonceSecret: randomBytes(32) } };
+}
+
+/** `secondFactor`: a boolean, and oidc mode only (Cognito issues no `acr` and ignores `acr_values`). */
+function checkSecondFactor(value: unknown, mode: DevIdpMode): boolean {
+  if (value === undefined || value === false) return false;
+  if (value !== true) throw new Error('dev IdP: secondFactor must be true or false');
+  if (mode !== 'oidc') throw new Error('dev IdP: secondFactor needs mode "oidc" (Cognito issues no acr claim and ignores acr_values)');
+  return true;
+}
+
+/** `requirePushedAuthorizationRequests`: a boolean. */
+function checkRequirePar(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new Error('dev IdP: requirePushedAuthorizationRequests must be true or false');
+  return value;
 }

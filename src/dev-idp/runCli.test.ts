@@ -73,6 +73,30 @@ describe('next-server-auth-dev-idp --app-origin', () => {
     expect(out).toContain('--app-origin http://localhost:3000');
   });
 
+  it('--identity-pool ID --identity-pool-guests: the IdP answers GetId for that pool only, guests allowed, and says so', async () => {
+    const id = 'us-east-1:11111111-2222-4333-8444-555555555555';
+    const { out, result } = await cli(['--port', '0', '--identity-pool', id, '--identity-pool-guests']);
+    expect('idp' in result).toBe(true);
+    expect(out).toContain(`identity pool      ${id} (guests allowed)`);
+    const getId = (IdentityPoolId: string) =>
+      fetch(`${running!.issuer}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityService.GetId' },
+        body: JSON.stringify({ IdentityPoolId }),
+      });
+    const guest = await getId(id);
+    expect(guest.status).toBe(200);
+    expect(((await guest.json()) as { IdentityId: string }).IdentityId).toMatch(/^us-east-1:[0-9a-f-]{36}$/);
+    const other = await getId('us-east-1:00000000-0000-4000-8000-000000000000');
+    expect(other.status).toBe(400);
+    expect(other.headers.get('x-amzn-errortype')).toMatch(/^ResourceNotFoundException/);
+  });
+
+  it('--app-origin with --identity-pool prints the identity pool in the setup text', async () => {
+    const { out } = await cli(['--port', '0', '--app-origin', 'http://localhost:3000', '--identity-pool', 'us-east-1:00000000-0000-4000-8000-000000000000']);
+    expect(out).toContain("identity pool      us-east-1:00000000-0000-4000-8000-000000000000 (signed-in users only): amplify_outputs.json's identity_pool_id");
+  });
+
   it('fails with exit code 1 and the exact install hint when oidc-provider is missing', async () => {
     // What Node's ESM loader throws for a package that is not installed.
     const missing = () => Promise.reject(Object.assign(new Error("Cannot find package 'oidc-provider' imported from cli.js"), { code: 'ERR_MODULE_NOT_FOUND' }));

@@ -1,4 +1,4 @@
-import { formatAppSetup } from './formatAppSetup.js';
+import { formatAppSetup, identityPoolLine } from './formatAppSetup.js';
 import { CliUsageError, parseCliArgs, USAGE } from './parseCliArgs.js';
 import { resolveOptions } from './resolveOptions.js';
 import { startDevIdp } from './startDevIdp.js';
@@ -60,10 +60,12 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         client: options.clients![0]!,
         appOrigin: parsed.appOrigin,
         ...(typeof options.users === 'string' ? { usersFile: options.users } : {}),
+        ...(options.identityPool ? { identityPool: options.identityPool } : {}),
       }),
     );
-  } else if (parsed.options.clients === undefined) {
-    io.log(APP_ORIGIN_HINT);
+    return { idp };
   }
+  if (parsed.options.clients === undefined) io.log(APP_ORIGIN_HINT);
+  if (parsed.options.identityPool) io.log(identityPoolLine(parsed.options.identityPool));
   return { idp };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { modPow, SRP_G, SRP_N, srpX } from './srpMath.js';
+import { modPow, SRP_G, SRP_N, srpX } from '../srp/srpMath.js';
 
 /**
  * The user pool id the dev IdP's SRP verifiers are computed for. Cognito's

@@ -15,6 +15,8 @@ import { loadUsers } from './loadUsers.js';
 import { logoutUser } from './logoutUser.js';
 import { createProviderConfiguration, ROUTES } from './providerConfiguration.js';
 import { resolveOptions } from './resolveOptions.js';
+import { requireRequestedAcr } from './requireRequestedAcr.js';
+import { ACR_PASSWORD, ACR_SECOND_FACTOR, SecondFactorCodes } from './SecondFactorCodes.js';
 import type { ResolvedOptions } from './resolveOptions.js';
 import { createSigningJwk, publicJwkOf } from './signingKey.js';
 import type { SigningJwk } from './signingKey.js';
@@ -126,6 +128,8 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
   policy.add(new interactionPolicy.Prompt({ name: 'create', requestable: true }), 0);
   // prompt=consent shows no screen (first-party clients; see addConsentForOfflineAccess).
   policy.get('consent')?.checks.remove('consent_prompt');
+  // Step-up: acr_values=mfa on a password-only IdP session signs in again (password, then a code).
+  if (settings.secondFactor) requireRequestedAcr(policy, interactionPolicy, [ACR_PASSWORD, ACR_SECOND_FACTOR]);
 
   const refreshTokenGrants = new Map<string, string>();
   // Rebuilt on key rotation (oidc-provider reads its keys once); everything it
@@ -194,6 +198,8 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
       return [...new Set(signingKeys.map((k) => k.alg))];
     },
     identityPool,
+    ...(settings.secondFactor ? { secondFactor: new SecondFactorCodes() } : {}),
+    ...(settings.dpop ? { dpop: settings.dpop } : {}),
   };
   const middleware = createDevIdpMiddleware(context);
   provider = buildProvider();

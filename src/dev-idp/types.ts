@@ -66,7 +66,67 @@ export interface DevIdpClient {
    * @default DevIdpOptions.backchannelLogoutUri (none)
    */
   backchannelLogoutUri?: string | false;
+  /**
+   * The Cognito JSON API's auth flows this client allows, like a real app
+   * client's explicit auth flows (`ALLOW_USER_SRP_AUTH`, …). Another flow is
+   * refused as Cognito refuses it: `InvalidParameterException` "USER_PASSWORD_AUTH
+   * flow not enabled for this client". `REFRESH_TOKEN_AUTH` also covers
+   * GetTokensFromRefreshToken. The hosted UI and `/oauth2/token` are not affected.
+   *
+   * @example
+   * ```ts
+   * { clientId: 'srp-only', redirectUris, postLogoutRedirectUris: [], authFlows: ['USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH'] }
+   * ```
+   * @default ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH', 'REFRESH_TOKEN_AUTH']
+   */
+  authFlows?: DevIdpAuthFlow[];
+  /**
+   * How the client authenticates at the token, revocation and PAR
+   * endpoints; oidc-provider enforces it (another method, a wrong secret or
+   * a key not in the client's JWKS is `invalid_client`).
+   * `client_secret_basic` / `client_secret_post` / `client_secret_jwt` need
+   * `clientSecret`; `private_key_jwt` needs `jwksUri` or `jwks`.
+   * @default 'client_secret_basic' with a clientSecret, else 'none'
+   * @example
+   * ```ts
+   * { clientId: 'web', tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'http://localhost:3000/api/auth/jwks', redirectUris, postLogoutRedirectUris }
+   * ```
+   */
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+  /**
+   * `private_key_jwt`: where the IdP fetches the client's public keys, e.g.
+   * the app's `http://localhost:3000/api/auth/jwks` (loopback allowed: it is
+   * configuration). Not together with `jwks`.
+   * @default undefined
+   */
+  jwksUri?: string;
+  /**
+   * `private_key_jwt`: the client's public keys inline (a JWK Set), instead of `jwksUri`.
+   * @default undefined
+   * @example
+   * ```ts
+   * jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: '…', y: '…', kid: 'app-1' }] }
+   * ```
+   */
+  jwks?: { keys: JsonWebKey[] };
+  /**
+   * RFC 9126: this client must use pushed authorization requests; a plain
+   * authorization request for it is refused. Discovery does not say so (it
+   * is per client): the app needs `pushedAuthorizationRequests: true`.
+   * @default false (or DevIdpOptions.requirePushedAuthorizationRequests)
+   */
+  requirePushedAuthorizationRequests?: boolean;
+  /**
+   * RFC 9449: the provider refuses a token request from this client that
+   * carries no DPoP proof (`dpop_bound_access_tokens`), so every token it
+   * gets is bound to a key. Needs {@link DevIdpOptions.dpop}.
+   * @default true when DevIdpOptions.dpop is on, else false
+   */
+  dpopBoundAccessTokens?: boolean;
 }
+
+/** An auth flow of the dev IdP's Cognito JSON API (InitiateAuth's `AuthFlow`). */
+export type DevIdpAuthFlow = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH';
 
 /**
  * Token shape: `cognito` (Cognito user pool claims) or `oidc` (plain OpenID Connect / RFC 9068).
@@ -92,6 +152,21 @@ export type DevIdpMode = 'cognito' | 'oidc';
  * ```
  */
 export type DevIdpSigningAlg = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+
+/**
+ * One resource server of {@link DevIdpOptions.resources}.
+ *
+ * @example
+ * ```ts
+ * const orders: DevIdpResource = { scope: 'orders:read orders:write', accessTokenTtl: 300 };
+ * ```
+ */
+export interface DevIdpResource {
+  /** Scopes this API accepts (space-separated); its tokens carry those the sign-in asked for. @default '' (none) */
+  scope?: string;
+  /** Lifetime of its access tokens, seconds. @default DevIdpOptions.accessTokenTtl */
+  accessTokenTtl?: number;
+}
 
 /**
  * Options of {@link startDevIdp}.
@@ -162,6 +237,70 @@ export interface DevIdpOptions {
    * @default { id: any well-formed id, allowGuests: false, credentialsTtl: 3600 }
    */
   identityPool?: DevIdpIdentityPoolOptions;
+  /**
+   * Resource servers (RFC 8707 resource indicators), by absolute URI (no
+   * fragment). A client may name them with `resource=` at sign-in and then
+   * get, with a `refresh_token` grant carrying `resource`, a JWT access
+   * token whose `aud` is that URI and whose `scope` is the part of `scope`
+   * the sign-in asked for. A refresh for a resource the sign-in did not name
+   * is refused (`invalid_target`), as is any other resource while this is
+   * set. The client's own access token (the code exchange, a refresh
+   * without `resource`) keeps `aud` = its client id: that audience is always
+   * granted beside the named resources.
+   *
+   * @default {} (any resource indicator is accepted and gets the client id as `aud`)
+   * @example
+   * ```ts
+   * const idp = await startDevIdp({ port: 0, mode: 'oidc',
+   *   resources: { 'https://api.example.com': { scope: 'orders:read orders:write', accessTokenTtl: 300 } } });
+   * ```
+   */
+  resources?: Record<string, DevIdpResource>;
+  /**
+   * `oidc` mode: a second factor for step-up (RFC 9470, OIDC `acr_values`).
+   * A sign-in whose authorization request asks for `acr_values=mfa` is
+   * asked, after the password, for a 6-digit one-time code (what an
+   * authenticator app would show; the dev IdP shows it on the page and at
+   * `GET /dev/users/<username>/second-factor-code`; 5 minutes, single use, 5
+   * tries). The ID token then carries `acr: 'mfa'` and `amr: ['pwd', 'otp']`;
+   * password-only sign-ins carry `acr: 'pwd'`, `amr: ['pwd']`. The login
+   * policy honours `acr_values`: an IdP session at `pwd` asked for `mfa`
+   * signs in again (password, then code). Discovery lists
+   * `acr_values_supported: ['pwd', 'mfa']`. `max_age` is honoured either way
+   * (oidc-provider's own policy). Not in `cognito` mode (Cognito has no
+   * `acr`): `startDevIdp` throws.
+   * @default false (no acr; acr_values are ignored)
+   * @example
+   * ```ts
+   * const idp = await startDevIdp({ port: 0, mode: 'oidc', secondFactor: true });
+   * ```
+   */
+  secondFactor?: boolean;
+  /**
+   * DPoP (RFC 9449), `oidc` mode only: oidc-provider's `features.dpop` is on
+   * (proofs checked at the token endpoint, tokens bound with `cnf.jkt`,
+   * `token_type` `DPoP`; public clients' refresh tokens bound too), every
+   * client is `dpop_bound_access_tokens` unless it says otherwise (a token
+   * request without a proof is `invalid_grant`), and `/oauth2/userInfo`
+   * refuses a bound token sent as Bearer or without a valid proof (`ath`,
+   * `htm`, `htu`, key = `cnf.jkt`, fresh `iat`, unused `jti`).
+   * `requireNonce`: every proof must carry the IdP's current `DPoP-Nonce`
+   * (token endpoint and userinfo answer `use_dpop_nonce` with one).
+   * @default false
+   * @example
+   * ```ts
+   * const idp = await startDevIdp({ port: 0, mode: 'oidc', dpop: { requireNonce: true } });
+   * ```
+   */
+  dpop?: boolean | { requireNonce?: boolean };
+  /**
+   * RFC 9126 for every client: discovery says
+   * `require_pushed_authorization_requests: true` and a plain authorization
+   * request is refused (`invalid_request`). Pushed authorization requests
+   * are offered (at `/request`) in `oidc` mode whatever this says.
+   * @default false
+   */
+  requirePushedAuthorizationRequests?: boolean;
   /** Suppress the start-up banner. */
   quiet?: boolean;
 }

@@ -13,6 +13,12 @@ export type AuthErrorCode =
   | 'ContextDestroyed'
   /** There is no signed-in user in this context. */
   | 'UserUnAuthenticated'
+  /**
+   * `requireAuth(ctx, { maxAge, acr })`: signed in, but not recently enough or
+   * not with an accepted `acr` (step-up, RFC 9470). The error carries the
+   * challenge: `wwwAuthenticate`, `maxAge`, `acrValues`.
+   */
+  | 'InsufficientAuthentication'
   /** Next.js forbids writing cookies here (server components). */
   | 'CookiesReadOnly'
   /** A token failed verification (signature, issuer, audience, use, algorithm, expiry). */
@@ -23,6 +29,14 @@ export type AuthErrorCode =
   | 'OAuthCallbackFailed'
   /** The refresh token was rejected by the IdP (`invalid_grant`, revoked, expired). */
   | 'RefreshTokenRejected'
+  /**
+   * `getAccessToken(ctx, { resource, scopes })`: the resource is not in `oidc.resources`, or the IdP
+   * refused it or the scopes for this session (`invalid_target`, `invalid_scope`, RFC 8707): sign in again
+   * after configuring it. The session itself is untouched.
+   */
+  | 'ResourceNotGranted'
+  /** The IdP refused a pushed authorization request (RFC 9126) with an OAuth error (`invalid_client`, `invalid_request`, …): the sign-in cannot start. */
+  | 'AuthorizationRequestRefused'
   /** The IdP could not be reached or answered with a server error; retrying may succeed. */
   | 'IdpUnavailable'
   /** The shared store (`runtimeOptions.store`, e.g. Redis) is down, disconnected, closed or slower than its timeout; callers fall back to per-process behaviour. */
@@ -68,6 +82,15 @@ export type AuthErrorCode =
 export class AuthError extends Error {
   override readonly name = 'AuthError';
   readonly code: AuthErrorCode;
+  /**
+   * `InsufficientAuthentication` only: the RFC 9470 `WWW-Authenticate` value to
+   * answer an API request with (`Bearer error="insufficient_user_authentication", …`).
+   */
+  declare readonly wwwAuthenticate?: string;
+  /** `InsufficientAuthentication` only: the `max_age` (seconds) to sign in again with. */
+  declare readonly maxAge?: number;
+  /** `InsufficientAuthentication` only: the `acr_values` to sign in again with. */
+  declare readonly acrValues?: readonly string[];
 
   constructor(code: AuthErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);

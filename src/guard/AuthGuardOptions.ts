@@ -16,6 +16,35 @@ export interface GuardRule {
   groups?: string[];
   /** Explicitly public: stops rule matching, nothing is checked. */
   public?: boolean;
+  /**
+   * Step-up (RFC 9470): the user must have authenticated at the IdP at most
+   * this many seconds ago (the ID token's `auth_time`, with
+   * `tokens.clockSkew` of tolerance). A page request whose session is older
+   * is sent through sign-in with `max_age` and comes back; an API request or
+   * server action gets `401` with `WWW-Authenticate: Bearer
+   * error="insufficient_user_authentication", …, max_age=…`. A whole number
+   * from 0 to 31536000.
+   * @default undefined (any age)
+   * @example
+   * ```ts
+   * { path: '/account/security', maxAge: 300 }
+   * ```
+   */
+  maxAge?: number;
+  /**
+   * Step-up (RFC 9470): the ID token's `acr` must be this value, or one of
+   * these (any of). Otherwise pages go through sign-in with `acr_values`,
+   * API requests get the `401` challenge with `acr_values="…"`. Values are
+   * your IdP's (`mfa` for the dev IdP's second factor; a URN or a level
+   * elsewhere). Not available with Cognito user pools (no `acr` claim):
+   * `createAuthGuard` throws `InvalidConfig`.
+   * @default undefined (any acr, or none)
+   * @example
+   * ```ts
+   * { path: '/admin/billing', maxAge: 300, acr: 'mfa' }
+   * ```
+   */
+  acr?: string | string[];
 }
 
 /** Options of `createAuthGuard`. */

@@ -9,8 +9,12 @@ import { runInContext } from '../context/runInContext.js';
 import type { AuthGuardOptions } from './AuthGuardOptions.js';
 import { isAuthError } from '../errors/AuthError.js';
 import { compileRules } from './compileRules.js';
+import { combineRequirements } from '../oauth/combineRequirements.js';
+import { setAuthenticationParams } from '../oauth/setAuthenticationParams.js';
+import { unmetAuthentication } from '../oauth/unmetAuthentication.js';
+import { requirementsOf } from './requirementsOf.js';
 import { decidePath } from './decidePath.js';
-import { ambiguousPathDenial, forbiddenPage, jsonDenial, signInRedirect, unavailable } from './denyResponse.js';
+import { ambiguousPathDenial, forbiddenPage, jsonDenial, signInRedirect, stepUpDenial, unavailable } from './denyResponse.js';
 import { forwardResponse } from './forwardResponse.js';
 
 /** A `middleware.ts` / `proxy.ts` function; pass the app's own response second to compose. */
@@ -24,14 +28,16 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
    * `returnTo`; API routes and server actions get 401/403 JSON; prefetches
    * never start a sign-in. Rules see the path Next routes (percent-decoded,
    * canonical); a path that reads more than one way under a protected rule is
-   * refused (400 page, 401 JSON).
+   * refused (400 page, 401 JSON). Rules with `maxAge` / `acr` ask for step-up
+   * (RFC 9470): pages go through sign-in with `max_age` / `acr_values` and
+   * come back, API requests get a 401 `insufficient_user_authentication` challenge.
    *
    * @example
    * ```ts
    * // proxy.ts
    * import { createAuthGuard } from './auth';
    * export const proxy = createAuthGuard({
-   *   rules: [{ path: '/dashboard' }, { path: '/admin', groups: ['ADMINS'] }, { path: '/api/me' }],
+   *   rules: [{ path: '/dashboard' }, { path: '/admin', groups: ['ADMINS'] }, { path: '/api/me' }, { path: '/admin/billing', maxAge: 300, acr: 'mfa' }],
    * });
    * export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };
    * ```
@@ -40,6 +46,7 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
     const signInPath = options.signInPath ?? runtime.options.signInPath;
     const apiPrefixes = options.apiPrefixes ?? ['/api/'];
     const rules = compileRules(options.rules);
+    const requirements = requirementsOf(rules, runtime.config.flavor);
     const { origin } = runtime.options;
 
     return async function guard(request, upstream) {
@@ -83,6 +90,8 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
         }
         const signIn = new URL(signInPath, origin);
         signIn.searchParams.set('returnTo', `${pathname}${search}`);
+        // A step-up page: ask for it in this one sign-in rather than a second one on return.
+        setAuthenticationParams(signIn.searchParams, combineRequirements(decision.rules.map((rule) => requirements.get(rule))) ?? undefined);
         return signInRedirect(signIn, written);
       }
       // Usually one rule; when the raw and the decoded path match different rules, each must be satisfied.
@@ -90,6 +99,22 @@ export function createAuthGuardFor(runtime: AuthRuntime) {
         if (rule.groups && rule.groups.length > 0 && !rule.groups.some((g) => groupsOf(session, runtime.config.groupsClaim).includes(g))) {
           return api ? jsonDenial(403, written) : forbiddenPage(request, options.forbidden, written);
         }
+      }
+      // Step-up (RFC 9470): recent enough (`maxAge`) and of an accepted class (`acr`)?
+      const required = combineRequirements(decision.rules.map((rule) => requirements.get(rule)));
+      // Two rules whose acr lists share no value: no sign-in can satisfy both.
+      if (required === null) return api ? jsonDenial(403, written) : forbiddenPage(request, options.forbidden, written);
+      const unmet = required && unmetAuthentication(session.idToken.payload, required, Date.now(), runtime.options.tokens.clockSkew);
+      if (required && unmet) {
+        if (api) return stepUpDenial(required, unmet, written);
+        if (isPrefetchRequest(request.headers) || isBackgroundFetch(request.headers)) {
+          return new NextResponse(null, { status: 204, headers: { 'cache-control': 'private, no-store' } });
+        }
+        // Through sign-in with max_age / acr_values and back here; the callback checks the new ID token.
+        const signIn = new URL(signInPath, origin);
+        signIn.searchParams.set('returnTo', `${pathname}${search}`);
+        setAuthenticationParams(signIn.searchParams, required);
+        return signInRedirect(signIn, written);
       }
       return forwardResponse(request, written, base);
     };

@@ -1,5 +1,8 @@
 import { NextResponse } from 'next/server.js';
 import { withCookies } from './withCookies.js';
+import type { AuthenticationRequirement } from '../oauth/AuthenticationRequirement.js';
+import { stepUpChallenge, stepUpDescription } from '../oauth/stepUpChallenge.js';
+import type { UnmetAuthentication } from '../oauth/unmetAuthentication.js';
 
 const FORBIDDEN_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>403 Forbidden</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">
@@ -9,6 +12,22 @@ const FORBIDDEN_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-
 export function jsonDenial(status: 401 | 403, written: Headers): Response {
   const body = status === 401 ? { error: 'unauthenticated', message: 'Sign in to access this resource.' } : { error: 'forbidden', message: 'Your account lacks the required group.' };
   return withCookies(NextResponse.json(body, { status, headers: { 'cache-control': 'private, no-store' } }), written);
+}
+
+/**
+ * RFC 9470 step-up challenge for API routes and server actions: 401 with
+ * `WWW-Authenticate: Bearer error="insufficient_user_authentication",
+ * error_description="…", max_age=…, acr_values="…"` and the same in JSON.
+ */
+export function stepUpDenial(required: AuthenticationRequirement, unmet: UnmetAuthentication, written: Headers): Response {
+  const body = {
+    error: 'insufficient_user_authentication',
+    message: stepUpDescription(unmet),
+    ...(required.maxAge !== undefined ? { max_age: required.maxAge } : {}),
+    ...(required.acrValues !== undefined ? { acr_values: required.acrValues.join(' ') } : {}),
+  };
+  const headers = { 'cache-control': 'private, no-store', 'www-authenticate': stepUpChallenge(required, unmet) };
+  return withCookies(NextResponse.json(body, { status: 401, headers }), written);
 }
 
 /** Redirect a signed-out page request to sign-in. */

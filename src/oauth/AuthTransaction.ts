@@ -22,4 +22,12 @@ export interface AuthTransaction {
    * route received it.
    */
   customState?: string;
+  /**
+   * Step-up (RFC 9470 / OIDC `max_age`): the request asked for an
+   * authentication at most this many seconds old; the callback refuses an ID
+   * token whose `auth_time` is older (with the clock skew) or missing.
+   */
+  maxAge?: number;
+  /** Step-up (OIDC `acr_values`): the callback refuses an ID token whose `acr` is none of these. */
+  acrValues?: string[];
 }

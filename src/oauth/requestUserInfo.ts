@@ -3,10 +3,14 @@ import type { AuthEndpoints, ResolvedAuthConfig } from '../config/types.js';
 import { AuthError } from '../errors/AuthError.js';
 import { clientOf, requestOptions } from '../config/clientOf.js';
 import { toAuthorizationServer } from '../config/toAuthorizationServer.js';
+import { isDPoPNonceChallenge } from '../tokens/isDPoPNonceChallenge.js';
+import { sessionDPoP } from '../tokens/sessionDPoP.js';
 
 /**
  * Calls the IdP's userinfo endpoint with the access token and checks the
- * answer is about `expectedSubject`.
+ * answer is about `expectedSubject`. A DPoP-bound session (`dpopKey`, RFC
+ * 9449) sends `Authorization: DPoP` with a proof (`ath` = the token's hash),
+ * once more when the IdP asks for its nonce.
  *
  * @example
  * ```ts
@@ -20,13 +24,20 @@ export async function requestUserInfo(
   accessToken: string,
   expectedSubject: string,
   timeoutMs: number,
+  dpopKey?: string,
 ): Promise<Record<string, unknown>> {
   if (!endpoints.userinfo) throw new AuthError('UserInfoFailed', 'The IdP has no userinfo endpoint');
   const as = toAuthorizationServer(config, endpoints);
   const { client } = clientOf(config);
   let response: Response;
   try {
-    response = await oauth.userInfoRequest(as, client, accessToken, requestOptions(config, timeoutMs));
+    // Only the session's key: DPoP is the token's property, not the config's.
+    const dpop = dpopKey === undefined ? undefined : await sessionDPoP(config, { dpopKey });
+    response = await oauth.userInfoRequest(as, client, accessToken, requestOptions(config, timeoutMs, dpop?.handle));
+    if (dpop !== undefined && isDPoPNonceChallenge(response)) {
+      await response.body?.cancel();
+      response = await oauth.userInfoRequest(as, client, accessToken, requestOptions(config, timeoutMs, dpop.handle));
+    }
   } catch (cause) {
     throw new AuthError('IdpUnavailable', 'The userinfo endpoint could not be reached', { cause });
   }

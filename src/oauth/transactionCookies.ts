@@ -23,7 +23,9 @@ function isTransaction(data: unknown): data is AuthTransaction {
     ['state', 'nonce', 'codeVerifier', 'returnTo', 'redirectUri'].every((k) => typeof d[k] === 'string') &&
     typeof d.createdAt === 'number' &&
     (d.reauthenticate === undefined || d.reauthenticate === true) &&
-    (d.customState === undefined || typeof d.customState === 'string')
+    (d.customState === undefined || typeof d.customState === 'string') &&
+    (d.maxAge === undefined || (typeof d.maxAge === 'number' && Number.isSafeInteger(d.maxAge) && d.maxAge >= 0)) &&
+    (d.acrValues === undefined || (Array.isArray(d.acrValues) && d.acrValues.length > 0 && d.acrValues.every((v) => typeof v === 'string')))
   );
 }
 

@@ -28,7 +28,7 @@ function slugOf(value: unknown): string {
 
 /**
  * Binds the auth routes (`sign-in`, `sign-up`, `sign-in-callback`,
- * `sign-out`, `sign-out-callback`, `backchannel-logout`, `session`) to a runtime.
+ * `sign-out`, `sign-out-callback`, `backchannel-logout`, `session`, `jwks`) to a runtime.
  */
 export function createAuthRouteHandlersFor(runtime: AuthRuntime) {
   /**

@@ -7,6 +7,7 @@ import type { NextCookiesLike } from '../context/NextServerContext.js';
 import { runInContext } from '../context/runInContext.js';
 import { signInLocation } from '../context/signInLocation.js';
 import { checkCustomState } from '../oauth/customState.js';
+import { toAuthenticationRequirement } from '../oauth/toAuthenticationRequirement.js';
 
 /** Options of the `signIn` server action. */
 export interface SignInActionOptions {
@@ -20,6 +21,22 @@ export interface SignInActionOptions {
    * @default undefined (none; nothing is added)
    */
   customState?: string;
+  /**
+   * Step-up (RFC 9470): ask the IdP for an authentication at most this many
+   * seconds old (`max_age`); the callback checks the new ID token's
+   * `auth_time`. A signed-in user whose session is recent enough goes
+   * straight to `returnTo`. Typically `err.maxAge` of `requireAuth`'s
+   * `InsufficientAuthentication` error.
+   * @default undefined (no age asked for)
+   */
+  maxAge?: number;
+  /**
+   * Step-up: ask for one of these authentication classes (`acr_values`); the
+   * callback checks the new ID token's `acr`. Typically `err.acrValues`.
+   * Not available with Cognito user pools (throws `InvalidConfig`).
+   * @default undefined (no acr asked for)
+   */
+  acr?: string | readonly string[];
 }
 
 /** `signIn` / `signOut`, returned by `createServerRunner`, to call from server actions. */
@@ -45,6 +62,12 @@ export interface ServerActions {
    * <form action={async () => { 'use server'; await signIn('/dashboard'); }}>
    *   <button>Sign in</button>
    * </form>
+   * ```
+   *
+   * @example
+   * ```tsx
+   * // Step-up: sign in again with a second factor, at most 5 minutes ago, then back to /billing
+   * await signIn('/billing', { maxAge: 300, acr: 'mfa' });
    * ```
    *
    * @example
@@ -91,7 +114,8 @@ export function createServerActionsFor(
       const field = typeof returnTo === 'object' && returnTo !== null ? returnTo.get('customState') : null;
       if (field !== null && typeof field !== 'string') throw new AuthError('InvalidConfig', 'customState must be a string, not a file');
       const customState = checkCustomState(options?.customState ?? field);
-      return nextRedirect(signInLocation(runtime, typeof target === 'string' ? target : undefined, customState));
+      const authentication = toAuthenticationRequirement(options, 'signIn options', runtime.config.flavor);
+      return nextRedirect(signInLocation(runtime, typeof target === 'string' ? target : undefined, customState, authentication));
     },
     async signOut() {
       const location = await runInContext(runtime, { cookies }, (_spec, state) => endSession(state));

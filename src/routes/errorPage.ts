@@ -8,9 +8,13 @@ const MESSAGES: Record<string, string> = {
   token_exchange_failed: 'The sign-in could not be completed.',
   invalid_tokens: 'The identity provider returned tokens that could not be verified.',
   idp_unavailable: 'The identity provider is unavailable. Please try again shortly.',
+  authorization_request_refused: 'The identity provider refused to start the sign-in. The site may be misconfigured; please report this error code.',
   cross_site: 'Sign-out must be requested from this site.',
   invalid_custom_state: 'The sign-in request carried app state that is too long or contains control characters.',
   sign_in_state_too_large: 'The page to return to after sign-in is too long.',
+  insufficient_authentication:
+    'This page needs a more recent or stronger sign-in, and the identity provider did not confirm one. Your session is unchanged; try again, or ask your administrator to set up the required sign-in method.',
+  invalid_step_up: 'The sign-in request asked for an authentication age or level that is not valid.',
   session_revoked: 'You were signed out on all devices, and the identity provider signed you in again without asking for your password. Sign out at the identity provider, then sign in again.',
 };
 

@@ -6,6 +6,7 @@ import { handleBackchannelLogout } from './handleBackchannelLogout.js';
 import { handleSignIn } from './handleSignIn.js';
 import { handleSignInCallback } from './handleSignInCallback.js';
 import { handleSession } from './handleSession.js';
+import { handleJwks } from './handleJwks.js';
 import { handleSignOut } from './handleSignOut.js';
 import { NO_STORE } from './noStore.js';
 import { failWith, redirectTo } from './respond.js';
@@ -20,6 +21,8 @@ const ROUTES: Record<string, Route> = {
   'sign-out': { method: 'POST', run: handleSignOut },
   // Client components' "who am I?": JSON, never a redirect; GET only.
   session: { method: 'GET', run: handleSession },
+  // The public half of oidc.clientPrivateKey, for IdPs that fetch the client's jwks_uri (private_key_jwt).
+  jwks: { method: 'GET', run: handleJwks },
   // Server-to-server from the IdP: no Origin check, the signed logout token authenticates it.
   'backchannel-logout': { method: 'POST', run: handleBackchannelLogout },
   'sign-out-callback': {
@@ -52,6 +55,8 @@ export async function handleAuthRequest(runtime: AuthRuntime, options: AuthRoute
       const why = isAuthError(err, 'DiscoveryFailed') ? `: ${err.message}` : '';
       console.error(`next-server-auth: ${slug} failed (${isAuthError(err) ? err.code : 'unexpected error'})${why}`);
       if (isAuthError(err, 'DiscoveryFailed') || isAuthError(err, 'IdpUnavailable')) return failWith(context, 503, 'idp_unavailable');
+      // The IdP refused the pushed authorization request (RFC 9126): nothing the user can retry away, but no 500.
+      if (isAuthError(err, 'AuthorizationRequestRefused')) return failWith(context, 400, 'authorization_request_refused');
       // Server-side sessions: the store is down. Nothing was cleared; retrying later works.
       if (isAuthError(err, 'StoreUnavailable')) return failWith(context, 503, 'session_store_unavailable');
       return failWith(context, 500, 'internal_error');

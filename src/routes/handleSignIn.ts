@@ -4,6 +4,9 @@ import { isPrefetchRequest } from '../context/isPrefetchRequest.js';
 import { createAuthorizationRequest } from '../oauth/createAuthorizationRequest.js';
 import { CUSTOM_STATE_PARAM, checkCustomState, withCustomState } from '../oauth/customState.js';
 import { safeReturnTo } from '../oauth/safeReturnTo.js';
+import type { AuthenticationRequirement } from '../oauth/AuthenticationRequirement.js';
+import { INVALID_AUTHENTICATION_PARAMS, readAuthenticationParams } from '../oauth/readAuthenticationParams.js';
+import { unmetAuthentication } from '../oauth/unmetAuthentication.js';
 import { saveTransaction, transactionFits } from '../oauth/transactionCookies.js';
 import { NO_STORE } from './noStore.js';
 import { failWith, redirectTo } from './respond.js';
@@ -24,6 +27,12 @@ import type { RouteContext } from './RouteContext.js';
  * is sealed into the transaction and handed back after the callback; an
  * already signed-in user lands on the target with it at once. Anything else
  * is a 400 `invalid_custom_state` that starts nothing.
+ *
+ * Step-up: `max_age` (seconds) and `acr_values` (space-separated) ask for a
+ * recent or stronger authentication; a signed-in user whose session already
+ * meets them goes straight to the target, anyone else is sent to the IdP with
+ * them, and the callback checks the new ID token. Malformed values are a 400
+ * `invalid_step_up` that starts nothing.
  */
 export async function handleSignIn(route: RouteContext, { signUp }: { signUp: boolean }): Promise<Response> {
   const { runtime, request, state } = route;
@@ -34,8 +43,12 @@ export async function handleSignIn(route: RouteContext, { signUp }: { signUp: bo
   // Refused before anything is stored: a clear 400, never a truncated value.
   const customState = readCustomState(params);
   if (customState === INVALID) return failWith(route, 400, 'invalid_custom_state');
+  // Step-up (RFC 9470): max_age / acr_values from the guard or the signIn action; junk is a 400.
+  const authentication = readAuthenticationParams(params, runtime.config.flavor);
+  if (authentication === INVALID_AUTHENTICATION_PARAMS) return failWith(route, 400, 'invalid_step_up');
   const returnTo = safeReturnTo(params.get('returnTo'), runtime.options.origin, route.options.redirectOnSignInComplete ?? '/');
-  if (!signUp && (await readSession(state)) !== undefined) return redirectTo(route, withCustomState(returnTo, customState));
+  // A signed-in user whose session already meets the step-up (or who needs none) goes straight on.
+  if (!signUp && (await satisfied(route, authentication))) return redirectTo(route, withCustomState(returnTo, customState));
   const endpoints = await runtime.endpoints();
   const provider = params.get('provider');
   const lang = params.get('lang');
@@ -45,11 +58,20 @@ export async function handleSignIn(route: RouteContext, { signUp }: { signUp: bo
     ...(provider ? { provider } : {}),
     ...(lang ? { lang } : {}),
     ...(customState !== undefined ? { customState } : {}),
-  });
+    ...(authentication !== undefined ? { authentication } : {}),
+  }, { timeoutMs: runtime.options.httpTimeoutMs });
   // A long returnTo plus customState can outgrow a cookie: refuse it rather than let the browser drop it.
   if (!(await transactionFits(transaction, runtime.transactions))) return failWith(route, 400, customState === undefined ? 'sign_in_state_too_large' : 'invalid_custom_state');
   await saveTransaction(state.store!, transaction, runtime.transactions);
   return redirectTo(route, url.href, 302);
+}
+
+/** Signed in, and the session meets `authentication` (when there is one). */
+async function satisfied(route: RouteContext, authentication: AuthenticationRequirement | undefined): Promise<boolean> {
+  const session = await readSession(route.state);
+  if (session === undefined) return false;
+  if (authentication === undefined) return true;
+  return unmetAuthentication(session.idToken.payload, authentication, Date.now(), route.runtime.options.tokens.clockSkew) === undefined;
 }
 
 const INVALID = Symbol('invalid');

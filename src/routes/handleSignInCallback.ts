@@ -3,6 +3,8 @@ import { writeSession } from '../context/writeSession.js';
 import { isAuthError } from '../errors/AuthError.js';
 import { createAuthorizationRequest } from '../oauth/createAuthorizationRequest.js';
 import { withCustomState } from '../oauth/customState.js';
+import type { AuthTransaction } from '../oauth/AuthTransaction.js';
+import type { AuthenticationRequirement } from '../oauth/AuthenticationRequirement.js';
 import { processAuthorizationCallback } from '../oauth/processAuthorizationCallback.js';
 import { saveTransaction, takeTransaction } from '../oauth/transactionCookies.js';
 import type { TokenSet } from '../session/TokenSet.js';
@@ -40,13 +42,16 @@ export async function handleSignInCallback(route: RouteContext): Promise<Respons
   let tokens;
   try {
     const endpoints = await runtime.endpoints();
-    tokens = await processAuthorizationCallback(runtime.config, endpoints, runtime.verifier, url, transaction, runtime.options.httpTimeoutMs);
+    tokens = await processAuthorizationCallback(runtime.config, endpoints, runtime.verifier, url, transaction, runtime.options.httpTimeoutMs, {
+      clockSkew: runtime.options.tokens.clockSkew,
+    });
   } catch (err) {
     if (isAuthError(err, 'DiscoveryFailed')) return failWith(route, 503, 'idp_unavailable');
     if (!isAuthError(err, 'OAuthCallbackFailed')) throw err;
     const reason = (err as { reason?: string }).reason ?? 'invalid_response';
     const code = reason === 'idp_error' && url.searchParams.get('error') === 'access_denied' ? 'access_denied' : reason;
-    return failWith(route, reason === 'idp_unavailable' ? 503 : 400, code);
+    // Step-up not met: a page, never another trip to the IdP (which just declined, or was bypassed): no loop.
+    return failWith(route, reason === 'idp_unavailable' ? 503 : reason === 'insufficient_authentication' ? 403 : 400, code);
   }
   if (await revokedAlready(runtime, tokens)) {
     if (transaction.reauthenticate) return failWith(route, 403, 'session_revoked');
@@ -55,7 +60,8 @@ export async function handleSignInCallback(route: RouteContext): Promise<Respons
       returnTo: transaction.returnTo,
       reauthenticate: true,
       ...(transaction.customState !== undefined ? { customState: transaction.customState } : {}),
-    });
+      ...stepUpOf(transaction),
+    }, { timeoutMs: runtime.options.httpTimeoutMs });
     await saveTransaction(state.store!, next.transaction, runtime.transactions);
     return redirectTo(route, next.url.href, 302);
   }
@@ -88,4 +94,11 @@ async function revokedAlready(runtime: AuthRuntime, tokens: TokenSet): Promise<b
     return false;
   }
   return runtime.isRevoked(session);
+}
+
+/** The transaction's step-up requirement, to ask for again on the `prompt=login` retry. */
+function stepUpOf(transaction: AuthTransaction): { authentication?: AuthenticationRequirement } {
+  const { maxAge, acrValues } = transaction;
+  if (maxAge === undefined && acrValues === undefined) return {};
+  return { authentication: { ...(maxAge !== undefined ? { maxAge } : {}), ...(acrValues !== undefined ? { acrValues } : {}) } };
 }

@@ -57,12 +57,14 @@ interface SealedPayload {
   id: string;
   at: string;
   rt?: string;
+  /** `TokenSet.dpopKey` (RFC 9449): sealed like the tokens it binds. */
+  dk?: string;
 }
 
 function isSealedPayload(data: unknown): data is SealedPayload {
   if (typeof data !== 'object' || data === null) return false;
   const d = data as Record<string, unknown>;
-  return d.v === 1 && typeof d.id === 'string' && typeof d.at === 'string' && (d.rt === undefined || typeof d.rt === 'string');
+  return d.v === 1 && typeof d.id === 'string' && typeof d.at === 'string' && (d.rt === undefined || typeof d.rt === 'string') && (d.dk === undefined || typeof d.dk === 'string');
 }
 
 /**
@@ -128,7 +130,7 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
     }
     if (!isSealedPayload(data)) return undefined;
     try {
-      const session = toSession({ idToken: data.id, accessToken: data.at, ...(data.rt ? { refreshToken: data.rt } : {}) });
+      const session = toSession({ idToken: data.id, accessToken: data.at, ...(data.rt ? { refreshToken: data.rt } : {}), ...(data.dk ? { dpopKey: data.dk } : {}) });
       checkSession?.(session);
       return session;
     } catch {
@@ -202,7 +204,7 @@ export function createSealedCodec(options: SealedCodecOptions): SessionCodec {
     },
     async write(store: CookieStore, tokens: TokenSet) {
       const session = toSession(tokens);
-      const payload: SealedPayload = { v: 1, id: tokens.idToken, at: tokens.accessToken, ...(tokens.refreshToken ? { rt: tokens.refreshToken } : {}) };
+      const payload: SealedPayload = { v: 1, id: tokens.idToken, at: tokens.accessToken, ...(tokens.refreshToken ? { rt: tokens.refreshToken } : {}), ...(tokens.dpopKey ? { dk: tokens.dpopKey } : {}) };
       let sealing = seals.get(tokens);
       if (sealing === undefined) {
         // Larger seals would be refused on read (and overflow request headers): say so at the source.

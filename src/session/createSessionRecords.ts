@@ -50,7 +50,7 @@ const HASH = /^[A-Za-z0-9_-]{43}$/;
 function isTokenSet(t: unknown): t is TokenSet {
   if (typeof t !== 'object' || t === null) return false;
   const s = t as Record<string, unknown>;
-  return typeof s.idToken === 'string' && typeof s.accessToken === 'string' && (s.refreshToken === undefined || typeof s.refreshToken === 'string');
+  return typeof s.idToken === 'string' && typeof s.accessToken === 'string' && (s.refreshToken === undefined || typeof s.refreshToken === 'string') && (s.dpopKey === undefined || typeof s.dpopKey === 'string');
 }
 
 function isRecord(d: unknown): d is SessionRecord {
@@ -101,7 +101,7 @@ export function createSessionRecords(options: {
     async seal(fields, tokens, ttlMs) {
       const record: SessionRecord = {
         v: 1,
-        tokens: { idToken: tokens.idToken, accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}) },
+        tokens: { idToken: tokens.idToken, accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}), ...(tokens.dpopKey ? { dpopKey: tokens.dpopKey } : {}) },
         sub: fields.sub,
         ...(fields.sid !== undefined ? { sid: fields.sid } : {}),
         createdAt: fields.createdAt,

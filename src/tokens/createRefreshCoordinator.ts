@@ -2,12 +2,13 @@ import { sealData, unsealData } from 'iron-session';
 import { AuthError, isAuthError } from '../errors/AuthError.js';
 import type { TokenSet } from '../session/TokenSet.js';
 import type { AuthStore } from '../store/AuthStore.js';
-import { accessExpiry, refreshTokenKey, sameUser } from './tokenSetFacts.js';
+import { refreshRefusal } from './refreshRefusal.js';
+import { accessExpiry, refreshTokenKey } from './tokenSetFacts.js';
 
 export interface RefreshCoordinatorOptions {
   store: AuthStore;
-  /** Performs one real refresh at the IdP. */
-  grant: (refreshToken: string) => Promise<TokenSet>;
+  /** Performs one real refresh at the IdP (`previous`: the session refreshed, for its DPoP key). */
+  grant: (refreshToken: string, previous?: TokenSet) => Promise<TokenSet>;
   /** `{ id: secret }`, the app's secrets: results are sealed with them before they are stored. */
   secrets: Record<string, string>;
   /** The hard grace window (see `RefresherOptions.graceMs`). */
@@ -51,6 +52,26 @@ export interface RefreshCoordinator {
   refresh(token: string, key: string, options: { force: boolean; previous?: TokenSet }): Promise<CoordinatedResult>;
   /** Sign-out: `keys` are spent on every instance and their results dropped (best effort: the store may be down). */
   end(keys: string[]): Promise<void>;
+  /**
+   * Another grant on `token` (a resource token, see `Refresher.inLane`)
+   * holding its refresh lock, so no instance uses the token meanwhile.
+   * `attempt` is asked before the grant and after every wait (a value
+   * another instance stored). A rotation the grant causes is stored as a
+   * refresh result (`session` with the new refresh token) and the old token
+   * marked rotated, so stale cookies on every instance map to it for the
+   * grace window. Resolves to `{ moved }` when another instance rotated the
+   * token meanwhile (continue from `moved.refreshToken`). A store that fails
+   * makes it run per-process.
+   *
+   * @throws AuthError `RefreshTokenRejected` (spent, rejected or signed out on some instance), `IdpUnavailable`, or what `grant` throws.
+   */
+  exclusive<T>(
+    token: string,
+    key: string,
+    session: TokenSet,
+    grant: (refreshToken: string) => Promise<{ value: T; refreshToken: string }>,
+    attempt?: (refreshToken: string) => Promise<T | undefined>,
+  ): Promise<{ value: T; refreshToken: string; moved?: undefined } | { moved: TokenSet }>;
 }
 
 /** `cause` of a rejection the store remembered: no IdP call was made, so no failure event is due. */
@@ -62,6 +83,8 @@ interface StoredResult {
   id: string;
   at: string;
   rt?: string;
+  /** `TokenSet.dpopKey` (RFC 9449), sealed with the tokens it binds. */
+  dk?: string;
   /** When the IdP answered (epoch ms). */
   t: number;
   /** First use + grace: fixed by the winner, never moved. */
@@ -76,7 +99,7 @@ function isStoredResult(d: unknown): d is StoredResult {
   if (typeof d !== 'object' || d === null) return false;
   const r = d as Record<string, unknown>;
   return (
-    r.v === 1 && typeof r.id === 'string' && typeof r.at === 'string' && (r.rt === undefined || typeof r.rt === 'string') &&
+    r.v === 1 && typeof r.id === 'string' && typeof r.at === 'string' && (r.rt === undefined || typeof r.rt === 'string') && (r.dk === undefined || typeof r.dk === 'string') &&
     typeof r.t === 'number' && typeof r.u === 'number' && (r.n === undefined || typeof r.n === 'string')
   );
 }
@@ -86,6 +109,10 @@ const isStoreDown = (err: unknown) => isAuthError(err, 'StoreUnavailable');
 
 /** Store keys of one refresh token (its hash; the store adds the app's prefix). */
 const keys = (key: string) => ({ lock: `rt:${key}:lock`, result: `rt:${key}:result`, spent: `rt:${key}:spent`, channel: `rt:${key}` });
+type Keys = ReturnType<typeof keys>;
+
+/** A store write by the lock holder that must not fail the refresh when the store is down. */
+type Quietly = (op: () => Promise<unknown>) => Promise<void>;
 
 /**
  * Refresh coordinated across instances through an {@link AuthStore}: a lock
@@ -120,7 +147,7 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
   const sealTtl = Math.ceil(resultMs / 1000) + 60;
 
   async function seal(tokens: TokenSet, t: number, until: number, next: string | undefined): Promise<string> {
-    const data: StoredResult = { v: 1, id: tokens.idToken, at: tokens.accessToken, t, u: until, ...(tokens.refreshToken !== undefined ? { rt: tokens.refreshToken } : {}), ...(next !== undefined ? { n: next } : {}) };
+    const data: StoredResult = { v: 1, id: tokens.idToken, at: tokens.accessToken, t, u: until, ...(tokens.refreshToken !== undefined ? { rt: tokens.refreshToken } : {}), ...(tokens.dpopKey !== undefined ? { dk: tokens.dpopKey } : {}), ...(next !== undefined ? { n: next } : {}) };
     return sealData(data, { password: secrets, ttl: sealTtl });
   }
 
@@ -147,7 +174,7 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
     const t = now();
     // Inside the window, or this call was waiting while the IdP answered (single-flight, as in one process).
     if (stored !== undefined && (stored.u > t || started <= stored.t)) {
-      const tokens: TokenSet = { idToken: stored.id, accessToken: stored.at, ...(stored.rt !== undefined ? { refreshToken: stored.rt } : {}) };
+      const tokens: TokenSet = { idToken: stored.id, accessToken: stored.at, ...(stored.rt !== undefined ? { refreshToken: stored.rt } : {}), ...(stored.dk !== undefined ? { dpopKey: stored.dk } : {}) };
       const rotated = tokens.refreshToken !== undefined && tokens.refreshToken !== token;
       if (rotated && stored.n !== undefined) {
         // The successor signed out or died: the stale predecessor maps to nothing.
@@ -162,12 +189,15 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
     return undefined;
   }
 
-  /** The lock holder: one IdP call, its result stored sealed, waiters woken. */
-  async function lead(token: string, key: string, force: boolean, started: number, previous: TokenSet | undefined): Promise<CoordinatedResult> {
-    const k = keys(key);
-    let tokens: TokenSet;
+  /**
+   * Runs `body` as the holder of the lock just taken on `k`, and releases it.
+   * The holder's store writes go through `quietly`: the first that finds the
+   * store down is reported and the rest are skipped (the IdP answer still
+   * counts; the lock then expires by itself).
+   */
+  async function holding<R>(k: Keys, body: (quietly: Quietly) => Promise<R>): Promise<R> {
     let storeDown = false;
-    const quietly = async (op: () => Promise<unknown>) => {
+    const quietly: Quietly = async (op) => {
       if (storeDown) return;
       try {
         await op();
@@ -178,24 +208,40 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
       }
     };
     try {
+      return await body(quietly);
+    } finally {
+      if (!storeDown) store.deleteIfEquals(k.lock, instanceId).catch(() => undefined);
+    }
+  }
+
+  /** The holder's IdP call: a rejected token is remembered as spent, and waiters are woken either way ('failed' ends their wait). */
+  async function granting<G>(k: Keys, quietly: Quietly, call: () => Promise<G>): Promise<G> {
+    try {
+      return await call();
+    } catch (err) {
+      if (isAuthError(err, 'RefreshTokenRejected')) await quietly(() => store.set(k.spent, 'rejected', spentMs));
+      await quietly(() => store.publish(k.channel, isAuthError(err, 'RefreshTokenRejected') ? 'done' : 'failed'));
+      throw err;
+    }
+  }
+
+  /** The lock holder: one IdP call, its result stored sealed, waiters woken. */
+  async function lead(token: string, key: string, force: boolean, started: number, previous: TokenSet | undefined): Promise<CoordinatedResult> {
+    const k = keys(key);
+    return holding(k, async (quietly) => {
       // Someone may have finished between our look and our lock.
       const found = await lookup(token, key, force, started);
       if (found) return found;
-      try {
-        tokens = await grant(token);
-      } catch (err) {
-        if (isAuthError(err, 'RefreshTokenRejected')) await quietly(() => store.set(k.spent, 'rejected', spentMs));
-        await quietly(() => store.publish(k.channel, isAuthError(err, 'RefreshTokenRejected') ? 'done' : 'failed'));
-        throw err;
-      }
+      const tokens = await granting(k, quietly, () => grant(token, previous));
       const t = now();
       const next = tokens.refreshToken !== undefined && tokens.refreshToken !== token ? await refreshTokenKey(tokens.refreshToken) : undefined;
-      if (previous !== undefined && !sameUser(previous, tokens)) {
-        // Tokens about another user: stored nowhere, both tokens dead everywhere.
+      const refused = previous === undefined ? undefined : refreshRefusal(previous, tokens);
+      if (refused !== undefined) {
+        // Tokens about another user, or another authentication (OIDC Core 12.2): stored nowhere, both tokens dead everywhere.
         await quietly(() => store.set(k.spent, 'rejected', spentMs));
         if (next !== undefined) await quietly(() => store.set(keys(next).spent, 'rejected', spentMs));
         await quietly(() => store.publish(k.channel, 'done'));
-        throw new AuthError('RefreshTokenRejected', 'The refresh returned tokens for another user');
+        throw new AuthError('RefreshTokenRejected', refused);
       }
       const until = t + graceMs;
       // Result first, then "spent": a reader that sees the token spent finds its mapping (see lookup).
@@ -204,9 +250,7 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
       if (next !== undefined) await quietly(() => store.set(k.spent, 'rotated', spentMs));
       await quietly(() => store.publish(k.channel, 'done'));
       return { tokens, until, shared: false };
-    } finally {
-      if (!storeDown) store.deleteIfEquals(k.lock, instanceId).catch(() => undefined);
-    }
+    });
   }
 
   async function coordinate(token: string, key: string, force: boolean, previous: TokenSet | undefined): Promise<CoordinatedResult> {
@@ -250,7 +294,74 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
     }
   }
 
+  type Exclusive<T> = { value: T; refreshToken: string; moved?: undefined } | { moved: TokenSet };
+
+  /** What the store says about `token` before another grant on it: usable, moved on, or dead. */
+  async function standing(token: string, key: string): Promise<{ moved: TokenSet } | undefined> {
+    const k = keys(key);
+    const spent = (await store.get(k.spent)) as Spent | undefined;
+    if (spent === undefined) return undefined;
+    if (spent === 'rotated') {
+      const raw = await store.get(k.result);
+      const stored = raw === undefined ? undefined : await unseal(raw);
+      // Inside the window only: after it a rotated-out token is spent everywhere.
+      if (stored?.rt !== undefined && stored.rt !== token && stored.u > now()) {
+        return { moved: { idToken: stored.id, accessToken: stored.at, refreshToken: stored.rt, ...(stored.dk !== undefined ? { dpopKey: stored.dk } : {}) } };
+      }
+    }
+    throw remembered('This refresh token was already used, rejected or signed out');
+  }
+
+  async function exclusively<T>(
+    token: string,
+    key: string,
+    session: TokenSet,
+    grant: (refreshToken: string) => Promise<{ value: T; refreshToken: string }>,
+    attempt: ((refreshToken: string) => Promise<T | undefined>) | undefined,
+  ): Promise<Exclusive<T>> {
+    const k = keys(key);
+    const deadline = Date.now() + 3 * lockTtlMs;
+    for (;;) {
+      const moved = await standing(token, key);
+      if (moved) return moved;
+      const found = await attempt?.(token);
+      if (found !== undefined) return { value: found, refreshToken: token };
+      if (await store.setIfAbsent(k.lock, instanceId, lockTtlMs)) {
+        return holding<Exclusive<T>>(k, async (quietly) => {
+          // Someone may have finished between our look and our lock.
+          const movedMeanwhile = await standing(token, key);
+          if (movedMeanwhile) return movedMeanwhile;
+          const again = await attempt?.(token);
+          if (again !== undefined) return { value: again, refreshToken: token };
+          const answer = await granting(k, quietly, () => grant(token));
+          if (answer.refreshToken !== token) {
+            // Rotated: stored as a refresh of `token` (result first, then "spent", as in lead).
+            const t = now();
+            const next = await refreshTokenKey(answer.refreshToken);
+            const sealed = await seal({ ...session, refreshToken: answer.refreshToken }, t, t + graceMs, next);
+            await quietly(() => store.set(k.result, sealed, resultMs));
+            await quietly(() => store.set(k.spent, 'rotated', spentMs));
+          }
+          await quietly(() => store.publish(k.channel, 'done'));
+          return answer;
+        });
+      }
+      if (Date.now() > deadline) throw new AuthError('IdpUnavailable', 'The refresh lock was held too long');
+      // Polling only (no subscription): resource grants are rare next to reads.
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
   return {
+    async exclusive(token, key, session, grant, attempt) {
+      try {
+        return await exclusively(token, key, session, grant, attempt);
+      } catch (err) {
+        if (!isStoreDown(err)) throw err;
+        options.onUnavailable?.('refresh');
+        return { ...(await grant(token)), moved: undefined };
+      }
+    },
     async refresh(token, key, { force, previous }) {
       try {
         return await coordinate(token, key, force, previous);
@@ -258,7 +369,7 @@ export function createRefreshCoordinator(options: RefreshCoordinatorOptions): Re
         if (!isStoreDown(err)) throw err;
         // Per-process, as without a store: this instance's single-flight still holds.
         options.onUnavailable?.('refresh');
-        const tokens = await grant(token);
+        const tokens = await grant(token, previous);
         return { tokens, until: now() + graceMs, shared: false };
       }
     },

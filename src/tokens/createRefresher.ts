@@ -2,11 +2,12 @@ import { AuthError, isAuthError } from '../errors/AuthError.js';
 import type { TokenSet } from '../session/TokenSet.js';
 import { REMEMBERED } from './createRefreshCoordinator.js';
 import type { RefreshCoordinator } from './createRefreshCoordinator.js';
-import { accessExpiry, refreshTokenKey, sameUser } from './tokenSetFacts.js';
+import { refreshRefusal } from './refreshRefusal.js';
+import { accessExpiry, refreshTokenKey } from './tokenSetFacts.js';
 
 export interface RefresherOptions {
-  /** Performs one real refresh at the IdP. */
-  grant: (refreshToken: string) => Promise<TokenSet>;
+  /** Performs one real refresh at the IdP (`previous`: the session refreshed, for its DPoP key). */
+  grant: (refreshToken: string, previous?: TokenSet) => Promise<TokenSet>;
   /**
    * Milliseconds a rotated-out refresh token maps to its successor, counted
    * from its first use. Nothing extends it: after it the token is spent.
@@ -48,9 +49,11 @@ export interface RefreshOptions {
   subject?: unknown;
   /**
    * The token set being refreshed. The result must be about the same user
-   * (same `sub` in the ID token and the access token, OIDC Core 12.2), or the
-   * refresh fails with `RefreshTokenRejected` and nothing is remembered but
-   * the token's death.
+   * (same `sub` in the ID token and the access token, OIDC Core 12.2) and the
+   * same authentication (its ID token's `iss`, `aud`, `azp`, no later
+   * `auth_time`, no other `acr`: see `authenticationChange`), or the refresh
+   * fails with `RefreshTokenRejected` and nothing is remembered but the
+   * token's death (and its successor's).
    */
   previous?: TokenSet;
 }
@@ -76,6 +79,37 @@ export interface Refresher {
   end(refreshToken: string, options?: { cookieValidUntil?: number }): Promise<void>;
   /** True when `refreshToken` was signed out in this process and its cookie could still be valid (cheap: called per read). */
   ended(refreshToken: string): boolean;
+  /**
+   * Runs another grant than the session's own refresh on `refreshToken`'s
+   * chain (a resource token, RFC 8707), in its lane: never while another
+   * grant on the same token is in flight in this process (or, with a
+   * coordinator, on any instance), since an IdP that rotates would take the
+   * second use for a replay and revoke the whole grant. A token rotated out
+   * moments ago continues from its successor. When `grant` rotates the
+   * token, that is recorded as a refresh whose result is the session's
+   * tokens with the new refresh token: a session refresh of the old token
+   * (a concurrent request with the old cookie) maps to it for the grace
+   * window, then the old token is spent, exactly as after a session refresh.
+   * Resolves to `grant`'s value and the session's tokens after it (the
+   * caller writes them back when their refresh token changed).
+   *
+   * `attempt` (optional) is asked before the grant, after every wait and
+   * on every instance: a value another call already obtained.
+   *
+   * @throws AuthError `RefreshTokenRejected` (spent, signed out, rejected) or what `grant` throws.
+   */
+  inLane<T>(
+    refreshToken: string,
+    session: TokenSet,
+    grant: (refreshToken: string) => Promise<{ value: T; refreshToken: string }>,
+    attempt?: (refreshToken: string) => Promise<T | undefined>,
+  ): Promise<{ value: T; tokens: TokenSet }>;
+  /**
+   * The memory this refresher works on (the process-wide one, or a private
+   * one): what else is remembered per grant (resource tokens) goes beside it,
+   * so it is shared exactly as widely.
+   */
+  readonly memory?: object;
   /** How many IdP calls are in flight, and how many tokens are remembered (diagnostics, tests). */
   stats(): { inflight: number; recent: number; spent: number; ended: number };
 }
@@ -99,6 +133,8 @@ export interface RefresherState {
   readonly recent: Map<string, Recent>;
   readonly spent: Map<string, number>;
   readonly ended: Map<string, number>;
+  /** Other grants on a refresh token (`inLane`) in flight, by its key. Absent: private to the refresher. */
+  readonly lanes?: Map<string, Promise<unknown>>;
 }
 
 const SHARED = Symbol.for('next-server-auth.refresher-state.v2');
@@ -128,7 +164,7 @@ export function sharedRefresherState(issuer: string, clientId: string): Refreshe
 }
 
 function emptyState(): RefresherState {
-  return { inflight: new Map(), recent: new Map(), spent: new Map(), ended: new Map() };
+  return { inflight: new Map(), recent: new Map(), spent: new Map(), ended: new Map(), lanes: new Map() };
 }
 
 /** Drops expired entries from the front (insertion order ≈ expiry order), then the oldest past `max`. */
@@ -167,8 +203,9 @@ const rejected = (message: string) => new AuthError('RefreshTokenRejected', mess
  *   IdP again (a strict IdP would revoke the whole grant on reuse);
  * - a token the IdP rejected is remembered the same way (a replayed dead
  *   cookie reaches the IdP once);
- * - a result about another `sub` than the session being refreshed is
- *   refused and never remembered;
+ * - a result about another `sub` than the session being refreshed, or whose
+ *   ID token claims a later `auth_time` or another `acr` than the session's
+ *   (OIDC Core 12.2), is refused and never remembered;
  * - {@link Refresher.end} (sign-out) spends a token and every token of its
  *   chain known here.
  *
@@ -185,7 +222,8 @@ const rejected = (message: string) => new AuthError('RefreshTokenRejected', mess
  */
 export function createRefresher(options: RefresherOptions): Refresher {
   const now = options.now ?? Date.now;
-  const { inflight, recent, spent, ended } = options.state ?? emptyState();
+  const memory = options.state ?? emptyState();
+  const { inflight, recent, spent, ended, lanes = new Map<string, Promise<unknown>>() } = memory;
   const max = options.maxEntries;
   const fromElsewhere = sharedFromElsewhere();
 
@@ -214,7 +252,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     const { coordinator } = options;
     const answer = coordinator
       ? coordinator.refresh(token, key, { force, ...(previous !== undefined ? { previous } : {}) })
-      : options.grant(token).then((tokens) => ({ tokens, until: undefined, shared: false }));
+      : options.grant(token, previous).then((tokens) => ({ tokens, until: undefined, shared: false }));
     const call = answer.then(
       async ({ tokens: result, until, shared }) => {
         const t = now();
@@ -224,10 +262,11 @@ export function createRefresher(options: RefresherOptions): Refresher {
           if (next !== undefined) spend(next, t);
           throw rejected('This refresh token was signed out');
         }
-        if (previous !== undefined && !sameUser(previous, result)) {
+        const refused = previous === undefined ? undefined : refreshRefusal(previous, result);
+        if (refused !== undefined) {
           spend(key, t);
           if (next !== undefined) spend(next, t);
-          return fail(rejected('The refresh returned tokens for another user'));
+          return fail(rejected(refused));
         }
         recent.delete(key);
         // Another instance's answer keeps the window it opened: nothing extends it.
@@ -262,6 +301,12 @@ export function createRefresher(options: RefresherOptions): Refresher {
   }
 
   async function refreshKey(token: string, key: string, opts: RefreshOptions): Promise<TokenSet> {
+    const lane = lanes.get(key);
+    if (lane) {
+      // Another grant on this token (inLane) is in flight: a second use could be a replay. Look again after it.
+      await lane.catch(() => undefined);
+      return refreshKey(token, key, opts);
+    }
     const { force = false, subject, previous } = opts;
     const t = now();
     const hit = recent.get(key);
@@ -289,7 +334,8 @@ export function createRefresher(options: RefresherOptions): Refresher {
         result = await refreshKey(successor, await refreshTokenKey(successor), { subject, ...(previous !== undefined ? { previous } : {}) });
       }
     }
-    if (previous !== undefined && !sameUser(previous, result)) throw rejected('The refresh returned tokens for another user');
+    const refused = previous === undefined ? undefined : refreshRefusal(previous, result);
+    if (refused !== undefined) throw rejected(refused);
     return result;
   }
 
@@ -331,6 +377,77 @@ export function createRefresher(options: RefresherOptions): Refresher {
       ended.delete(token);
       return false;
     },
+    async inLane<T>(
+      token: string,
+      session: TokenSet,
+      grant: (refreshToken: string) => Promise<{ value: T; refreshToken: string }>,
+      attempt?: (refreshToken: string) => Promise<T | undefined>,
+    ): Promise<{ value: T; tokens: TokenSet }> {
+      let current = token;
+      let base = session;
+      for (;;) {
+        const key = await refreshTokenKey(current);
+        const busy = inflight.get(key) ?? lanes.get(key);
+        if (busy) {
+          // Wait, then look again: the token may have rotated meanwhile.
+          await busy.catch(() => undefined);
+          continue;
+        }
+        const t = now();
+        const hit = recent.get(key);
+        const successor = hit && hit.until > t ? hit.result.refreshToken : undefined;
+        if (successor !== undefined && successor !== current) {
+          // Rotated out moments ago: the chain continues from its successor.
+          base = hit!.result;
+          current = successor;
+          continue;
+        }
+        if (isSpent(key, t)) throw rejected('This refresh token was already used or rejected');
+        const from = current;
+        const tokens = base;
+        const run = async (): Promise<{ value: T; tokens: TokenSet } | { moved: TokenSet }> => {
+          const found = await attempt?.(from);
+          if (found !== undefined) return { value: found, tokens: { ...tokens, refreshToken: from } };
+          const answer = options.coordinator
+            ? await options.coordinator.exclusive(from, key, tokens, grant, attempt)
+            : { ...(await grant(from)), moved: undefined };
+          if (answer.moved !== undefined) return { moved: answer.moved };
+          const after = now();
+          const next = answer.refreshToken !== from ? await refreshTokenKey(answer.refreshToken) : undefined;
+          if (isSpent(key, after)) {
+            // Signed out while the IdP answered: the new refresh token belongs to nobody.
+            if (next !== undefined) spend(next, after);
+            throw rejected('This refresh token was signed out');
+          }
+          const result: TokenSet = { ...tokens, refreshToken: answer.refreshToken };
+          if (next !== undefined) {
+            // Recorded as a refresh: the old cookie maps to the session with the new token, for the grace window only.
+            spend(key, after);
+            recent.set(key, { result, until: after + options.graceMs, next });
+            prune(recent, max, (r) => r.until, after);
+            // Its access token is the session's old one: a session refresh finding it expired continues from the successor.
+            fromElsewhere.add(result);
+          }
+          return { value: answer.value, tokens: result };
+        };
+        const call = run();
+        lanes.set(key, call);
+        const settle = () => {
+          if (lanes.get(key) === call) lanes.delete(key);
+        };
+        void call.then(settle, settle);
+        const outcome = await call;
+        if ('moved' in outcome) {
+          // Another instance rotated it meanwhile: continue from its successor.
+          base = outcome.moved;
+          current = outcome.moved.refreshToken ?? current;
+          if (current === from) throw rejected('This refresh token was already used');
+          continue;
+        }
+        return outcome;
+      }
+    },
+    memory,
     stats: () => ({ inflight: inflight.size, recent: recent.size, spent: spent.size, ended: ended.size }),
   };
 }

@@ -9,7 +9,7 @@ import { createAuthRouteHandlersFor } from '../createAuthRouteHandlers.js';
 import { fetchAuthSession } from '../../context/fetchAuthSession.js';
 import { getCurrentUser } from '../../context/getCurrentUser.js';
 import { startDevIdp } from '../../dev-idp/index.js';
-import type { DevIdp, DevIdpOptions } from '../../dev-idp/index.js';
+import type { DevIdp, DevIdpClient, DevIdpOptions } from '../../dev-idp/index.js';
 import { isAuthError } from '../../errors/AuthError.js';
 import { sendWebResponse } from '../sendWebResponse.js';
 import { toWebRequest } from '../toWebRequest.js';
@@ -37,6 +37,8 @@ export async function startAuthApp(input: {
   runner: (idp: DevIdp, origin: string) => ServerRunnerInput;
   /** Starts the IdP itself (e.g. through the CLI) instead of `startDevIdp` with a test client. */
   startIdp?: (origin: string) => Promise<DevIdp>;
+  /** Extra registration of the test client at the dev IdP (auth method, jwks, PAR), given the app's origin. */
+  client?: (origin: string) => Partial<DevIdpClient>;
   /** Replaces parts of the runtime (e.g. a codec whose `clear` throws). */
   patchRuntime?: (runtime: AuthRuntime) => AuthRuntime;
 }): Promise<AuthApp> {
@@ -65,7 +67,8 @@ export async function startAuthApp(input: {
           nextServerContext: { request: req, response: res },
           operation: async (ctx) => {
             const user = await getCurrentUser(ctx);
-            const id = (await fetchAuthSession(ctx)).tokens!.idToken.payload;
+            // `/me?refresh`: refresh now (forceRefresh) instead of waiting for the access token to expire.
+            const id = (await fetchAuthSession(ctx, { forceRefresh: url.searchParams.has('refresh') })).tokens!.idToken.payload;
             return { ...user, email: id.email, groups: id['cognito:groups'] ?? [] };
           },
         });
@@ -87,7 +90,7 @@ export async function startAuthApp(input: {
         port: 0,
         quiet: true,
         ...input.idp,
-        clients: [{ clientId: TEST_CLIENT_ID, redirectUris: [`${origin}/api/auth/sign-in-callback`], postLogoutRedirectUris: [`${origin}/api/auth/sign-out-callback`] }],
+        clients: [{ clientId: TEST_CLIENT_ID, redirectUris: [`${origin}/api/auth/sign-in-callback`], postLogoutRedirectUris: [`${origin}/api/auth/sign-out-callback`], ...input.client?.(origin) }],
       });
   const { config, runtimeOptions } = input.runner(idp, origin);
   const built = createAuthRuntime(config, runtimeOptions);

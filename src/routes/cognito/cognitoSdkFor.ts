@@ -8,7 +8,7 @@ const PACKAGE = '@aws-sdk/client-cognito-identity-provider'; // for messages; th
 
 /** The parts of the AWS SDK the actions use (kept out of the public types). */
 export interface CognitoSdk {
-  send(operation: 'InitiateAuth' | 'SignUp' | 'ConfirmSignUp' | 'ForgotPassword' | 'ConfirmForgotPassword', input: Record<string, unknown>): Promise<Record<string, unknown>>;
+  send(operation: 'InitiateAuth' | 'RespondToAuthChallenge' | 'SignUp' | 'ConfirmSignUp' | 'ForgotPassword' | 'ConfirmForgotPassword', input: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 const clients = new WeakMap<AuthRuntime, Promise<CognitoSdk>>();
@@ -42,6 +42,7 @@ async function load(runtime: AuthRuntime): Promise<CognitoSdk> {
   });
   const commands = {
     InitiateAuth: sdk.InitiateAuthCommand,
+    RespondToAuthChallenge: sdk.RespondToAuthChallengeCommand,
     SignUp: sdk.SignUpCommand,
     ConfirmSignUp: sdk.ConfirmSignUpCommand,
     ForgotPassword: sdk.ForgotPasswordCommand,

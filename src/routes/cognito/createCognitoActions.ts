@@ -9,6 +9,7 @@ import { writeSession } from '../../context/writeSession.js';
 import { AuthError } from '../../errors/AuthError.js';
 import { cognitoErrorToAuthError } from './cognitoErrorToAuthError.js';
 import type { CognitoAction } from './cognitoErrorToAuthError.js';
+import { cognitoPoolOf } from './cognitoPoolOf.js';
 import { cognitoSdkFor } from './cognitoSdkFor.js';
 import type { CognitoSdk } from './cognitoSdkFor.js';
 
@@ -47,10 +48,15 @@ export type CognitoConfirmResetPasswordInput = { username: string; code: string;
  */
 export interface CognitoActions {
   /**
-   * USER_PASSWORD_AUTH (the app client must allow `ALLOW_USER_PASSWORD_AUTH`),
-   * then the tokens are verified like the callback's and written as the
-   * session (cookie or server-side, as configured). Needs writable cookies:
-   * a server action or route handler (`CookiesReadOnly` otherwise).
+   * Signs in with `runtimeOptions.cognito.authFlow`: USER_SRP_AUTH by
+   * default (Secure Remote Password, the password never leaves the server;
+   * the app client must allow `ALLOW_USER_SRP_AUTH`, as new app clients and
+   * Amplify do) or USER_PASSWORD_AUTH (`ALLOW_USER_PASSWORD_AUTH`). Then the
+   * tokens are verified like the callback's and written as the session
+   * (cookie or server-side, as configured). Needs writable cookies: a server
+   * action or route handler (`CookiesReadOnly` otherwise), on the Node.js
+   * runtime. A flow the app client does not allow is `InvalidConfig`; MFA,
+   * new-password and other challenges are `ChallengeRequired`.
    *
    * @example
    * ```ts
@@ -184,15 +190,53 @@ export function createCognitoActionsFor(
     }
   }
 
+  const secretHashParam = async (username: string): Promise<{ SECRET_HASH?: string }> => {
+    const hash = await secretHash(username);
+    return hash.SecretHash === undefined ? {} : { SECRET_HASH: hash.SecretHash };
+  };
+
+  // USER_SRP_AUTH: InitiateAuth with SRP_A, then the PASSWORD_VERIFIER
+  // challenge answered with the password claim; the password never leaves
+  // this process. Returns the pool's last answer (tokens or another challenge).
+  async function srpSignIn(username: string, password: string): Promise<Record<string, unknown>> {
+    cognitoPoolOf(runtime.config); // a generic OIDC config: InvalidConfig saying why, before anything else
+    const poolId = runtime.config.userPoolId;
+    if (poolId === undefined) {
+      throw new AuthError(
+        'InvalidConfig',
+        "cognito.signIn with USER_SRP_AUTH needs the user pool id: set runtimeOptions.cognito.userPoolId (the dev IdP's is DEV_IDP_USER_POOL_ID) or runtimeOptions.cognito.authFlow: 'USER_PASSWORD_AUTH'",
+      );
+    }
+    // Next replaces process.env.NEXT_RUNTIME at build time, and the edge
+    // bundle keeps only the first branch: node:crypto never enters it.
+    const srpModule = process.env.NEXT_RUNTIME === 'edge' ? undefined : await import('./createSrpClient.js');
+    if (srpModule === undefined) throw new AuthError('InvalidConfig', 'cognito.signIn with USER_SRP_AUTH runs on the Node.js runtime (server actions, route handlers)');
+    const srp = srpModule.createSrpClient();
+    const first = await call('signIn', 'InitiateAuth', {
+      AuthFlow: 'USER_SRP_AUTH',
+      AuthParameters: { USERNAME: username, SRP_A: srp.srpA, ...(await secretHashParam(username)) },
+    });
+    if (first.ChallengeName !== 'PASSWORD_VERIFIER') return first;
+    const responses = srp.answer(first.ChallengeParameters, { poolName: poolId.slice(poolId.indexOf('_') + 1), password });
+    return call('signIn', 'RespondToAuthChallenge', {
+      ChallengeName: 'PASSWORD_VERIFIER',
+      // Cognito checks this SECRET_HASH against its own name for the user (USER_ID_FOR_SRP), not what was typed.
+      ChallengeResponses: { ...responses, ...(await secretHashParam(responses.USERNAME)) },
+      ...(typeof first.Session === 'string' ? { Session: first.Session } : {}),
+    });
+  }
+
   return {
     async signIn(input) {
       const username = field(input as Record<string, unknown>, 'username');
       const password = field(input as Record<string, unknown>, 'password');
-      const hash = await secretHash(username);
-      const output = await call('signIn', 'InitiateAuth', {
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: username, PASSWORD: password, ...(hash.SecretHash === undefined ? {} : { SECRET_HASH: hash.SecretHash }) },
-      });
+      const output =
+        runtime.config.authFlow === 'USER_PASSWORD_AUTH'
+          ? await call('signIn', 'InitiateAuth', {
+              AuthFlow: 'USER_PASSWORD_AUTH',
+              AuthParameters: { USERNAME: username, PASSWORD: password, ...(await secretHashParam(username)) },
+            })
+          : await srpSignIn(username, password);
       const result = output.AuthenticationResult as { IdToken?: unknown; AccessToken?: unknown; RefreshToken?: unknown } | undefined;
       if (result === undefined) {
         const challenge = typeof output.ChallengeName === 'string' ? output.ChallengeName : 'unknown';
