@@ -1,4 +1,5 @@
-import type * as CognitoSdkModule from '@aws-sdk/client-cognito-identity-provider';
+// Typed from the re-export itself, so a command used below but not re-exported there fails the type check.
+import type * as CognitoSdkModule from '#aws/cognito-identity-provider';
 
 import type { AuthRuntime } from '../../context/AuthRuntime.js';
 import { AuthError } from '../../errors/AuthError.js';
@@ -17,16 +18,14 @@ async function load(runtime: AuthRuntime): Promise<CognitoSdk> {
   const pool = cognitoPoolOf(runtime.config);
   let sdk: typeof CognitoSdkModule;
   try {
-    // Out of the bundlers' reach: Node resolves it at run time from node_modules,
-    // so the SDK (Node-only) never enters the edge guard's bundle, which
-    // imports the runner too. Neither Turbopack's nor webpack's output file
-    // tracing follows it, so `output: 'standalone'` lacks the package
-    // (scripts/check-standalone.mjs reports it); the specifier is literal so
-    // that check and the edge-bundle check can see the import.
-    sdk = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ '@aws-sdk/client-cognito-identity-provider')) as typeof CognitoSdkModule;
+    // Through the package's own '#aws/cognito-identity-provider' (package.json
+    // "imports"): on Node a static re-export, bundled into the server chunks
+    // (so `output: 'standalone'` ships it) and into a Node proxy's lazy
+    // chunks, loaded only if a cognito.* action runs in the proxy; a stub
+    // under the edge conditions, so an edge middleware bundle never holds it.
+    sdk = await import('#aws/cognito-identity-provider');
   } catch {
-    // Also what an `output: 'standalone'` build does today: Next's file tracing cannot see this import.
-    throw new AuthError('InvalidConfig', `cognito.* server actions could not load ${PACKAGE} (a dependency of next-server-auth): reinstall node_modules; an output: 'standalone' build does not ship it`);
+    throw new AuthError('InvalidConfig', `cognito.* server actions could not load ${PACKAGE} (a dependency of next-server-auth): they need the Node.js runtime and node_modules installed`);
   }
   const timeout = runtime.options.httpTimeoutMs;
   const client = new sdk.CognitoIdentityProviderClient({
