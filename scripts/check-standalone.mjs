@@ -1,5 +1,8 @@
 // Build check: an `output: 'standalone'` build ships what the server code
-// loads at run time. The AWS SDK clients next-server-auth uses must be either
+// loads at run time. Both AWS SDK clients next-server-auth uses (the identity
+// client for identity-pool credentials, the user-pool client for the cognito.*
+// server actions; each imported through the package's own '#aws/…' subpath
+// import, a static re-export on Node) must be either
 // bundled into the server chunks or, where a chunk still imports them from
 // node_modules at run time (a bundler-ignored import, or an external such as
 // Turbopack's hashed `require("pkg-<hash>")` in Pages Router chunks), listed
@@ -27,15 +30,6 @@ export const SDK_PACKAGES = {
   '@aws-sdk/client-cognito-identity-provider': 'AWSCognitoIdentityProviderService',
 };
 
-/**
- * Packages whose run-time import is known not to be traced yet, reported
- * without failing: the cognito.* server actions load the user-pool client
- * with a bundler-ignored import (so that Next 16's Node proxy bundle, which
- * imports the runner, stays free of it), and Turbopack's tracing does not
- * follow ignored imports. Remove the entry once that is decided.
- */
-export const KNOWN_UNTRACED = ['@aws-sdk/client-cognito-identity-provider'];
-
 function* filesUnder(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -50,8 +44,9 @@ export function checkStandalone(appDir) {
   const traced = new Set();
   const loadedBy = Object.fromEntries(Object.keys(SDK_PACKAGES).map((name) => [name, []]));
   const bundledIn = Object.fromEntries(Object.keys(SDK_PACKAGES).map((name) => [name, []]));
-  // Turbopack names externals `pkg-<16 hex>` (symlinks in .next/node_modules).
-  const runtimeImport = /\b(?:import|require)\(\s*["'](@aws-sdk\/client-cognito-identity(?:-provider)?)(?:-[0-9a-f]{16})?["']\s*\)/g;
+  // Turbopack names externals `pkg-<16 hex>` (symlinks in .next/node_modules); bundler comments
+  // (`/* webpackIgnore: true */`) may sit before the specifier.
+  const runtimeImport = /\b(?:import|require)\(\s*(?:\/\*[^*]*\*\/\s*)*["'](@aws-sdk\/client-cognito-identity(?:-provider)?)(?:-[0-9a-f]{16})?["']\s*\)/g;
   for (const path of filesUnder(dotNext)) {
     if (path.startsWith(join(dotNext, 'cache'))) continue;
     if (path.endsWith('.nft.json')) {
@@ -91,10 +86,6 @@ function main(argv) {
         continue;
       }
       if (loadedBy.length > 0 && !traced) {
-        if (KNOWN_UNTRACED.includes(name)) {
-          console.log(`${app}: ${name}: ${state} — KNOWN GAP: a standalone build lacks it (e.g. ${loadedBy[0]})`);
-          continue;
-        }
         console.error(`${app}: ${name}: ${state} ✗ ${loadedBy[0]} imports it at run time, but no .nft.json lists it: a standalone build ships without it`);
         failed = true;
       } else {
