@@ -16,7 +16,10 @@
 // `next/server.js`, `next/headers.js` and `next/navigation.js` are Next's to provide on the
 // edge and are not followed.
 // Imports are read with TypeScript's preProcessFile (import/export-from,
-// dynamic import(), require()), so text in comments never counts.
+// dynamic import(), require()), so text in comments never counts. `#…`
+// specifiers resolve through package.json "imports" with the same
+// conditions; a dynamic import marked both webpackIgnore and turbopackIgnore
+// is left to run time by both bundlers and is not followed.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -119,9 +122,28 @@ export function resolvePackage(specifier, fromFile) {
   return asFile(join(dir, main));
 }
 
+/** A `#…` specifier through the nearest package.json's `imports`, with the edge conditions, or undefined. */
+export function resolveSubpathImport(specifier, fromFile) {
+  for (let dir = dirname(fromFile); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) {
+      const imports = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).imports ?? {};
+      const target = Object.hasOwn(imports, specifier) ? resolveTarget(imports[specifier]) : undefined;
+      return target === undefined ? undefined : asFile(join(dir, target));
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+// `import(/* webpackIgnore: true */ /* turbopackIgnore: true */ 'pkg')`: both
+// bundlers leave it to run time, so it never enters an edge bundle (on the
+// edge it fails when called, and the caller reports it).
+const IGNORED_IMPORT = /import\(\s*\/\*\s*webpackIgnore:\s*true\s*\*\/\s*\/\*\s*turbopackIgnore:\s*true\s*\*\/\s*(['"])([^'"]+)\1\s*\)/g;
+
 function importsOf(file) {
-  const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-  return info.importedFiles.map((f) => f.fileName);
+  const text = readFileSync(file, 'utf8');
+  const ignored = new Set([...text.matchAll(IGNORED_IMPORT)].map((m) => m[2]));
+  const info = ts.preProcessFile(text, true, true);
+  return info.importedFiles.map((f) => f.fileName).filter((specifier) => !ignored.has(specifier));
 }
 
 const isOurs = (file) => !file.split(sep).includes('node_modules');
@@ -166,6 +188,13 @@ export function checkEdgeGraph({ entries = DEFAULT_ENTRIES, shallow = false, bas
       if (specifier.startsWith('.') || specifier.startsWith('/')) {
         const target = asFile(resolve(dirname(file), specifier));
         if (target === undefined) fail('cannot be resolved');
+        else visit(target, file);
+        continue;
+      }
+      if (specifier.startsWith('#')) {
+        // package.json "imports" (e.g. '#aws/cognito-identity': a stub under the edge conditions)
+        const target = resolveSubpathImport(specifier, file);
+        if (target === undefined) fail(`cannot be resolved through package.json "imports" with the conditions ${EDGE_CONDITIONS.join(', ')}`);
         else visit(target, file);
         continue;
       }

@@ -1,7 +1,9 @@
 // The edge bundle check must be able to fail: fixtures with Node-only imports
 // (direct, nested, bare `fs`, through a package's Node-only export condition)
 // make it exit 1 with the chain; clean ones (including import text inside
-// comments) pass. Run: node --test scripts/check-edge-bundle.test.mjs
+// comments) pass; '#' imports resolve through package.json "imports" with the
+// edge conditions; a dynamic import marked webpackIgnore and turbopackIgnore
+// is not followed. Run: node --test scripts/check-edge-bundle.test.mjs
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -108,4 +110,32 @@ test('passes a clean graph; import text in comments and strings does not count',
 test('the built library (dist/index.js, dist/server.js) passes', { skip: !existsSync(join(repo, 'dist', 'index.js')) && 'dist/ not built' }, () => {
   const { status, out } = check(repo);
   assert.equal(status, 0, out);
+});
+
+// package.json "imports" (the '#aws/*' way of keeping the AWS SDK off the edge).
+const subpathImports = (edgeTarget) => ({
+  'package.json': { name: 'lib', type: 'module', imports: { '#sdk': { 'edge-light': edgeTarget, default: './sdk.node.js' } } },
+  'sdk.node.js': "import { request } from 'node:https';\nexport const r = request;\n",
+  'sdk.edge.js': "throw new Error('Node.js only');\n",
+  'dist/index.js': "export const load = () => import('#sdk');\n",
+});
+
+test("a '#' import resolves through package.json imports with the edge conditions: a stub passes", () => {
+  const { status, out } = check(fixture(subpathImports('./sdk.edge.js')), 'dist/index.js');
+  assert.equal(status, 0, out);
+});
+
+test("a '#' import whose edge target needs Node fails, with the chain", () => {
+  const { status, out } = check(fixture(subpathImports('./sdk.node.js')), 'dist/index.js');
+  assert.equal(status, 1, out);
+  assert.match(out, /dist\/index\.js\n\s+→ sdk\.node\.js\n\s+✗ imports 'node:https'/);
+});
+
+test('a dynamic import both bundlers ignore is left to run time; the same import unmarked fails', () => {
+  const ignored = "export const load = () => import(/* webpackIgnore: true */ /* turbopackIgnore: true */ 'aws-thing');\n";
+  assert.equal(check(fixture({ 'index.js': ignored }), 'index.js').status, 0);
+  const onlyWebpack = "export const load = () => import(/* webpackIgnore: true */ 'aws-thing');\n";
+  const { status, out } = check(fixture({ 'index.js': onlyWebpack }), 'index.js');
+  assert.equal(status, 1, out);
+  assert.match(out, /✗ imports 'aws-thing': package outside the edge allowlist/);
 });

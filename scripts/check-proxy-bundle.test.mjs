@@ -1,8 +1,9 @@
 // The proxy-bundle check must be able to fail: fixture `.next` folders laid
 // out as Turbopack (Next 16 proxy) and webpack (Next 15 edge middleware)
-// write them, with the AWS SDK's real code in an entry chunk, in an async
-// chunk only another chunk names, or in a manifest file, make it exit 1
-// naming the file; clean ones pass and print their size.
+// write them, with the AWS SDK's real code in a start-up chunk of the Node
+// proxy or in an edge middleware's manifest file, make it exit 1 naming the
+// file; the SDK in a lazy chunk of the Node proxy (one only another chunk
+// names) is listed with its size and passes; clean ones pass and print sizes.
 // Run: node --test scripts/check-proxy-bundle.test.mjs
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -51,27 +52,57 @@ const turbopack = (chunks, asyncChunk) => ({
   'server/chunks/ssr/app_login_page.js': userPoolSdk,
 });
 
-test('a clean Turbopack proxy bundle passes and its size is printed', () => {
+test('a clean Turbopack proxy bundle passes and its start-up size is printed', () => {
   const dir = app(turbopack({ 'server/chunks/guard.js': 'await import(PACKAGE) /* the runner, loading the SDK at run time */' }));
   const { status, out } = check(dir);
   assert.equal(status, 0, out);
-  assert.match(out, /proxy\/middleware bundle 3 files, [\d.]+ KiB/);
+  assert.match(out, /Node proxy \(Turbopack\)\n start-up: 3 files, [\d.]+ KiB/);
+  assert.doesNotMatch(out, / lazy: /);
   assert.doesNotMatch(out, /app_login_page/);
 });
 
-test('the user-pool SDK in an entry chunk of the proxy fails, naming the chunk', () => {
+test('the user-pool SDK in a start-up chunk of the proxy fails, naming the chunk', () => {
   const { status, out } = check(app(turbopack({ 'server/chunks/guard.js': `module.exports=1;${userPoolSdk}` })));
   assert.equal(status, 1, out);
   assert.match(out, /server\/chunks\/guard\.js {2}✗ AWS SDK \(AWSCognitoIdentityProviderService/);
+  assert.match(out, /AWS SDK code in a file a proxy\/middleware loads at start/);
 });
 
-test('the SDK in an async chunk that only another chunk names (a bundled lazy import) fails', () => {
-  const dir = app(
-    turbopack({ 'server/chunks/guard.js': 'R.l("server/chunks/lazy_sdk.js")' }, { path: 'server/chunks/lazy_sdk.js', text: identitySdk }),
-  );
+test('the SDK in a chunk the proxy runtime require()s at start fails', () => {
+  const dir = app({
+    ...turbopack({ 'server/chunks/guard.js': 'R.m(1)' }),
+    'server/chunks/[turbopack]_runtime.js': 'module.exports=function(){};require("./sdk_at_start.js")',
+    'server/chunks/sdk_at_start.js': identitySdk,
+  });
   const { status, out } = check(dir);
   assert.equal(status, 1, out);
-  assert.match(out, /server\/chunks\/lazy_sdk\.js {2}✗ AWS SDK \(AWSCognitoIdentityService/);
+  assert.match(out, /server\/chunks\/sdk_at_start\.js {2}✗ AWS SDK \(AWSCognitoIdentityService/);
+});
+
+test('the SDK in a lazy chunk that only a start-up chunk names (a bundled dynamic import) passes, listed with its size', () => {
+  const dir = app(
+    turbopack(
+      { 'server/chunks/guard.js': 'e.A(1) /* loader: */ ["server/chunks/lazy_sdk.js"]' },
+      { path: 'server/chunks/lazy_sdk.js', text: `${userPoolSdk}\n"server/chunks/lazy_deeper.js"` },
+    ),
+  );
+  writeFileSync(join(dir, '.next', 'server/chunks/lazy_deeper.js'), identitySdk);
+  const { status, out } = check(dir);
+  assert.equal(status, 0, out);
+  assert.match(out, / start-up: 3 files, /);
+  assert.match(out, / lazy: 2 files, [\d.]+ KiB, 2 with AWS SDK markers/);
+  const size = (file) => String(readFileSync(join(dir, '.next', file)).length);
+  assert.match(out, new RegExp(` ${size('server/chunks/lazy_sdk.js')} {2}server/chunks/lazy_sdk\\.js {2}· AWS SDK \\(AWSCognitoIdentityProviderService`));
+  assert.match(out, new RegExp(` ${size('server/chunks/lazy_deeper.js')} {2}server/chunks/lazy_deeper\\.js {2}· AWS SDK \\(AWSCognitoIdentityService`));
+  assert.match(out, /no AWS SDK in any proxy\/middleware start-up file/);
+});
+
+test('a chunk the entry loads at start stays start-up even when another chunk also names it lazily', () => {
+  const dir = app(turbopack({ 'server/chunks/guard.js': '["server/chunks/shared.js"]', 'server/chunks/shared.js': identitySdk }));
+  const { status, out } = check(dir);
+  assert.equal(status, 1, out);
+  assert.match(out, /server\/chunks\/shared\.js {2}✗ AWS SDK/);
+  assert.doesNotMatch(out, / lazy: /);
 });
 
 test('webpack edge middleware: the manifest lists the files; the SDK in one fails', () => {

@@ -43,10 +43,16 @@ export interface IdentityCredentialsOptions {
   maxEntries?: number;
 }
 
-// Loaded on first use only, and out of reach of bundlers' static analysis:
-// the SDK is Node-only and must never enter the edge guard's bundle.
+// Loaded on first use through the package's own `#aws/cognito-identity`
+// import (package.json "imports"): on Node it re-exports the SDK statically,
+// so bundlers bundle it into the server chunks that use fetchAuthSession and
+// `output: 'standalone'` needs nothing from node_modules; under the edge-light,
+// worker and browser conditions it is a stub, so the SDK never enters an edge
+// middleware bundle. (An import hidden from the bundlers kept it out of the
+// edge too, but also out of Turbopack's output file tracing: standalone
+// builds shipped without it.)
 const SDK = '@aws-sdk/client-cognito-identity';
-type Sdk = typeof SdkModule;
+type Sdk = Pick<typeof SdkModule, 'CognitoIdentityClient' | 'GetIdCommand' | 'GetCredentialsForIdentityCommand'>;
 type Client = InstanceType<Sdk['CognitoIdentityClient']>;
 
 const GUEST = 'guest';
@@ -103,7 +109,7 @@ export function createIdentityCredentials(pool: ResolvedIdentityPool, options: I
   let client: Promise<{ sdk: Sdk; client: Client }> | undefined;
 
   const clientOf = (): Promise<{ sdk: Sdk; client: Client }> => {
-    client ??= (import(/* webpackIgnore: true */ /* turbopackIgnore: true */ SDK) as Promise<Sdk>).then(
+    client ??= (import('#aws/cognito-identity') as Promise<Sdk>).then(
       (sdk) => ({
         sdk,
         client: new sdk.CognitoIdentityClient({
@@ -114,7 +120,7 @@ export function createIdentityCredentials(pool: ResolvedIdentityPool, options: I
       }),
       (error: unknown) => {
         client = undefined;
-        throw new AuthError('IdpUnavailable', `${SDK} could not be loaded (install it to use identity pools)`, { cause: error });
+        throw new AuthError('IdpUnavailable', `${SDK} could not be loaded (identity pools need it installed and the Node.js runtime)`, { cause: error });
       },
     );
     return client;

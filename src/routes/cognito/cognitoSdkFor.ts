@@ -1,10 +1,11 @@
-import type * as CognitoSdkModule from '@aws-sdk/client-cognito-identity-provider';
+// Typed from the re-export itself, so a command used below but not re-exported there fails the type check.
+import type * as CognitoSdkModule from '#aws/cognito-identity-provider';
 
 import type { AuthRuntime } from '../../context/AuthRuntime.js';
 import { AuthError } from '../../errors/AuthError.js';
 import { cognitoPoolOf } from './cognitoPoolOf.js';
 
-const PACKAGE = '@aws-sdk/client-cognito-identity-provider';
+const PACKAGE = '@aws-sdk/client-cognito-identity-provider'; // for messages; the import below spells it out
 
 /** The parts of the AWS SDK the actions use (kept out of the public types). */
 export interface CognitoSdk {
@@ -17,12 +18,14 @@ async function load(runtime: AuthRuntime): Promise<CognitoSdk> {
   const pool = cognitoPoolOf(runtime.config);
   let sdk: typeof CognitoSdkModule;
   try {
-    // Out of the bundlers' reach: Node resolves it at run time from node_modules,
-    // so the SDK (Node-only) never enters the edge guard's bundle, which
-    // imports the runner too.
-    sdk = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ PACKAGE)) as typeof CognitoSdkModule;
+    // Through the package's own '#aws/cognito-identity-provider' (package.json
+    // "imports"): on Node a static re-export, bundled into the server chunks
+    // (so `output: 'standalone'` ships it) and into a Node proxy's lazy
+    // chunks, loaded only if a cognito.* action runs in the proxy; a stub
+    // under the edge conditions, so an edge middleware bundle never holds it.
+    sdk = await import('#aws/cognito-identity-provider');
   } catch {
-    throw new AuthError('InvalidConfig', `cognito.* server actions could not load ${PACKAGE} (a dependency of next-server-auth): reinstall node_modules`);
+    throw new AuthError('InvalidConfig', `cognito.* server actions could not load ${PACKAGE} (a dependency of next-server-auth): they need the Node.js runtime and node_modules installed`);
   }
   const timeout = runtime.options.httpTimeoutMs;
   const client = new sdk.CognitoIdentityProviderClient({
