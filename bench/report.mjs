@@ -843,7 +843,7 @@ export function renderResults(results) {
     '',
   );
   out.push(
-    '**Reproduce:** `npm ci && npm run bench` (about 5 minutes: builds the library and the example app; ' +
+    '**Reproduce:** `npm ci && npm run bench` (about 12 minutes on this busy 2-core machine, Part 8 about 35 s of it: builds the library and the example app; ' +
       '`-- --part 1` … `-- --part 8` runs one part, `-- --skip-build` reuses the builds, `-- --part 2 --control` runs the A/A control ' +
       'of the load test, `-- --render` rewrites this file from `bench/results.json`, the raw numbers).',
     '',

@@ -1,7 +1,7 @@
 // `npm run bench`: builds the library, runs the benchmarks in bench/ and
 // writes bench/RESULTS.md.
 //
-//   npm run bench                      every part (~5 minutes)
+//   npm run bench                      every part (~12 minutes on a busy 2-core box)
 //   npm run bench -- --part 1          per-request session read only
 //   npm run bench -- --part 2          guard load test only
 //   npm run bench -- --part 3          refresh storm only
