@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dpopNonces } from './dpopNonces.js';
+import { signInWithPassword, startDevIdp } from './index.js';
 import { parseCliArgs } from './parseCliArgs.js';
 import { resolveOptions } from './resolveOptions.js';
 
@@ -34,5 +35,30 @@ describe('dev IdP dpop option', () => {
     t += 2 * 60_000;
     expect(nonces.check(nonce)).toBe(false);
     expect(dpopNonces(Buffer.alloc(32, 8), () => t).check(dpopNonces(secret, () => t).next())).toBe(false);
+  });
+
+  it('a client with dpopBoundAccessTokens: false is not bound (Bearer code exchange works); the default client is refused without a proof', async () => {
+    expect(() => resolveOptions({ mode: 'oidc', dpop: true, clients: [{ clientId: 'c', redirectUris: ['http://localhost:3000/cb'], dpopBoundAccessTokens: 'no' as unknown as boolean }] })).toThrow(
+      /clients\[0\]\.dpopBoundAccessTokens must be true or false/,
+    );
+    const redirectUri = 'http://localhost:3000/cb';
+    const idp = await startDevIdp({
+      port: 0,
+      quiet: true,
+      mode: 'oidc',
+      dpop: true,
+      clients: [
+        { clientId: 'bearer', redirectUris: [redirectUri], postLogoutRedirectUris: [], dpopBoundAccessTokens: false },
+        { clientId: 'bound', redirectUris: [redirectUri], postLogoutRedirectUris: [] },
+      ],
+    });
+    try {
+      const signIn = (clientId: string) => signInWithPassword({ issuer: idp.issuer, clientId, redirectUri, username: 'alice@example.com', password: 'alice-password' });
+      const tokens = await signIn('bearer');
+      expect(tokens.accessToken.split('.')).toHaveLength(3);
+      await expect(signIn('bound')).rejects.toThrow();
+    } finally {
+      await idp.close();
+    }
   });
 });

@@ -99,7 +99,13 @@ function checkClient(client: DevIdpClient, index: number, defaultBackchannelUri:
     ...(backchannelLogoutUri === undefined ? {} : { backchannelLogoutUri }),
     ...(client.authFlows === undefined ? {} : { authFlows: [...client.authFlows] }),
     ...checkClientAuth(client, label),
+    ...(client.dpopBoundAccessTokens === undefined ? {} : { dpopBoundAccessTokens: checkBoolean(`${label}.dpopBoundAccessTokens`, client.dpopBoundAccessTokens) }),
   };
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new Error(`dev IdP: ${name} must be true or false`);
+  return value;
 }
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
