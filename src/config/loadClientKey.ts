@@ -1,4 +1,8 @@
-import { calculateJwkThumbprint, exportJWK, importJWK, importPKCS8 } from 'jose';
+// Subpath imports: jose's barrel pulls in JWE compression (CompressionStream), which
+// the edge runtime lacks; Next then warns on every edge build that reaches this file.
+import { calculateJwkThumbprint } from 'jose/jwk/thumbprint';
+import { exportJWK } from 'jose/key/export';
+import { importJWK, importPKCS8 } from 'jose/key/import';
 import type { JWK } from 'jose';
 import { invalidConfig } from './invalidConfig.js';
 import type { ClientKey } from './parseClientKey.js';
