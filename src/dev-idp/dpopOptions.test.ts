@@ -38,7 +38,7 @@ describe('dev IdP dpop option', () => {
   });
 
   it('a client with dpopBoundAccessTokens: false is not bound (Bearer code exchange works); the default client is refused without a proof', async () => {
-    expect(() => resolveOptions({ mode: 'oidc', dpop: true, clients: [{ clientId: 'c', redirectUris: ['http://localhost:3000/cb'], dpopBoundAccessTokens: 'no' as unknown as boolean }] })).toThrow(
+    expect(() => resolveOptions({ mode: 'oidc', dpop: true, clients: [{ clientId: 'c', redirectUris: ['http://localhost:3000/cb'], postLogoutRedirectUris: [], dpopBoundAccessTokens: 'no' as unknown as boolean }] })).toThrow(
       /clients\[0\]\.dpopBoundAccessTokens must be true or false/,
     );
     const redirectUri = 'http://localhost:3000/cb';
