@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { NEXT15_APP_PORT, NEXT15_APP_URL, NEXT15_IDP_PORT, NEXT15_TOKEN_TTL } from './e2e/next15/env.js';
+import { NEXT15_APP_PORT, NEXT15_APP_URL, NEXT15_IDP_PORT, NEXT15_LOG, NEXT15_TOKEN_TTL } from './e2e/next15/env.js';
 import { CNA_APP_DIR, CNA_STACKS } from './e2e/create-next-app/env.js';
 import { RESOURCE_PORT } from './e2e/resourceServer.js';
 import { CLUSTER_IDP_PORT, CLUSTER_PORT, CLUSTER_REDIS_PORT, CLUSTER_URL, CLUSTER_USERS_FILE } from './e2e/cluster/env.js';
@@ -101,6 +101,8 @@ const servers: { command: string; url: string; env: Record<string, string> }[] =
           url: `${NEXT15_APP_URL}/`,
           env: {
             APP_DIR: 'e2e/apps/next15',
+            // Its build and server output, for the spec's no-errors-or-warnings check.
+            APP_LOG: NEXT15_LOG,
             PORT: String(NEXT15_APP_PORT),
             DEV_IDP_PORT: String(NEXT15_IDP_PORT),
             DEV_IDP_ACCESS_TOKEN_TTL: String(NEXT15_TOKEN_TTL),

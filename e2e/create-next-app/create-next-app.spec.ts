@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
 import { subjectForUsername } from '../../src/dev-idp/subjectForUsername.js';
+import { nextLogProblems } from '../nextLogProblems.js';
 import { cnaStack } from './env.js';
 import type { CnaStack } from './env.js';
 
@@ -153,14 +154,6 @@ test('the server log of next build and next start holds no Next.js error or warn
   const log = readFileSync(stack().log, 'utf8');
   expect(log).toContain('Cache Components enabled'); // it is the build's log
   expect(log).toMatch(/Ready in/); // and next start's
-  // With CI=true and a fresh checkout, `next build` advises configuring a build cache: a note
-  // about the CI machine, not about the app or the library, so exactly that line is not counted.
-  // (Next colours the ⚠, so the line carries ANSI escapes.)
-  // eslint-disable-next-line no-control-regex
-  const ciCacheAdvice = /⚠(\u001b\[\d+m)*\s+No build cache found\. Please configure build caching/;
-  const bad = log
-    .split('\n')
-    .filter((line) => !ciCacheAdvice.test(line))
-    .filter((line) => /Error|⨯|⚠|Warning|warn|encountered the unstable value|\bIssues?\b|uncached or runtime data/.test(line));
+  const bad = nextLogProblems(log);
   expect(bad, `server log lines:\n${bad.join('\n')}`).toEqual([]);
 });

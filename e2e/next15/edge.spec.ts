@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
-import { NEXT15_APP_URL as APP, NEXT15_IDP_URL as IDP, NEXT15_TOKEN_TTL } from './env.js';
+import { nextLogProblems } from '../nextLogProblems.js';
+import { NEXT15_APP_URL as APP, NEXT15_IDP_URL as IDP, NEXT15_LOG, NEXT15_TOKEN_TTL } from './env.js';
 
 const USERS = {
   alice: { email: 'alice@example.com', password: 'alice-password' },
@@ -123,4 +124,16 @@ test(`refresh on the edge: past the ${NEXT15_TOKEN_TTL}s token lifetime, /dashbo
   expect(after.length).toBeGreaterThan(0);
   expect(after.map((c) => c.value)).not.toEqual(before.map((c) => c.value));
   expect((await page.request.get('/api/me', { maxRedirects: 0 })).status()).toBe(200);
+});
+
+// Last in this file (tests here run in order): every request above has been served.
+// Catches, among others, Next's "Compiled with warnings … A Node.js API is used
+// (CompressionStream …) which is not supported in the Edge Runtime" when library
+// code imports jose's barrel (its JWE modules) into the edge middleware.
+test('the server log of next build and next start holds no Next.js error or warning', () => {
+  const log = readFileSync(NEXT15_LOG, 'utf8');
+  expect(log).toMatch(/Creating an optimized production build/); // it is the build's log
+  expect(log).toMatch(/Ready in/); // and next start's
+  const bad = nextLogProblems(log);
+  expect(bad, `server log lines:\n${bad.join('\n')}`).toEqual([]);
 });

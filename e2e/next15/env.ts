@@ -6,3 +6,5 @@ export const NEXT15_APP_URL = `http://localhost:${NEXT15_APP_PORT}`;
 export const NEXT15_IDP_URL = `http://127.0.0.1:${NEXT15_IDP_PORT}`;
 /** Access/ID token lifetime on this stack: short, so the refresh spec waits only seconds. */
 export const NEXT15_TOKEN_TTL = 5;
+/** Where scripts/start.mjs (APP_LOG) writes this stack's `next build` and `next start` output, for the no-warnings check. */
+export const NEXT15_LOG = '.e2e/next15.log';
