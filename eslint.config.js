@@ -37,4 +37,24 @@ export default tseslint.config(
     files: ['src/dev-idp/**', 'scripts/**', 'bench/**', 'e2e/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Shipped code that may reach an edge bundle: jose's root entry pulls in JWE decryption
+    // (lib/deflate.js, CompressionStream), and Next warns on every edge build. Types are erased.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: ['src/**/*.test.ts', 'src/**/__tests__/**', 'src/test-support/**', 'src/__corpus__/**', 'src/dev-idp/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'jose',
+              allowTypeImports: true,
+              message: "jose's root entry pulls JWE/deflate (CompressionStream) into edge bundles: import the subpath (jose/jwt/verify, jose/key/import, jose/errors, …).",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
