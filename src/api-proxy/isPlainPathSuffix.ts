@@ -7,10 +7,11 @@
 const SEGMENT = /^(?:[A-Za-z0-9\-._~!$&'()*+,=:]|%(?!2[EeFf5]|5[Cc]|[01][0-9A-Fa-f]|7[Ff]|3[Bb]|40)[0-9A-Fa-f]{2})*$/;
 
 /**
- * `.`, `..` and longer runs of dots: Windows file APIs strip trailing dots,
- * so some upstreams read `...` as `..`.
+ * `.` alone, or two dots anywhere in a segment (`..`, `...`, `..a`, `a..`):
+ * Windows file APIs strip trailing dots (`...` reads as `..`), and no API
+ * path needs `..`, so the upstream path never holds one at all.
  */
-const DOTS_ONLY = /^\.+$/;
+const DOTS = /^\.$|\.\./;
 
 function decodes(segment: string): boolean {
   try {
@@ -24,7 +25,7 @@ function decodes(segment: string): boolean {
 /**
  * Whether a path (or the rest of one after a proxy prefix), as the request URL
  * spells it, reads one way only: `''` or `/seg/seg...` with no empty (`//`),
- * dots-only (`.`, `..`, `...`) segment, no backslash, control character, `;` or `@`, no
+ * `.` segment or `..` anywhere in a segment (`..`, `...`, `..a`), no backslash, control character, `;` or `@`, no
  * malformed escape, invalid UTF-8 or escape of a separator, dot or `%`. A
  * single trailing slash is allowed. Anything else is refused, never
  * normalised: a server behind the proxy might normalise it differently.
@@ -42,5 +43,5 @@ export function isPlainPathSuffix(rest: string): boolean {
   const segments = rest.slice(1).split('/');
   // A trailing slash leaves one empty last segment; any other empty segment is `//`.
   if (segments.at(-1) === '') segments.pop();
-  return segments.every((s) => s !== '' && !DOTS_ONLY.test(s) && SEGMENT.test(s) && decodes(s));
+  return segments.every((s) => s !== '' && !DOTS.test(s) && SEGMENT.test(s) && decodes(s));
 }

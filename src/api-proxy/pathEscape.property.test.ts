@@ -66,6 +66,8 @@ describe('the proxy path cannot escape the upstream base', () => {
       '/\t', '/a\u0000', '/\u007f', '\\..', '%2e%2e',
       // Dots only (found by the property test, seed 1886044929): Windows file APIs strip trailing dots, so `...` can read as `..`.
       '/...', '/x/...', '/..../admin',
+      // Two dots inside a segment (found by the proxy property test, seed 866303066): the upstream path never holds `..`.
+      '/..a', '/a..', '/x/a..b', '/..a/admin',
     ];
     for (const rest of spellings) {
       const result = resolveUpstreamUrl(routes, { pathname: `/api/proxy/orders${rest}`, search: '' });
