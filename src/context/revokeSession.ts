@@ -1,4 +1,5 @@
-import { AuthError, isAuthError } from '../errors/AuthError.js';
+import { clearQuietly } from './clearQuietly.js';
+import { AuthError } from '../errors/AuthError.js';
 import type { ContextSpec } from './ContextSpec.js';
 import { getContextState } from './contextRegistry.js';
 import { endRefreshTokens } from './endRefreshTokens.js';
@@ -43,12 +44,8 @@ export async function revokeSession(contextSpec: ContextSpec, id: string): Promi
   if (id === session.serverId && state.store !== null) {
     state.session = Promise.resolve(undefined);
     state.userInfo = undefined;
-    try {
-      runtime.codec.clear(state.store);
-    } catch (err) {
-      // A server component: the record is gone, so the cookie left behind is dead anyway.
-      if (!isAuthError(err, 'CookiesReadOnly')) throw err;
-    }
+    // In a server component the cookie stays, but its record is gone: it is dead anyway.
+    clearQuietly(state);
   }
   return true;
 }

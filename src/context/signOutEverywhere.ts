@@ -1,4 +1,5 @@
-import { AuthError, isAuthError } from '../errors/AuthError.js';
+import { clearQuietly } from './clearQuietly.js';
+import { AuthError } from '../errors/AuthError.js';
 import type { ContextSpec } from './ContextSpec.js';
 import { getContextState } from './contextRegistry.js';
 import { endRefreshTokens } from './endRefreshTokens.js';
@@ -53,13 +54,7 @@ export async function signOutEverywhere(contextSpec: ContextSpec): Promise<void>
   }
   state.session = Promise.resolve(undefined);
   state.userInfo = undefined;
-  if (state.store !== null) {
-    try {
-      runtime.codec.clear(state.store);
-    } catch (err) {
-      if (!isAuthError(err, 'CookiesReadOnly')) throw err;
-    }
-  }
+  clearQuietly(state);
   const user = userOf(session.idToken.payload, session.accessToken.payload);
   runtime.emit('signedOut', user ? { user: { username: user.username, userId: user.userId } } : {});
   if (failure !== undefined) throw failure;

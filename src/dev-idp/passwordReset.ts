@@ -74,7 +74,8 @@ export async function forgotPassword(idp: DevIdpContext, state: CognitoUserPoolS
   codes.set(user.username.toLowerCase(), { code, expiresAt: state.now() + CODE_TTL_MS });
   // The dev IdP's "email", as for sign-up confirmation codes.
   // The code is a secret: say where to read it, never print it.
-  console.log(`dev IdP: password reset code for ${user.username} issued (GET /dev/users/${encodeURIComponent(user.username)}/password-reset-code)`);
+  const route = `/dev/users/${encodeURIComponent(user.username)}/password-reset-code`;
+  console.log(`dev IdP: a reset was requested for ${user.username}; read its code at GET ${route}`);
   return delivery;
 }
 
